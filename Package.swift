@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "BundleKD",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "bundlekd", targets: ["TUI"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C system libraries: module.modulemap + shim.h (macros and variadics wrapped).
+        .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The pipeline: data, mining, LLM, workspace, knowledge, student, evaluation. No terminal code.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        // The `bundlekd` executable: ncurses front end + headless CLI.
+        .executableTarget(
+            name: "TUI",
+            dependencies: [
+                "Pipeline",
+                "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+    ]
+)

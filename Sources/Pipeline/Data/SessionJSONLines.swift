@@ -1,0 +1,108 @@
+import Foundation
+
+/// The project's own dataset format: JSON Lines, one self-contained session per line.
+///
+/// ```json
+/// {"domain":"food","id":"f001","user":"u9","timestamp":1404864000,"split":"train",
+///  "items":[{"id":"F100","title":"Sencha Green Tea, 20 bags","categories":[["Grocery","Tea","Green"]]}],
+///  "bundles":[{"id":"f001-1","items":["F100","F101"],"intent":"Afternoon tea break"}]}
+/// ```
+/// `user`, `timestamp`, `split`, a title and a bundle `id` may be left out. An item that appears
+/// in several lines must be described the same way each time.
+public enum SessionJSONLines {
+    struct Line: Codable {
+        var domain: String
+        var id: String
+        var user: String?
+        var timestamp: Int?
+        var split: SplitRole?
+        var items: [ItemLine]
+        var bundles: [BundleLine]
+    }
+
+    struct ItemLine: Codable, Equatable {
+        var id: String
+        var title: String?
+        var categories: [[String]]?
+    }
+
+    struct BundleLine: Codable {
+        var id: String?
+        var items: [String]
+        var intent: String
+    }
+
+    /// Reads a `.jsonl` file into one dataset per domain, in order of first appearance.
+    public static func load(path: String) throws -> [Dataset] {
+        let text = try TextFile.read(path)
+        var domains: [String] = []
+        var sessions: [String: [Session]] = [:]
+        var items: [String: [String: Item]] = [:]
+        var splits: [String: [String: SplitRole]] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            if raw.allSatisfy(\.isWhitespace) { continue }
+            let line = try decodeLine(raw, file: path, line: lineNumber)
+            if sessions[line.domain] == nil { domains.append(line.domain) }
+            for item in line.items {
+                let parsed = Item(id: item.id, title: item.title, categoryPaths: item.categories ?? [])
+                if let known = items[line.domain]?[item.id], known != parsed {
+                    throw DataError(file: path, line: lineNumber, field: "items", "item \(item.id) differs from its earlier description")
+                }
+                items[line.domain, default: [:]][item.id] = parsed
+            }
+            sessions[line.domain, default: []].append(try session(from: line, file: path, line: lineNumber))
+            if let role = line.split { splits[line.domain, default: [:]][line.id] = role }
+        }
+        guard !domains.isEmpty else { throw DataError(file: path, "empty dataset: no session lines") }
+        return domains.map { domain in
+            let split = splits[domain] ?? [:]
+            let complete = split.count == sessions[domain]!.count
+            return Dataset(domain: domain, sessions: sessions[domain]!, items: items[domain] ?? [:],
+                           split: complete ? split : [:], splitSource: complete ? .file : .none)
+        }
+    }
+
+    static func decodeLine(_ raw: Substring, file: String, line: Int) throws -> Line {
+        do {
+            return try JSONDecoder().decode(Line.self, from: Data(raw.utf8))
+        } catch let error as DecodingError {
+            throw DataError(file: file, line: line, field: error.codingPathDescription, error.shortDescription)
+        }
+    }
+
+    static func session(from line: Line, file: String, line number: Int) throws -> Session {
+        let ids = line.items.map(\.id)
+        guard Set(ids).count == ids.count else {
+            throw DataError(file: file, line: number, field: "items", "session \(line.id) lists an item twice")
+        }
+        let bundles = try line.bundles.enumerated().map { index, bundle in
+            if let stray = bundle.items.first(where: { !ids.contains($0) }) {
+                throw DataError(file: file, line: number, field: "bundles.\(index).items",
+                                "item \(stray) is not one of the session's items")
+            }
+            return GroundTruthBundle(id: bundle.id ?? "\(line.id)-\(index + 1)", itemIDs: bundle.items, intent: bundle.intent)
+        }
+        return Session(id: line.id, itemIDs: ids, user: line.user,
+                       timestamp: line.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                       bundles: bundles)
+    }
+
+    /// One line per session, keys sorted so the output is stable under version control.
+    public static func encode(_ dataset: Dataset) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try dataset.sessions.map { session in
+            let line = Line(
+                domain: dataset.domain, id: session.id, user: session.user,
+                timestamp: session.timestamp.map { Int($0.timeIntervalSince1970) },
+                split: dataset.split[session.id],
+                items: session.itemIDs.map { id in
+                    let item = dataset.item(id)
+                    return ItemLine(id: id, title: item.title, categories: item.categoryPaths)
+                },
+                bundles: session.bundles.map { BundleLine(id: $0.id, items: $0.itemIDs, intent: $0.intent) })
+            return String(decoding: try encoder.encode(line), as: UTF8.self)
+        }.joined(separator: "\n") + "\n"
+    }
+}

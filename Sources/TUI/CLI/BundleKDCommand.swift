@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `bundlekd` root command: configuration only; the work lives in the subcommands.
+@main
+struct BundleKDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundlekd",
+        abstract: "A terminal workbench for knowledge distillation in LLM-based bundle generation.",
+        version: "0.1.0",
+        subcommands: [TUICommand.self, DataCommand.self],
+        defaultSubcommand: TUICommand.self
+    )
+}
