@@ -33,18 +33,28 @@ struct DataOptions: ParsableArguments {
 enum DemoData {
     static func locate() throws -> String {
         if let path = ProcessInfo.processInfo.environment["BUNDLEKD_DATA"], !path.isEmpty { return path }
-        var candidates = [FileManager.default.currentDirectoryPath + "/sessions"]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(folder.appendingPathComponent("sessions").path)
-            folder.deleteLastPathComponent()
+        guard let path = ResourceLocator.find("sessions", where: hasJSONLines) else {
+            throw DataError(file: "sessions/", "demo dataset not found; pass --data PATH or set BUNDLEKD_DATA")
         }
-        for candidate in candidates where hasJSONLines(candidate) { return candidate }
-        throw DataError(file: "sessions/", "demo dataset not found; pass --data PATH or set BUNDLEKD_DATA")
+        return path
     }
 
     private static func hasJSONLines(_ folder: String) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasSuffix(".jsonl") }
+    }
+}
+
+/// Finds files shipped beside the project (sessions/, themes/): in the working directory, or
+/// up from the executable, which lives in `.build/<config>/` when run from a checkout.
+enum ResourceLocator {
+    static func find(_ relativePath: String, where accept: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + relativePath]
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(folder.appendingPathComponent(relativePath).path)
+            folder.deleteLastPathComponent()
+        }
+        return candidates.first(where: accept)
     }
 }
 

@@ -1,0 +1,120 @@
+import Foundation
+import Pipeline
+
+extension SessionsScreen {
+    /// Draws the list on the left and the selected session on the right.
+    func render(into buffer: inout Buffer, layout: SessionsLayout, theme: Theme) {
+        renderList(into: &buffer, area: layout.list, theme: theme)
+        renderDetail(into: &buffer, area: layout.detail, theme: theme)
+    }
+
+    private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        var title = "Sessions \(visibleCount)/\(totalCount)"
+        if !filter.isEmpty || isEditingFilter { title += " /\(filter)" }
+        let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        guard !inner.isEmpty else { return }
+        if visible.isEmpty {
+            buffer.put("no session matches \"\(filter)\"", x: inner.x, y: inner.y, style: theme.muted, clip: inner)
+            return
+        }
+        var state = list
+        state.scrollIntoView(height: inner.height, count: visible.count)
+        let rows = (state.offset..<min(visible.count, state.offset + inner.height)).map { row -> Line in
+            let (dataset, session) = entry(atVisibleRow: row)
+            return listRow(session, dataset: dataset, width: inner.width, theme: theme)
+        }
+        // ListView indexes rows from the offset, so hand it the visible slice with a shifted state.
+        ListView(rows: rows, highlight: theme.selected)
+            .render(inner, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
+        if visible.count > inner.height {
+            let position = "\(state.selected + 1)/\(visible.count)"
+            buffer.put(position, x: area.maxX - 2 - position.count, y: area.maxY - 1, style: theme.muted)
+        }
+    }
+
+    private func listRow(_ session: Session, dataset: Dataset, width: Int, theme: Theme) -> Line {
+        let id = DisplayWidth.pad(session.id, to: 6)
+        let domain = DisplayWidth.pad(dataset.domain, to: 10)
+        let counts = String(format: "%2d items %d b ", session.itemIDs.count, session.bundles.count)
+        let used = 6 + 1 + 10 + 1 + counts.count
+        let intent = session.bundles.first.map { $0.intent.collapsedWhitespace } ?? ""
+        return [Span(id + " ", theme.base), Span(domain + " ", theme.muted), Span(counts, theme.base),
+                Span(DisplayWidth.truncate(intent, to: max(0, width - used)), theme.bundle(0))]
+    }
+
+    private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        guard let (dataset, session) = selection else {
+            Block(title: "Session", borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+            return
+        }
+        let role = dataset.split[session.id].map { " · \($0.rawValue)" } ?? ""
+        let inner = Block(title: "Session \(session.id) · \(dataset.domain)\(role)",
+                          borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+        guard !inner.isEmpty else { return }
+        let lines = detailLines(session, dataset: dataset, width: inner.width, theme: theme)
+        let scroll = min(detailScroll, max(0, lines.count - inner.height))
+        for (row, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
+            buffer.put(line, x: inner.x, y: inner.y + row, clip: inner)
+        }
+        if lines.count > inner.height {
+            let more = scroll + inner.height < lines.count ? "↓ J" : "↑ K"
+            buffer.put(more, x: area.maxX - 5, y: area.maxY - 1, style: theme.muted)
+        }
+    }
+
+    /// The detail pane as lines: summary, one row per item, then the bundles with intents.
+    func detailLines(_ session: Session, dataset: Dataset, width: Int, theme: Theme) -> [Line] {
+        var summary: [String] = []
+        if let user = session.user { summary.append("user \(user)") }
+        if let date = session.timestamp { summary.append(ISO8601DateFormatter.day.string(from: date)) }
+        if let source = session.sourceID { summary.append("BundleRec \(source)") }
+        summary.append("\(session.itemIDs.count) items")
+        summary.append("\(session.bundles.count) bundles")
+        var lines: [Line] = [[Span(summary.joined(separator: " · "), theme.muted)], []]
+
+        let categoryWidth = min(22, max(10, width / 4))
+        let markerWidth = max(8, 3 * session.bundles.count + 1)
+        let titleWidth = max(8, width - 4 - 2 - categoryWidth - 1 - markerWidth)
+        lines.append([Span(" #  " + DisplayWidth.pad("Item", to: titleWidth) + "  "
+                           + DisplayWidth.pad("Category", to: categoryWidth) + " Bundles", theme.header)])
+        for (position, id) in session.itemIDs.enumerated() {
+            lines.append(itemRow(position: position, item: dataset.item(id), session: session,
+                                 widths: (titleWidth, categoryWidth), theme: theme))
+        }
+        lines.append([])
+        lines.append([Span("Ground-truth bundles", theme.header)])
+        for (index, bundle) in session.bundles.enumerated() {
+            let positions = bundle.itemIDs.compactMap { session.itemIDs.firstIndex(of: $0).map { String($0 + 1) } }
+            lines.append([Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
+                          Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index)),
+                          Span("  items \(positions.joined(separator: ", "))", theme.muted)])
+        }
+        return lines
+    }
+
+    private func itemRow(position: Int, item: Item, session: Session, widths: (title: Int, category: Int),
+                         theme: Theme) -> Line {
+        let memberships = session.bundleIndices(containing: item.id)
+        let titleStyle = item.isUntitled ? theme.untitled
+            : memberships.first.map { theme.bundle($0) } ?? theme.noise
+        var line: Line = [
+            Span(String(format: "%2d  ", position + 1), theme.muted),
+            Span(DisplayWidth.pad(item.displayTitle, to: widths.title) + "  ", titleStyle),
+            Span(DisplayWidth.pad(item.leafCategory ?? "—", to: widths.category) + " ", theme.muted),
+        ]
+        if memberships.isEmpty { line.append(Span("noise", theme.noise)) }
+        for index in memberships {
+            line.append(Span("●\(index + 1) ", theme.bundle(index)))
+        }
+        return line
+    }
+}
+
+extension String {
+    /// Newlines and runs of spaces folded into single spaces, ends trimmed: intents are free text.
+    var collapsedWhitespace: String {
+        split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
