@@ -39,8 +39,11 @@ public enum BundleRecLoader {
         var intentByBundle: [Int: String] = [:]
         for row in intents.rows { intentByBundle[try intents.integer(row, 0)] = row.fields[1] }
         var itemsByBundle: [Int: [String]] = [:]
+        var linesByBundle: [Int: [Int]] = [:]   // where each member was listed, for error messages
         for row in bundleItems.rows {
-            itemsByBundle[try bundleItems.integer(row, 0), default: []].append(String(try bundleItems.integer(row, 1)))
+            let bundle = try bundleItems.integer(row, 0)
+            itemsByBundle[bundle, default: []].append(String(try bundleItems.integer(row, 1)))
+            linesByBundle[bundle, default: []].append(row.line)
         }
 
         var bundlesBySession: [Int: [GroundTruthBundle]] = [:]
@@ -56,8 +59,9 @@ public enum BundleRecLoader {
             guard let sessionMembers = itemsBySession[session] else {
                 throw DataError(file: sessionBundles.file, line: row.line, field: "session ID", "session \(session) has no items in session_item.csv")
             }
-            if let stray = members.first(where: { !sessionMembers.contains($0) }) {
-                throw DataError(file: bundleItems.file, field: "item ID", "bundle \(bundle) holds item \(stray), which is not in session \(session)")
+            if let stray = members.firstIndex(where: { !sessionMembers.contains($0) }) {
+                throw DataError(file: bundleItems.file, line: linesByBundle[bundle]?[stray], field: "item ID",
+                                "bundle \(bundle) holds item \(members[stray]), which is not in session \(session)")
             }
             bundlesBySession[session, default: []].append(GroundTruthBundle(id: String(bundle), itemIDs: members, intent: intent))
         }
