@@ -11,8 +11,13 @@ extension SessionsScreen {
     private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
         var title = "Sessions \(visibleCount)/\(totalCount)"
         if !filter.isEmpty || isEditingFilter { title += " /\(filter)" }
-        let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        let block = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title)
+        let (header, inner) = block.render(area, &buffer).splitTop(1)
         guard !inner.isEmpty else { return }
+        let columns = listColumns
+        buffer.put(listLine(id: "id", domain: "domain", items: "it", bundles: "b", intent: "first intent",
+                            columns: columns, width: header.width, styles: (theme.header, theme.header, theme.header)),
+                   x: header.x, y: header.y, clip: header)
         if visible.isEmpty {
             buffer.put("no session matches \"\(filter)\"", x: inner.x, y: inner.y, style: theme.muted, clip: inner)
             return
@@ -21,7 +26,10 @@ extension SessionsScreen {
         state.scrollIntoView(height: inner.height, count: visible.count)
         let rows = (state.offset..<min(visible.count, state.offset + inner.height)).map { row -> Line in
             let (dataset, session) = entry(atVisibleRow: row)
-            return listRow(session, dataset: dataset, width: inner.width, theme: theme)
+            return listLine(id: session.id, domain: dataset.domain, items: "\(session.itemIDs.count)",
+                            bundles: "\(session.bundles.count)",
+                            intent: session.bundles.first?.intent.collapsedWhitespace ?? "",
+                            columns: columns, width: inner.width, styles: (theme.base, theme.muted, theme.bundle(0)))
         }
         // ListView indexes rows from the offset, so hand it the visible slice with a shifted state.
         ListView(rows: rows, highlight: theme.selected)
@@ -32,14 +40,23 @@ extension SessionsScreen {
         }
     }
 
-    private func listRow(_ session: Session, dataset: Dataset, width: Int, theme: Theme) -> Line {
-        let id = DisplayWidth.pad(session.id, to: 6)
-        let domain = DisplayWidth.pad(dataset.domain, to: 10)
-        let counts = String(format: "%2d items %d b ", session.itemIDs.count, session.bundles.count)
-        let used = 6 + 1 + 10 + 1 + counts.count
-        let intent = session.bundles.first.map { $0.intent.collapsedWhitespace } ?? ""
-        return [Span(id + " ", theme.base), Span(domain + " ", theme.muted), Span(counts, theme.base),
-                Span(DisplayWidth.truncate(intent, to: max(0, width - used)), theme.bundle(0))]
+    /// Column widths of the list: ids as wide as the longest; domains only when there are several.
+    private var listColumns: (id: Int, domain: Int) {
+        let id = min(10, datasets.flatMap { $0.sessions.map { DisplayWidth.of($0.id) } }.max() ?? 2)
+        let domain = datasets.count > 1 ? datasets.map { DisplayWidth.of($0.domain) }.max() ?? 0 : 0
+        return (max(2, id), domain == 0 ? 0 : max(6, domain))
+    }
+
+    private func listLine(id: String, domain: String, items: String, bundles: String, intent: String,
+                          columns: (id: Int, domain: Int), width: Int,
+                          styles: (base: Style, muted: Style, intent: Style)) -> Line {
+        var line = [Span(DisplayWidth.pad(id, to: columns.id) + " ", styles.base)]
+        if columns.domain > 0 { line.append(Span(DisplayWidth.pad(domain, to: columns.domain) + " ", styles.muted)) }
+        line.append(Span(String(repeating: " ", count: max(0, 2 - items.count)) + items + " "
+                         + String(repeating: " ", count: max(0, 1 - bundles.count)) + bundles + "  ", styles.base))
+        let used = line.displayWidth
+        line.append(Span(DisplayWidth.truncate(intent, to: max(0, width - used)), styles.intent))
+        return line
     }
 
     private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {

@@ -139,12 +139,13 @@ public struct SessionsLayout: Sendable {
 
     public init(width: Int, height: Int) {
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        let split = body.splitLeft(min(46, max(30, width * 2 / 5)))
+        let split = body.splitLeft(min(48, max(34, width * 2 / 5)))
         list = split.left
         detail = split.rest
     }
 
-    var listInner: Rect { list.inset(by: 1) }
+    /// The list's rows: inside the border, below the column header.
+    var listInner: Rect { list.inset(by: 1).splitTop(1).rest }
 
-    static func listRows(bodyHeight: Int) -> Int { max(0, bodyHeight - 2) }
+    static func listRows(bodyHeight: Int) -> Int { max(0, bodyHeight - 3) }
 }
