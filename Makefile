@@ -1,0 +1,30 @@
+# BundleKD Workbench. `make run` opens the workbench on the demo dataset; `make test` runs every
+# test. Both install missing Debian packages first (scripts/install-deps.sh is idempotent).
+SWIFT ?= swift
+BIN := .build/debug/bundlekd
+
+.PHONY: run test deps build unit-tests e2e demo-data clean
+
+run: deps build
+	$(BIN) $(ARGS)
+
+test: deps build unit-tests e2e
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	$(SWIFT) build
+
+unit-tests:
+	$(SWIFT) test
+
+e2e:
+	BIN=$(BIN) scripts/e2e_tui.sh
+
+# Regenerates sessions/demo.jsonl from scripts/make_demo_dataset.py (deterministic).
+demo-data:
+	python3 scripts/make_demo_dataset.py sessions/demo.jsonl
+
+clean:
+	rm -rf .build
