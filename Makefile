@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run test deps build unit-tests e2e demo-data clean
+.PHONY: run test deps build unit-tests e2e demo-data clean bench-mining
 
 run: deps build
 	$(BIN) $(ARGS)
@@ -28,3 +28,7 @@ demo-data:
 
 clean:
 	rm -rf .build
+
+# Side-by-side mining benchmark against pyfim (installs pyfim into ~/.cache/bundlekd/bench-venv).
+bench-mining: deps
+	python3 scripts/bench_mining.py

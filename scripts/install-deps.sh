@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages BundleKD needs, only those missing, so a second run is instant.
 set -euo pipefail
-packages=(libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev tmux python3 python3-venv)
+packages=(libncursesw5-dev libcurl4-openssl-dev libsqlite3-dev tmux python3 python3-venv time)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

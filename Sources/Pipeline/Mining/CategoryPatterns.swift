@@ -14,8 +14,8 @@ public struct PatternOptions: Sendable, Equatable {
     public var minSize = 2
     public var maxSize = 5
     public var ruleSupport: RuleSupport = .bodyAndHead
-    /// Refuse runs whose proven upper bound on itemsets exceeds this.
-    public var maxItemsets = 5_000_000
+    /// Refuse runs whose proven upper bound on itemsets exceeds this (about 30 bytes each).
+    public var maxItemsets = 20_000_000
 
     public init() {}
 }

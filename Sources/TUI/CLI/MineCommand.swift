@@ -46,7 +46,7 @@ struct MineCommand: ParsableCommand {
     var limit: Int = 20
 
     @Option(help: "Refuse a run that could produce more itemsets than this.")
-    var maxItemsets: Int = 5_000_000
+    var maxItemsets: Int = 20_000_000
 
     @Option(name: .customLong("repeat"), help: "For benchmarks: mine this many more times and print the minimum and median FP-growth time.")
     var repetitions: Int = 0
@@ -80,6 +80,7 @@ struct MineCommand: ParsableCommand {
                 } else {
                     for dataset in try source.loadPrepared() {
                         emit(try CategoryPatterns.mine(dataset, options: options), title: dataset.domain, parseSeconds: nil)
+                        if repetitions > 0 { try timeRepeats(CategoryPatterns.transactions(dataset, options: options).0, options: options) }
                     }
                 }
             } catch let explosion as PatternExplosion {
