@@ -7,11 +7,10 @@ struct MineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mine",
         abstract: "Mine frequent patterns and association rules (FP-growth).",
-        discussion: """
-        From a dataset (default): one transaction per ground-truth bundle of the training split,
-        items mapped to their leaf category. With --transactions FILE: one transaction per line of
-        space-separated integer ids, to compare with other miners on the same file.
-        """)
+        discussion: "From a dataset (default): one transaction per ground-truth bundle of the training split, "
+            + "items mapped to their leaf category. With --transactions FILE: one transaction per line of "
+            + "space-separated integer ids, to compare with other miners on the same file. "
+            + "A summary line (counts per size, timings, the rule-support definition) goes to standard error.")
 
     @OptionGroup var source: DataOptions
 
