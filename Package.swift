@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C system libraries: module.modulemap + shim.h (macros and variadics wrapped).
@@ -21,7 +22,10 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
+                "CCurl",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The miner's inner loops touch class-held buffers millions of times; dynamic
             // exclusivity checks cost ~15% there (measured with perf). Static checks remain.

@@ -1,0 +1,120 @@
+import Foundation
+import Synchronization
+
+/// An OpenAI-compatible chat client for one endpoint (one or more base URLs), over libcurl.
+///
+/// Each transfer runs on its own thread; at most `maxConcurrency` are in flight, the rest wait
+/// in an `AsyncLimiter`. Connection errors, 429 and 5xx are retried with exponential backoff
+/// and jitter, honouring `Retry-After`, but never after streamed text was already delivered.
+public final class ChatClient: Sendable {
+    public let endpoint: EndpointConfig
+    private let apiKey: String?
+    private let limiter: AsyncLimiter
+    private let inFlight: Mutex<[Int]>
+
+    /// The outcome of a successful call.
+    public struct Outcome: Sendable {
+        public let response: ChatResponse
+        public let attempts: Int
+        public let baseURL: String
+    }
+
+    public init(endpoint: EndpointConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard !endpoint.baseURLs.isEmpty else { throw LLMError.notConfigured("no base URL configured") }
+        self.endpoint = endpoint
+        apiKey = try endpoint.apiKey(environment: environment)
+        limiter = AsyncLimiter(limit: endpoint.maxConcurrency)
+        inFlight = Mutex(Array(repeating: 0, count: endpoint.baseURLs.count))
+    }
+
+    /// Sends `request`; with `onDelta` it streams and calls `onDelta` with each piece of text.
+    public func complete(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            try Task.checkCancellation()
+            await limiter.acquire()
+            let index = pickBaseURL()
+            let baseURL = endpoint.baseURLs[index]
+            let result = await perform(request, baseURL: baseURL, onDelta: onDelta)
+            inFlight.withLock { $0[index] -= 1 }
+            await limiter.release()
+            switch result {
+            case .success(let response):
+                return Outcome(response: response, attempts: attempt, baseURL: baseURL)
+            case .failure(let failure):
+                if Task.isCancelled { throw CancellationError() }
+                guard failure.error.isRetryable, !failure.deliveredText, attempt < endpoint.maxAttempts else {
+                    throw failure.error
+                }
+                try await Task.sleep(nanoseconds: UInt64(delay(attempt: attempt, retryAfter: failure.retryAfter) * 1e9))
+            }
+        }
+    }
+
+    /// The model ids the server lists (`GET /v1/models`).
+    public func models(baseURL: String? = nil) async throws -> [String] {
+        let url = (baseURL ?? endpoint.baseURLs[0]) + "/models"
+        var request = HTTPRequest(url: url)
+        request.headers = authorizationHeaders
+        request.connectTimeout = endpoint.connectTimeout
+        request.stallSeconds = min(endpoint.stallSeconds, 10)
+        let body = ByteBuffer()
+        let result = await CurlTransport.run(request) { _, bytes in body.append(bytes); return true }
+        if result.transferFailed { throw LLMError.connection(url: url, message: result.curlMessage) }
+        guard result.status == 200 else { throw LLMError.http(url: url, status: result.status, message: LLMError.serverMessage(body.bytes)) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.bytes)) as? [String: Any],
+              let data = object["data"] as? [[String: Any]] else {
+            throw LLMError.malformed(url: url, message: "no model list in the answer")
+        }
+        return data.compactMap { $0["id"] as? String }
+    }
+
+    /// The base URL with the fewest requests in flight, first one on a tie (round-robin enough).
+    private func pickBaseURL() -> Int {
+        inFlight.withLock { counts in
+            let index = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+            counts[index] += 1
+            return index
+        }
+    }
+
+    /// `Retry-After` when the server sent one (capped), else base·2ⁿ⁻¹ with ±50% jitter.
+    func delay(attempt: Int, retryAfter: Double?) -> Double {
+        if let retryAfter { return min(max(0, retryAfter), max(endpoint.maxBackoff, 1)) }
+        let exponential = min(endpoint.maxBackoff, endpoint.backoffBase * pow(2, Double(attempt - 1)))
+        return exponential * Double.random(in: 0.5...1.5)
+    }
+
+    private var authorizationHeaders: [String] {
+        apiKey.map { ["Authorization: Bearer \($0)"] } ?? []
+    }
+
+    struct Failure: Error {
+        let error: LLMError
+        let retryAfter: Double?
+        let deliveredText: Bool
+    }
+
+    private func perform(_ request: ChatRequest, baseURL: String, onDelta: (@Sendable (String) -> Void)?) async -> Result<ChatResponse, Failure> {
+        let url = baseURL + "/chat/completions"
+        var http = HTTPRequest(url: url)
+        http.method = "POST"
+        http.headers = ["Content-Type: application/json", "Accept: " + (onDelta == nil ? "application/json" : "text/event-stream")]
+            + authorizationHeaders
+        http.body = request.body(stream: onDelta != nil)
+        http.connectTimeout = endpoint.connectTimeout
+        http.stallSeconds = endpoint.stallSeconds
+        let state = ResponseAccumulator(streaming: onDelta != nil, onDelta: onDelta)
+        let result = await CurlTransport.run(http) { progress, bytes in state.receive(status: progress.status, bytes) }
+        return state.finish(result, url: url)
+    }
+}
+
+/// Collects bytes from the transfer thread; read only after the transfer ended.
+final class ByteBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [UInt8] = []
+    func append(_ bytes: [UInt8]) { lock.withLock { storage += bytes } }
+    var bytes: [UInt8] { lock.withLock { storage } }
+}

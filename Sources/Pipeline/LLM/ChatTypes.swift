@@ -1,0 +1,112 @@
+import Foundation
+
+/// One message of a chat conversation.
+public struct ChatMessage: Hashable, Sendable, Codable {
+    public var role: String
+    public var content: String
+
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+
+    public static func system(_ text: String) -> ChatMessage { ChatMessage(role: "system", content: text) }
+    public static func user(_ text: String) -> ChatMessage { ChatMessage(role: "user", content: text) }
+}
+
+/// Asks the server for JSON: any JSON object, or one matching a schema.
+public enum ResponseFormat: Hashable, Sendable {
+    case jsonObject
+    /// `schema` is the JSON Schema as JSON text.
+    case jsonSchema(name: String, schema: String)
+}
+
+/// A chat completion request, independent of where it is sent.
+public struct ChatRequest: Hashable, Sendable {
+    public var model: String
+    public var messages: [ChatMessage]
+    public var temperature: Double
+    public var maxTokens: Int
+    public var seed: Int?
+    public var responseFormat: ResponseFormat?
+
+    public init(model: String, messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256,
+                seed: Int? = nil, responseFormat: ResponseFormat? = nil) {
+        self.model = model
+        self.messages = messages
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.responseFormat = responseFormat
+    }
+
+    /// Without a seed, sampling at temperature > 0 gives a different answer each time, so such
+    /// a request is not served from the cache unless the caller asks.
+    public var isDeterministic: Bool { temperature == 0 || seed != nil }
+
+    /// The decoding parameters as a JSON object (what the call log stores beside the messages).
+    public var parameters: [String: Any] {
+        var parameters: [String: Any] = ["temperature": temperature, "max_tokens": maxTokens]
+        if let seed { parameters["seed"] = seed }
+        switch responseFormat {
+        case .jsonObject: parameters["response_format"] = ["type": "json_object"]
+        case .jsonSchema(let name, let schema):
+            parameters["response_format"] = ["type": "json_schema", "json_schema": [
+                "name": name, "strict": true, "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:]]]
+        case nil: break
+        }
+        return parameters
+    }
+
+    /// The OpenAI-compatible request body.
+    public func body(stream: Bool) -> Data {
+        var object = parameters
+        object["model"] = model
+        object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
+        object["stream"] = stream
+        if stream { object["stream_options"] = ["include_usage": true] }
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The cache key: SHA-256 of the model id, messages and decoding parameters in canonical
+    /// JSON. The endpoint is left out, so the same request to another replica is the same call.
+    public var hash: String {
+        var object = parameters
+        object["model"] = model
+        object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
+        let canonical = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return SHA256.hex(canonical)
+    }
+}
+
+/// Token counts the server reported.
+public struct TokenUsage: Hashable, Sendable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+
+    public init(promptTokens: Int, completionTokens: Int) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+}
+
+/// A finished chat completion.
+public struct ChatResponse: Hashable, Sendable {
+    public var text: String
+    public var finishReason: String?
+    public var usage: TokenUsage?
+    public var model: String?
+
+    public init(text: String, finishReason: String?, usage: TokenUsage?, model: String?) {
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+        self.model = model
+    }
+}
+
+/// What a streamed completion yields: text as it arrives, then the whole response.
+public enum ChatEvent: Hashable, Sendable {
+    case delta(String)
+    case finished(ChatResponse)
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Which side of the distillation a call belongs to.
+public enum LLMRole: String, Sendable, CaseIterable, Codable {
+    case teacher, student
+}
+
+/// One role's model endpoint: where to send requests and how.
+public struct EndpointConfig: Sendable, Equatable {
+    /// OpenAI-compatible base URLs ending in `/v1`; several are load-balanced.
+    public var baseURLs: [String]
+    public var model: String
+    /// The *name* of the environment variable that holds the API key (never the key itself).
+    public var apiKeyVariable: String?
+    public var maxConcurrency: Int
+    public var temperature: Double
+    public var maxTokens: Int
+    public var seed: Int?
+    public var connectTimeout: Int
+    public var stallSeconds: Int
+    public var maxAttempts: Int
+    /// Backoff before retry n is base·2ⁿ⁻¹ seconds (with jitter), at most `maxBackoff`.
+    public var backoffBase: Double
+    public var maxBackoff: Double
+
+    public init(baseURLs: [String], model: String, apiKeyVariable: String? = nil, maxConcurrency: Int = 4,
+                temperature: Double = 0, maxTokens: Int = 512, seed: Int? = 42, connectTimeout: Int = 10,
+                stallSeconds: Int = 60, maxAttempts: Int = 4, backoffBase: Double = 0.5, maxBackoff: Double = 30) {
+        self.baseURLs = baseURLs
+        self.model = model
+        self.apiKeyVariable = apiKeyVariable
+        self.maxConcurrency = maxConcurrency
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+        self.seed = seed
+        self.connectTimeout = connectTimeout
+        self.stallSeconds = stallSeconds
+        self.maxAttempts = maxAttempts
+        self.backoffBase = backoffBase
+        self.maxBackoff = maxBackoff
+    }
+
+    /// The key from the environment, if this endpoint names a variable.
+    public func apiKey(environment: [String: String]) throws -> String? {
+        guard let variable = apiKeyVariable, !variable.isEmpty else { return nil }
+        guard let key = environment[variable], !key.isEmpty else { throw LLMError.missingAPIKey(variable: variable) }
+        return key
+    }
+}

