@@ -3,12 +3,12 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run test deps build unit-tests e2e demo-data clean bench-mining
+.PHONY: run test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm
 
 run: deps build
 	$(BIN) $(ARGS)
 
-test: deps build unit-tests e2e
+test: deps build llm unit-tests e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -16,8 +16,13 @@ deps:
 build:
 	$(SWIFT) build
 
+# The unit tests include real calls to the local model server, which this starts and stops.
 unit-tests:
-	$(SWIFT) test
+	scripts/unit-tests.sh
+
+# Installs the local model server and model into ~/.cache/bundlekd/llm (slow once, then seconds).
+llm:
+	scripts/setup-llm.sh
 
 e2e:
 	BIN=$(BIN) scripts/e2e_tui.sh

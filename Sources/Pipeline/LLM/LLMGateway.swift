@@ -8,6 +8,9 @@ public final class LLMGateway: Sendable {
     public let workspace: Workspace
     private let teacher: ChatClient
     private let student: ChatClient
+    /// Runs before a request goes over the network (not for cache hits): the CLI starts the
+    /// local server here, so a fully cached run never waits for it.
+    private let beforeNetwork: (@Sendable (LLMRole) async throws -> Void)?
 
     /// How one call may use the cache.
     public struct CacheUse: Sendable, Equatable {
@@ -32,8 +35,10 @@ public final class LLMGateway: Sendable {
     }
 
     public init(config: WorkspaceConfig, workspace: Workspace,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil) throws {
         self.config = config
+        self.beforeNetwork = beforeNetwork
         self.workspace = workspace
         teacher = try ChatClient(endpoint: config.teacher, environment: environment)
         student = try ChatClient(endpoint: config.student, environment: environment)
@@ -75,6 +80,7 @@ public final class LLMGateway: Sendable {
         }
         var record = makeRecord(role, request, hash: hash, endpoint: config.endpoint(role).baseURLs[0], streamed: onDelta != nil)
         do {
+            try await beforeNetwork?(role)
             let outcome = try await client(role).complete(request, onDelta: onDelta)
             record.endpoint = outcome.baseURL
             record.responseText = outcome.response.text
@@ -88,7 +94,7 @@ public final class LLMGateway: Sendable {
         } catch {
             record.error = error is CancellationError ? "cancelled" : "\(error)"
             record.latencyMs = elapsed()
-            try? workspace.log(record)
+            _ = try? workspace.log(record)   // the original error matters more than a failed log write
             throw error
         }
     }

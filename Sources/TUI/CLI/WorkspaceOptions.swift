@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// Where the workspace lives and how LLM calls use the cache; shared by every command that
+/// talks to a model.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(help: "The workspace configuration file (endpoints, database).")
+    var config: String = "bundlekd.toml"
+
+    @Option(help: "The workspace database; default: the config's 'database', beside the config file.")
+    var database: String?
+
+    @Flag(help: "Send every request even when the workspace cache has its answer (the answer is still logged).")
+    var noCache = false
+
+    func loadConfig() throws -> WorkspaceConfig {
+        try WorkspaceConfig.load(path: config)
+    }
+
+    func databasePath(_ config: WorkspaceConfig) -> String {
+        if let database { return database }
+        if config.database.hasPrefix("/") { return config.database }
+        let folder = (self.config as NSString).deletingLastPathComponent
+        return folder.isEmpty ? config.database : (folder as NSString).appendingPathComponent(config.database)
+    }
+
+    func openWorkspace(_ config: WorkspaceConfig) throws -> Workspace {
+        try Workspace(path: databasePath(config))
+    }
+}
+
+/// Opens the gateway for LLM commands. When a role uses the embedded local server and nothing
+/// answers there, the first request that needs the network installs (once) and starts it; it
+/// is stopped again when the command ends.
+enum LLMSession {
+    static func run<T>(_ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T) async throws -> T {
+        let config = try options.loadConfig()
+        let workspace = try options.openWorkspace(config)
+        let starter = LocalServerStarter(config: config)
+        let gateway = try LLMGateway(config: config, workspace: workspace) { role in
+            if config.usesLocalServer(role) { try await starter.ensureRunning() }
+        }
+        do {
+            let result = try await body(gateway)
+            await starter.stop()
+            return result
+        } catch {
+            await starter.stop()
+            throw error
+        }
+    }
+}
+
+/// Starts the embedded server at most once per command, and only if nothing answers already.
+actor LocalServerStarter {
+    private let server: LocalServer
+    private var checked = false
+    private var started = false
+
+    init(config: WorkspaceConfig) { server = LocalServer(settings: config.local) }
+
+    func ensureRunning() async throws {
+        guard !checked else { return }
+        defer { checked = true }
+        if await server.isHealthy() { return }
+        if !server.isInstalled {
+            guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
+                throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
+            }
+            FileHandle.standardError.write(Data("bundlekd: installing the local model server (once; about 8 minutes)\n".utf8))
+            try server.install(setupScript: script)
+        }
+        FileHandle.standardError.write(Data("bundlekd: starting the local model server on \(server.settings.baseURL)\n".utf8))
+        try await server.start()
+        started = true
+    }
+
+    func stop() {
+        if started { server.stop() }
+    }
+}
+
+/// Runs an async command body from a synchronous `run()`, reporting expected failures in one line.
+func runAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
+    let outcome = Mutex<Result<Void, Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { try await body(); outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
+        done.signal()
+    }
+    done.wait()
+    switch outcome.withLock({ $0 })! {
+    case .success: return
+    case .failure(let error as LLMError):
+        FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
+        throw ExitCode(1)
+    case .failure(let error as DataError):
+        FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
+        throw ExitCode(1)
+    case .failure(let error): throw error
+    }
+}
+
+import Synchronization
