@@ -37,3 +37,7 @@ clean:
 # Side-by-side mining benchmark against pyfim (installs pyfim into ~/.cache/bundlekd/bench-venv).
 bench-mining: deps
 	python3 scripts/bench_mining.py
+
+# Client throughput against parallel curl on the local server, and the fully cached re-run.
+bench-llm: deps llm
+	python3 scripts/bench_llm.py

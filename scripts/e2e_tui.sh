@@ -85,6 +85,24 @@ out=$("$BIN" data stats --data /no/such/folder 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$out" = "bundlekd: /no/such/folder: no such file or folder" ] \
     && ok "a missing data path is one line, exit 1" || fail "a missing data path is one line, exit 1" "rc=$rc $out"
 
+# The real local model through the CLI: the workbench starts the server itself (nothing answers on
+# this port yet), streams an answer, serves the repeat from the cache, and stops the server.
+if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; then
+    work=$(mktemp -d)
+    printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
+    out=$("$BIN" llm chat --stream --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err"); rc=$?
+    if [ $rc -eq 0 ] && [ -n "$out" ] && grep -q "starting the local model server" "$work/err" && grep -q "1 attempt" "$work/err"; then
+        ok "llm chat --stream starts the local server and streams a real answer"
+    else fail "llm chat --stream starts the local server and streams a real answer" "rc=$rc out=$out $(cat "$work/err")"; fi
+    curl -sf http://127.0.0.1:18097/health >/dev/null && fail "the local server is stopped when the command ends" || ok "the local server is stopped when the command ends"
+    out2=$("$BIN" llm chat --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err2")
+    [ "$out2" = "$out" ] && grep -q "cache hit" "$work/err2" && ok "the repeated question is a cache hit with the same answer" \
+        || fail "the repeated question is a cache hit with the same answer" "$out2 / $(cat "$work/err2")"
+    rm -rf "$work"
+else
+    fail "llm chat against the local model" "the local model server is not installed (make llm)"
+fi
+
 # The published figures from the CLI (skipped, with the reason, only when ../shared is absent).
 if [ -d "$SHARED/bundlerec" ]; then
     out=$("$BIN" data stats --data "$SHARED/bundlerec")

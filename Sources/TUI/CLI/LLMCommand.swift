@@ -7,7 +7,7 @@ struct LLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llm",
         abstract: "Chat with the teacher or student model, list recent calls, show endpoint status.",
-        subcommands: [LLMChatCommand.self, LLMLogCommand.self, LLMStatusCommand.self])
+        subcommands: [LLMChatCommand.self, LLMLogCommand.self, LLMStatusCommand.self, LLMBenchCommand.self])
 }
 
 extension LLMRole: ExpressibleByArgument {}
@@ -153,4 +153,51 @@ extension ISO8601DateFormatter {
         formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
         return formatter
     }()
+}
+
+/// `bundlekd llm bench`: a batch of short requests at the endpoint's concurrency, for the
+/// throughput benchmark (scripts/bench_llm.py compares it with parallel curl processes).
+struct LLMBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Send a batch of short chat requests and print completion tokens per second.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Option(help: "How many requests.")
+    var requests: Int = 16
+
+    @Option(help: "Maximum tokens per answer.")
+    var maxTokens: Int = 48
+
+    @Option(help: "Which endpoint: teacher or student.")
+    var role: LLMRole = .student
+
+    func run() throws {
+        let command = self
+        try runAsync { try await command.bench() }
+    }
+
+    /// The prompts scripts/bench_llm.py sends too.
+    static func prompt(_ index: Int) -> String { "Write one short sentence about product number \(index)." }
+
+    private func bench() async throws {
+        let (count, role, maxTokens, noCache) = (requests, role, maxTokens, workspace.noCache)
+        let line: String = try await LLMSession.run(workspace, roles: [role]) { gateway in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let calls = try await withThrowingTaskGroup(of: LLMGateway.Call.self) { group in
+                for index in 0..<count {
+                    group.addTask {
+                        try await gateway.chat(role, gateway.request(role, [.user(Self.prompt(index))], maxTokens: maxTokens),
+                                               cache: LLMGateway.CacheUse(read: !noCache))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let tokens = calls.reduce(0) { $0 + ($1.response.usage?.completionTokens ?? 0) }
+            let hits = calls.filter(\.cacheHit).count
+            return String(format: "bundlekd.llm requests=%d completion_tokens=%d wall=%.4f tokens_per_s=%.1f cache_hits=%d http_requests=%d",
+                          count, tokens, seconds, Double(tokens) / seconds, hits, count - hits)
+        }
+        print(line)
+    }
 }
