@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
+            resources: [.copy("Knowledge/Templates")],
             // The miner's inner loops touch class-held buffers millions of times; dynamic
             // exclusivity checks cost ~15% there (measured with perf). Static checks remain.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

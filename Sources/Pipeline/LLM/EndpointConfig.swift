@@ -22,6 +22,9 @@ public struct EndpointConfig: Sendable, Equatable {
     /// Backoff before retry n is base·2ⁿ⁻¹ seconds (with jitter), at most `maxBackoff`.
     public var backoffBase: Double
     public var maxBackoff: Double
+    /// Prices per 1,000 prompt and completion tokens, for the cost columns (0 for local models).
+    public var promptPrice: Double = 0
+    public var completionPrice: Double = 0
 
     public init(baseURLs: [String], model: String, apiKeyVariable: String? = nil, maxConcurrency: Int = 4,
                 temperature: Double = 0, maxTokens: Int = 512, seed: Int? = 42, connectTimeout: Int = 10,

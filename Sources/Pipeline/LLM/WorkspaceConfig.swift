@@ -98,6 +98,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         endpoint.connectTimeout = try int(table, "connect_timeout", file: file, section: section) ?? endpoint.connectTimeout
         endpoint.stallSeconds = try int(table, "stall_seconds", file: file, section: section) ?? endpoint.stallSeconds
         endpoint.maxAttempts = try int(table, "max_attempts", file: file, section: section) ?? endpoint.maxAttempts
+        endpoint.promptPrice = table["price_per_1k_prompt"]?.double ?? endpoint.promptPrice
+        endpoint.completionPrice = table["price_per_1k_completion"]?.double ?? endpoint.completionPrice
         return endpoint
     }
 

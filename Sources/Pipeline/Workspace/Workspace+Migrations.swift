@@ -32,6 +32,7 @@ extension Workspace {
                 t.column("callId", .integer).notNull().references("llmCall", onDelete: .cascade)
             }
         }
+        registerKnowledgeMigration(&migrator)
         return migrator
     }
 }
