@@ -27,6 +27,8 @@ public struct ExtractionProgress: Sendable, Equatable {
     public var failures = 0
     public var started = Date()
 
+    public init() {}
+
     public var elapsed: Double { Date().timeIntervalSince(started) }
     public var tokensPerSecond: Double { elapsed > 0 ? Double(completionTokens) / elapsed : 0 }
     /// Seconds left at the current pace, once a step has finished.

@@ -157,7 +157,7 @@ public final class Extractor: Sendable {
                 let sessions = Array(Set(sources.map(\.session))).sorted()
                 let errors = Array(Set(sources.flatMap(\.errors))).sorted()
                 let callIDs = calls.map(\.callID) + Array(Set(sources.flatMap(\.calls))).sorted()
-                return KnowledgeItem(id: nil, createdAt: Date(), format: .rule, domain: dataset.domain, text: "\(index + 1). \(rule.0)",
+                return KnowledgeItem(id: nil, createdAt: Date(), format: .rule, domain: dataset.domain, text: "\(index + 1). \(Self.withoutNumbering(rule.0))",
                                      sessions: KnowledgeItem.json(sessions), errors: KnowledgeItem.json(errors), teacherModel: teacherModel,
                                      templateHash: templates.consolidate.hash, callIds: KnowledgeItem.json(callIDs),
                                      promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
@@ -167,6 +167,13 @@ public final class Extractor: Sendable {
         } catch let failure as StepFailure {
             try recordFailure(key, stage: .rule, dataset: dataset, reference: nil, failure: failure, calls: failure.calls, run: run)
         }
+    }
+
+    /// "3. Keep …" → "Keep …": the list is renumbered by the store.
+    static func withoutNumbering(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let range = trimmed.range(of: #"^\d+[.)]\s*"#, options: .regularExpression) else { return trimmed }
+        return String(trimmed[range.upperBound...])
     }
 
     // MARK: stage 3

@@ -83,4 +83,14 @@ public struct SampleRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var sessions: String
 
     public var sessionList: [String] { (try? JSONDecoder().decode([String].self, from: Data(sessions.utf8))) ?? [] }
+
+    public init(name: String, strategy: SamplingStrategy, ratio: Double, seed: UInt64, domains: [String], sessions: [SessionReference]) {
+        self.name = name
+        createdAt = Date()
+        self.strategy = strategy.rawValue
+        self.ratio = ratio
+        self.seed = Int64(bitPattern: seed)
+        self.domains = KnowledgeItem.json(domains)
+        self.sessions = KnowledgeItem.json(sessions.map(\.key))
+    }
 }

@@ -9,8 +9,8 @@ public enum SamplingStrategy: String, Sendable, CaseIterable, Codable {
     /// Farthest-point (k-center) selection over TF-IDF vectors of the session titles, so the
     /// sample spreads across kinds of sessions.
     case diversity
-    /// Hardest first: the teacher's stage-2 error rate on the session when known, else the
-    /// number of ground-truth bundles; ties in seeded order.
+    /// Hardest first: by the teacher's stage-2 error rate where it is known (those sessions
+    /// first), else by the number of ground-truth bundles; ties in seeded order.
     case difficulty
 }
 
@@ -55,8 +55,15 @@ public enum SessionSampler {
                     ? a.session.itemIDs.count > b.session.itemIDs.count : rank[a.key]! < rank[b.key]!
             }.prefix(k))
         case .difficulty:
-            func score(_ s: SessionReference) -> Double { difficulty[s.key] ?? Double(s.session.bundles.count) }
-            return Array(shuffled.sorted { a, b in score(a) != score(b) ? score(a) > score(b) : rank[a.key]! < rank[b.key]! }.prefix(k))
+            // Sessions the teacher has attempted rank by its error rate, ahead of the rest, which
+            // rank by their number of ground-truth bundles: the two scales are never mixed.
+            func score(_ s: SessionReference) -> (measured: Int, value: Double) {
+                difficulty[s.key].map { (1, $0) } ?? (0, Double(s.session.bundles.count))
+            }
+            return Array(shuffled.sorted { a, b in
+                let (x, y) = (score(a), score(b))
+                return x != y ? (x.measured, x.value) > (y.measured, y.value) : rank[a.key]! < rank[b.key]!
+            }.prefix(k))
         case .diversity:
             let vectors = TFIDF.vectors(shuffled.map(titles))
             return FarthestPoint.select(k, from: vectors).map { shuffled[$0] }

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `bundlekd extract`: the teacher distils knowledge from a sample of training sessions.
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Distil knowledge with the teacher: patterns, rules (self-reflection) and deep thoughts.",
+        discussion: "Finished steps are stored as they complete; after Ctrl-C or a crash, run the same command again to resume.")
+
+    @OptionGroup var source: DataOptions
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Option(help: "Stages to run, comma-separated: patterns, rules, thoughts.")
+    var stages: String = "patterns,rules,thoughts"
+
+    @Option(help: "How training sessions are chosen: random, length, diversity or difficulty.")
+    var strategy: SamplingStrategy = .random
+
+    @Option(help: "The share of each domain's training sessions to use (0-1].")
+    var ratio: Double = 0.1
+
+    @Option(help: "Seed for the sample.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Use at most this many sessions in total (after sampling).")
+    var limit: Int?
+
+    @Option(help: "Name of the stored sample (reused when it exists). Default: derived from strategy, ratio, seed, domains.")
+    var sample: String?
+
+    func validate() throws {
+        guard ratio > 0, ratio <= 1 else { throw ValidationError("--ratio must be in (0, 1], got \(ratio)") }
+        for name in stages.split(separator: ",") where KnowledgeFormat(stageName: String(name)) == nil {
+            throw ValidationError("unknown stage '\(name)' (use patterns, rules, thoughts)")
+        }
+    }
+
+    func run() throws {
+        let command = self
+        let task = Task.detached { try await command.extract() }
+        // Ctrl-C cancels the run, not the process: finished steps are already stored.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { task.cancel() }
+        interrupt.resume()
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Void, Error>?>(nil)
+        Task.detached {
+            do { try await task.value; outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 })! {
+        case .success: return
+        case .failure(let error) where error is CancellationError || task.isCancelled:
+            FileHandle.standardError.write(Data("\nbundlekd: interrupted; finished steps are stored, run the same command again to resume\n".utf8))
+            throw ExitCode(130)
+        case .failure(let error as LLMError):
+            FileHandle.standardError.write(Data("\nbundlekd: \(error); finished steps are stored, run again to resume\n".utf8))
+            throw ExitCode(1)
+        case .failure(let error as DataError):
+            FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
+            throw ExitCode(1)
+        case .failure(let error): throw error
+        }
+    }
+
+    private func extract() async throws {
+        let datasets = try source.loadPrepared()
+        let formats = stages.split(separator: ",").compactMap { KnowledgeFormat(stageName: String($0)) }
+        let progress = ProgressPrinter()
+        let summary: ExtractionSummary = try await LLMSession.run(workspace, roles: [.teacher]) { gateway in
+            let chosen = try chooseSample(datasets, workspace: gateway.workspace)
+            FileHandle.standardError.write(Data("bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(strategy.rawValue), ratio \(ratio), seed \(seed))\n".utf8))
+            return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) { progress.handle($0) }
+        }
+        progress.finish()
+        let counts = KnowledgeFormat.allCases.map { "\(summary.itemsStored[$0] ?? 0) \($0.stageName)" }.joined(separator: ", ")
+        let p = summary.progress
+        print("stored \(counts); \(summary.stepsResumed) steps resumed, \(summary.failures) failed; \(p.calls) calls (\(p.cacheHits) cached), "
+              + "\(p.promptTokens) prompt + \(p.completionTokens) completion tokens in \(String(format: "%.1f", p.elapsed)) s")
+    }
+
+    /// The named sample if stored, else a new one drawn from each domain's training split.
+    private func chooseSample(_ datasets: [Dataset], workspace: Workspace) throws -> [SessionReference] {
+        let name = sample ?? "\(strategy.rawValue)-\(ratio)-\(seed)-\(datasets.map(\.domain).joined(separator: "+"))" + (limit.map { "-limit\($0)" } ?? "")
+        let training = datasets.flatMap { dataset in dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) } }
+        let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
+        if let stored = try workspace.sample(named: name) {
+            return stored.sessionList.compactMap { byKey[$0] }
+        }
+        let itemsByDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
+        var difficulty: [String: Double] = [:]
+        for dataset in datasets {
+            for step in try workspace.steps(stage: "rule", domain: dataset.domain) {
+                if let output = step.output, let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+                   let rate = object["errorRate"] as? Double, let session = step.sessionId { difficulty["\(dataset.domain)/\(session)"] = rate }
+            }
+        }
+        var chosen: [SessionReference] = []
+        for dataset in datasets {   // the ratio applies per domain, so pooled domains stay balanced
+            let pool = training.filter { $0.domain == dataset.domain }
+            chosen += SessionSampler.select(pool, strategy: strategy, ratio: ratio, seed: seed, titles: { reference in
+                reference.session.itemIDs.map { itemsByDomain[reference.domain]!.item($0).promptTitle }.joined(separator: " ")
+            }, difficulty: difficulty)
+        }
+        if let limit { chosen = Array(chosen.prefix(limit)) }
+        try workspace.save(SampleRecord(name: name, strategy: strategy, ratio: ratio, seed: seed,
+                                        domains: datasets.map(\.domain), sessions: chosen))
+        return chosen
+    }
+}
+
+extension SamplingStrategy: ExpressibleByArgument {}
+
+/// The live progress bar on stderr (one line, redrawn at most 10 times a second on a terminal;
+/// a plain line per finished step otherwise).
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let isTerminal = isatty(2) == 1
+    private var lastDraw = Date.distantPast
+    private var lastDone = -1
+    private var latest = ExtractionProgress()
+
+    func handle(_ event: ExtractionEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .progress(let progress):
+            latest = progress
+            if isTerminal {
+                guard Date().timeIntervalSince(lastDraw) > 0.1 || progress.stepsDone != lastDone else { return }
+                write("\r\u{1B}[K" + line(progress))
+            } else if progress.stepsDone != lastDone {
+                write(line(progress) + "\n")
+            }
+            lastDraw = Date()
+            lastDone = progress.stepsDone
+        case .note(let text): write((isTerminal ? "\r\u{1B}[K" : "") + "note: \(text)\n")
+        case .stepFailed(let stage, let session, let reason): write((isTerminal ? "\r\u{1B}[K" : "") + "\(stage.stageName) \(session ?? "-"): \(reason)\n")
+        default: break
+        }
+    }
+
+    func finish() { if isTerminal { write("\r\u{1B}[K" + line(latest) + "\n") } }
+
+    private func line(_ p: ExtractionProgress) -> String {
+        let eta = p.eta.map { String(format: " · ETA %d:%02d", Int($0) / 60, Int($0) % 60) } ?? ""
+        return String(format: "[%@] %d/%d steps · %d calls (%d cached) · %d tokens · %.0f tok/s · %d items%@",
+                      p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens + p.completionTokens,
+                      p.tokensPerSecond, p.itemsStored, eta)
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+}
+
+import Synchronization

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `bundlekd knowledge list|show|export`.
+struct KnowledgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "knowledge", abstract: "Browse and export the distilled knowledge.",
+        subcommands: [KnowledgeListCommand.self, KnowledgeShowCommand.self, KnowledgeExportCommand.self])
+}
+
+extension KnowledgeFormat: ExpressibleByArgument {}
+
+struct KnowledgeListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per knowledge item.")
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: "Only this format: pattern, rule or thought.") var format: KnowledgeFormat?
+    @Option(help: "Only this domain.") var domain: String?
+
+    func run() throws {
+        try reportingFailures {
+            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(format: format, domain: domain)
+            let rows = items.map { item in
+                ["\(item.id ?? 0)", item.format.rawValue, item.domain, "\(item.sessionList.count)", "\(item.promptTokens + item.completionTokens)",
+                 String(item.text.replacingOccurrences(of: "\n", with: " ").prefix(70))]
+            }
+            print(TextTable.render(headers: ["id", "format", "domain", "sessions", "tokens", "text"], rows: rows, leftAligned: [1, 2, 5]))
+        }
+    }
+}
+
+struct KnowledgeShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One item in full, with its provenance.")
+    @OptionGroup var workspace: WorkspaceOptions
+    @Argument(help: "The item id from 'knowledge list'.") var id: Int64
+
+    func run() throws {
+        try reportingFailures {
+            guard let item = try workspace.openWorkspace(try workspace.loadConfig()).knowledgeItem(id: id) else {
+                throw DataError(file: workspace.config, field: "ID", "no knowledge item \(id)")
+            }
+            print(KnowledgeExport.markdown([item]))
+        }
+    }
+}
+
+struct KnowledgeExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "All items as Markdown or JSON.")
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: "md or json.") var format: String = "md"
+    @Option(help: "Only this knowledge format.") var kind: KnowledgeFormat?
+
+    func validate() throws {
+        guard ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(format: kind)
+            print(format == "md" ? KnowledgeExport.markdown(items) : KnowledgeExport.json(items))
+        }
+    }
+}
+
+enum KnowledgeExport {
+    static func markdown(_ items: [KnowledgeItem]) -> String {
+        items.map { item in
+            var lines = ["## \(item.format.rawValue) \(item.id ?? 0) · \(item.domain)", "", item.text, ""]
+            if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
+            if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
+            lines.append("- teacher: \(item.teacherModel) · template \(item.templateHash.prefix(12))")
+            lines.append("- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)")
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n\n")
+    }
+
+    static func json(_ items: [KnowledgeItem]) -> String {
+        let objects = items.map { item -> [String: Any] in
+            ["id": item.id ?? 0, "format": item.format.rawValue, "domain": item.domain, "text": item.text, "sessions": item.sessionList,
+             "errors": item.errorList, "teacherModel": item.teacherModel, "templateHash": item.templateHash, "callIds": item.callList,
+             "promptTokens": item.promptTokens, "completionTokens": item.completionTokens, "cost": item.cost]
+        }
+        let data = try! JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
