@@ -98,6 +98,19 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     out2=$("$BIN" llm chat --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err2")
     [ "$out2" = "$out" ] && grep -q "cache hit" "$work/err2" && ok "the repeated question is a cache hit with the same answer" \
         || fail "the repeated question is a cache hit with the same answer" "$out2 / $(cat "$work/err2")"
+    # Extraction with a live progress bar, interrupted by Ctrl-C after the first step, then resumed.
+    T new-session -d -s ex -x 150 -y 20 -e TERM=tmux-256color "cd $work && $PWD/$BIN extract --data $PWD/sessions --domain food --ratio 0.1 --stages thoughts --config bundlekd.toml; echo EXIT=\$?; sleep 30"
+    for _ in $(seq 1 1200); do T capture-pane -p -t ex | grep -q "\[thoughts\] 1/2 steps" && break; sleep 0.1; done
+    T send-keys -t ex C-c
+    for _ in $(seq 1 300); do T capture-pane -p -t ex | grep -q "EXIT=" && break; sleep 0.1; done
+    if T capture-pane -p -t ex | grep -q "EXIT=130" && T capture-pane -p -t ex | grep -qF "interrupted; finished steps are stored"; then
+        ok "extract shows a live progress bar and stops cleanly on Ctrl-C"; else fail "extract shows a live progress bar and stops cleanly on Ctrl-C" "$(T capture-pane -p -t ex)"; fi
+    T kill-session -t ex 2>/dev/null
+    out=$(cd "$work" && "$OLDPWD/$BIN" extract --data "$OLDPWD/sessions" --domain food --ratio 0.1 --stages thoughts --config bundlekd.toml 2>/dev/null)
+    echo "$out" | grep -qE "stored 0 patterns, 0 rules, 1 thoughts; 1 steps resumed" && ok "a second run resumes where Ctrl-C stopped it" \
+        || fail "a second run resumes where Ctrl-C stopped it" "$out"
+    n=$(cd "$work" && "$OLDPWD/$BIN" knowledge list --format thought --config bundlekd.toml | tail -n +2 | wc -l)
+    [ "$n" -eq 2 ] && ok "two sessions, two stored thoughts, none duplicated" || fail "two sessions, two stored thoughts, none duplicated" "$n thoughts"
     rm -rf "$work"
 else
     fail "llm chat against the local model" "the local model server is not installed (make llm)"

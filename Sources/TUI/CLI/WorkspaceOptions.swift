@@ -71,7 +71,8 @@ actor LocalServerStarter {
             FileHandle.standardError.write(Data("bundlekd: installing the local model server (once; about 8 minutes)\n".utf8))
             try server.install(setupScript: script)
         }
-        FileHandle.standardError.write(Data("bundlekd: starting the local model server on \(server.settings.baseURL)\n".utf8))
+        let clearLine = isatty(2) == 1 ? "\r\u{1B}[K" : ""   // a progress bar may be on the line
+        FileHandle.standardError.write(Data("\(clearLine)bundlekd: starting the local model server on \(server.settings.baseURL)\n".utf8))
         try await server.start()
         started = true
     }
