@@ -50,11 +50,13 @@ struct ExtractionTests {
         let llm = try Self.gateway()
         let sample = dataset.sessions(in: .train).prefix(3).map { SessionReference(domain: "food", session: $0) }
         let extractor = try Extractor(gateway: llm)
+        let handle = TaskHandle()
         let first = Task {
             try await extractor.run(stages: [.thought], datasets: [dataset], sample: Array(sample)) { event in
-                if case .itemStored = event { withUnsafeCurrentTask { $0?.cancel() } }
+                if case .itemStored = event { handle.cancel() }
             }
         }
+        handle.set(first)
         _ = try? await first.value
         let afterCancel = try llm.workspace.knowledge(format: .thought).count
         #expect(afterCancel >= 1 && afterCancel < 3)
@@ -66,4 +68,17 @@ struct ExtractionTests {
         let network = try llm.workspace.recentCalls(limit: 100).filter { !$0.cacheHit && $0.error == nil }
         #expect(Set(network.map(\.requestHash)).count == network.count)
     }
+}
+
+/// Lets an event callback cancel the task that runs it.
+final class TaskHandle: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<ExtractionSummary, Error>?
+    private var cancelled = false
+
+    func set(_ task: Task<ExtractionSummary, Error>) {
+        lock.withLock { self.task = task; if cancelled { task.cancel() } }
+    }
+
+    func cancel() { lock.withLock { cancelled = true; task?.cancel() } }
 }

@@ -37,14 +37,26 @@ public final class Extractor: Sendable {
                 switch stage {
                 case .pattern: try extractPatterns(dataset, run: run)
                 case .rule:
-                    for reference in sessions { try await reflect(on: reference, in: dataset, run: run) }
+                    try await forEach(sessions) { try await self.reflect(on: $0, in: dataset, run: run) }
                     try await consolidateRules(dataset, sessions: sessions, run: run)
                 case .thought:
-                    for reference in sessions { try await think(about: reference, in: dataset, run: run) }
+                    try await forEach(sessions) { try await self.think(about: $0, in: dataset, run: run) }
                 }
             }
         }
         return run.summary
+    }
+
+    /// Runs per-session steps with as many in flight as the teacher endpoint allows.
+    func forEach(_ sessions: [SessionReference], _ body: @escaping @Sendable (SessionReference) async throws -> Void) async throws {
+        let width = max(1, gateway.config.teacher.maxConcurrency)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = sessions.makeIterator()
+            for _ in 0..<width { if let reference = next.next() { group.addTask { try await body(reference) } } }
+            while try await group.next() != nil {
+                if let reference = next.next() { group.addTask { try await body(reference) } }
+            }
+        }
     }
 
     // MARK: stage 1

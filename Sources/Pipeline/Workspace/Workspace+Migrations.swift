@@ -33,6 +33,7 @@ extension Workspace {
             }
         }
         registerKnowledgeMigration(&migrator)
+        registerRunMigration(&migrator)
         return migrator
     }
 }

@@ -53,17 +53,24 @@ enum LLMSession {
 }
 
 /// Starts the embedded server at most once per command, and only if nothing answers already.
+/// Concurrent first calls share one start (an actor alone would let them all in at the await).
 actor LocalServerStarter {
     private let server: LocalServer
-    private var checked = false
-    private var started = false
+    private var starting: Task<Bool, Error>?
 
     init(config: WorkspaceConfig) { server = LocalServer(settings: config.local) }
 
     func ensureRunning() async throws {
-        guard !checked else { return }
-        defer { checked = true }
-        if await server.isHealthy() { return }
+        if starting == nil {
+            let server = self.server
+            starting = Task { try await Self.start(server) }
+        }
+        _ = try await starting!.value
+    }
+
+    /// Returns true when this command started the server (and must stop it).
+    private static func start(_ server: LocalServer) async throws -> Bool {
+        if await server.isHealthy() { return false }
         if !server.isInstalled {
             guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
                 throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
@@ -74,11 +81,11 @@ actor LocalServerStarter {
         let clearLine = isatty(2) == 1 ? "\r\u{1B}[K" : ""   // a progress bar may be on the line
         FileHandle.standardError.write(Data("\(clearLine)bundlekd: starting the local model server on \(server.settings.baseURL)\n".utf8))
         try await server.start()
-        started = true
+        return true
     }
 
-    func stop() {
-        if started { server.stop() }
+    func stop() async {
+        if let starting, (try? await starting.value) == true { server.stop() }
     }
 }
 

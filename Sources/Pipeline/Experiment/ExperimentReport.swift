@@ -1,0 +1,100 @@
+import Foundation
+
+/// The results table of stored runs: metrics with bootstrap confidence intervals, cost, and the
+/// paired randomisation test of each run's precision against the zero-shot baseline.
+public struct ExperimentReport: Sendable {
+    public struct Row: Sendable {
+        public let run: RunRecord
+        public let metrics: RunMetrics
+        public let precisionCI: Significance.Interval
+        public let recallCI: Significance.Interval
+        public let coverageCI: Significance.Interval
+        /// p-value of precision against the baseline run (nil for the baseline itself).
+        public let pValue: Double?
+    }
+
+    public let mode: ScoringMode
+    public let rows: [Row]
+
+    /// Scores every run from its stored predictions (no model calls).
+    public static func build(workspace: Workspace, datasets: [Dataset], mode: ScoringMode) throws -> ExperimentReport {
+        let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
+        var scored: [(RunRecord, RunMetrics)] = []
+        for run in try workspace.runs() where run.status == "done" {
+            guard let dataset = byDomain[run.domain] else { continue }
+            let predictions = try workspace.predictions(run: run.id!).compactMap { row -> SessionPrediction? in
+                dataset.session(id: row.sessionId).map { SessionPrediction(session: $0, bundles: row.parsedBundles) }
+            }
+            scored.append((run, Scorer.score(predictions, mode: mode)))
+        }
+        let rows = scored.map { run, metrics -> Row in
+            let evaluated = metrics.evaluated
+            let baseline = scored.first { $0.0.formats == "none" && $0.0.domain == run.domain && $0.0.student == run.student && $0.0.sessions == run.sessions }
+            var p: Double?
+            if let baseline, baseline.0.id != run.id {
+                let theirs = Dictionary(uniqueKeysWithValues: baseline.1.evaluated.map { ($0.sessionID, $0.precision) })
+                let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
+                p = Significance.pairedRandomization(paired.map(\.0), paired.map(\.1))
+            }
+            return Row(run: run, metrics: metrics,
+                       precisionCI: Significance.bootstrap(numerators: evaluated.map(\.precision)),
+                       recallCI: Significance.bootstrap(numerators: evaluated.map(\.recall)),
+                       coverageCI: Significance.bootstrap(numerators: evaluated.map(\.coverageSum), denominators: evaluated.map { Double($0.hits) }),
+                       pValue: p)
+        }
+        return ExperimentReport(mode: mode, rows: rows)
+    }
+
+    static let headers = ["domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
+                          "coverage [95% CI]", "sessions (excl.)", "student tokens", "teacher tokens", "p vs none"]
+
+    func cells(_ row: Row) -> [String] {
+        func metric(_ value: Double, _ ci: Significance.Interval) -> String { String(format: "%.3f [%.3f, %.3f]", value, ci.low, ci.high) }
+        let m = row.metrics
+        return [row.run.domain, row.run.formats, row.run.formats == "none" ? "-" : row.run.strategy,
+                row.run.formats == "none" ? "-" : String(row.run.ratio), row.run.method,
+                metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
+                "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
+                "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
+                row.pValue.map { String(format: "%.3f", $0) } ?? "-"]
+    }
+
+    public var caption: String {
+        "Scoring: \(mode.rawValue) mode" + (mode == .paper
+            ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
+            : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
+            + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against the zero-shot run."
+    }
+
+    public func markdown() -> String {
+        ([caption, "", "| " + Self.headers.joined(separator: " | ") + " |", "|" + Self.headers.map { _ in "---" }.joined(separator: "|") + "|"]
+            + rows.map { "| " + cells($0).joined(separator: " | ") + " |" }).joined(separator: "\n")
+    }
+
+    public func csv() -> String {
+        ([Self.headers.map { "\"\($0)\"" }.joined(separator: ",")] + rows.map { cells($0).map { "\"\($0)\"" }.joined(separator: ",") })
+            .joined(separator: "\n")
+    }
+
+    public func latex() -> String {
+        let escape = { (s: String) in s.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") }
+        return (["\\begin{tabular}{" + String(repeating: "l", count: Self.headers.count) + "}", "\\hline",
+                 Self.headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline"]
+                + rows.map { cells($0).map(escape).joined(separator: " & ") + " \\\\" } + ["\\hline", "\\end{tabular}", "% " + caption])
+            .joined(separator: "\n")
+    }
+
+    public func json() -> String {
+        let objects = rows.map { row -> [String: Any] in
+            ["domain": row.run.domain, "formats": row.run.formats, "strategy": row.run.strategy, "ratio": row.run.ratio,
+             "method": row.run.method, "mode": mode.rawValue, "precision": row.metrics.precision, "recall": row.metrics.recall,
+             "coverage": row.metrics.coverage, "precisionCI": [row.precisionCI.low, row.precisionCI.high],
+             "recallCI": [row.recallCI.low, row.recallCI.high], "coverageCI": [row.coverageCI.low, row.coverageCI.high],
+             "evaluated": row.metrics.evaluated.count, "excludedParse": row.metrics.excludedForParse,
+             "excludedAllSingle": row.metrics.excludedAllSingle, "intentRougeL": row.metrics.intentRougeL ?? NSNull(),
+             "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens, "teacherTokens": row.run.teacherTokens,
+             "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds]
+        }
+        return String(decoding: try! JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// Runs experiment cells: samples training sessions, has the teacher extract the knowledge the
+/// cell needs (resumable and cached), lets the student answer every test session with that
+/// knowledge in context, and stores the predictions. Metrics are computed from the stored
+/// predictions, so a run can be re-scored without any model call.
+public final class ExperimentRunner: Sendable {
+    let gateway: LLMGateway
+    let builder: ICLPromptBuilder
+
+    public init(gateway: LLMGateway, builder: ICLPromptBuilder = ICLPromptBuilder()) {
+        self.gateway = gateway
+        self.builder = builder
+    }
+
+    var workspace: Workspace { gateway.workspace }
+
+    public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
+        "\(dataset.domain)|\(gateway.config.student.model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
+    }
+
+    public func run(_ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
+                    onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> RunRecord {
+        guard cell.method == "icl" else {
+            throw LLMError.notConfigured("method '\(cell.method)' needs a fine-tuned student; SFT training is not available yet (only icl)")
+        }
+        let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
+        let key = key(cell, dataset: dataset, testCount: tests.count)
+        if let done = try workspace.run(key: key), done.status == "done" {
+            onEvent(.cellFinished(done, resumed: true))
+            return done
+        }
+        let started = Date()
+        let training = dataset.sessions(in: .train)
+        let (knowledge, teacherTokens) = try await knowledge(for: cell, dataset: dataset, training: training, onEvent: onEvent)
+        let schema = try StageTemplates.load().propose.responseFormat
+        let counter = Counter()
+        let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, LLMGateway.Call).self) { group in
+            for (index, session) in tests.enumerated() {
+                group.addTask {
+                    let messages = self.builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
+                    let call = try await self.gateway.chat(.student, self.gateway.request(.student, messages, maxTokens: 300, responseFormat: schema))
+                    var record = PredictionRecord(id: nil, runId: 0, sessionId: session.id, rawText: call.response.text, bundles: nil,
+                                                  parseError: nil, callId: call.callID)
+                    do {
+                        record.bundles = KnowledgeItem.json(try AnswerParser.bundles(in: call.response.text))
+                    } catch let failure as ParseFailure {
+                        record.parseError = failure.reason
+                    }
+                    onEvent(.sessionDone(done: counter.increment(), of: tests.count))
+                    return (index, record, call)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+        }
+        let run = RunRecord(id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
+                            formats: cell.formatLabel, strategy: cell.strategy.rawValue, ratio: cell.ratio, method: cell.method,
+                            seed: Int64(bitPattern: cell.seed), sessions: tests.count,
+                            studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
+                            studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },
+                            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: "done")
+        let stored = try workspace.store(run, predictions: predictions.map(\.1))
+        onEvent(.cellFinished(stored, resumed: false))
+        return stored
+    }
+
+    /// The knowledge of the cell's formats from its sample: patterns mined from the sampled
+    /// sessions' bundles, consolidated rules that came from sampled sessions, and the sampled
+    /// sessions' thoughts. Returns it with the teacher tokens it cost.
+    func knowledge(for cell: ExperimentCell, dataset: Dataset, training: [Session],
+                   onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> (KnowledgeContext, Int) {
+        var context = KnowledgeContext()
+        guard !cell.formats.isEmpty else { return (context, 0) }
+        let references = training.map { SessionReference(domain: dataset.domain, session: $0) }
+        let sample = SessionSampler.select(references, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed) { reference in
+            reference.session.itemIDs.map { dataset.item($0).promptTitle }.joined(separator: " ")
+        }
+        let keys = Set(sample.map(\.key))
+        if cell.formats.contains(.pattern) {
+            var sampled = dataset
+            sampled.sessions = sample.map(\.session)
+            sampled.split = [:]
+            if let report = try? CategoryPatterns.mine(sampled, options: PatternOptions()) {
+                let (patterns, _) = PatternText.lines(report, patternLimit: 40, ruleLimit: 0)
+                context.patterns = patterns
+            }
+        }
+        let teacherStages = cell.formats.filter { $0 != .pattern }
+        var teacherTokens = 0
+        if !teacherStages.isEmpty {
+            _ = try await Extractor(gateway: gateway).run(stages: Array(teacherStages), datasets: [dataset], sample: sample) { onEvent(.extraction($0)) }
+            var counted: Set<String> = []
+            for item in try workspace.knowledge(domain: dataset.domain) where teacherStages.contains(item.format) {
+                guard !Set(item.sessionList).isDisjoint(with: keys) else { continue }
+                if item.format == .rule { context.rules.append(item.text) }
+                if item.format == .thought, let session = item.sessionList.first { context.thoughts[session] = item.text }
+                if counted.insert(item.callIds).inserted { teacherTokens += item.promptTokens + item.completionTokens }
+            }
+        }
+        return (context, teacherTokens)
+    }
+}
+
+/// A thread-safe counter for progress from concurrent tasks.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}

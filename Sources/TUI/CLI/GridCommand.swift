@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// `bundlekd grid`: the cross product of formats × strategies × ratios × methods.
+struct GridCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grid", abstract: "Run the experiment grid (formats × quantity × method) and print the results table.",
+        discussion: "Finished cells are stored and skipped on a re-run; LLM answers come from the workspace cache.")
+
+    @OptionGroup var source: DataOptions
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Option(help: "Formats, comma-separated: none, patterns, rules, thoughts, all, or combinations like patterns+rules.")
+    var formats: String = "none,patterns,rules,thoughts"
+    @Option(help: "Sampling strategies, comma-separated: random, length, diversity, difficulty.")
+    var strategies: String = "random"
+    @Option(help: "Sampling ratios of the training split, comma-separated.")
+    var ratios: String = "0.1"
+    @Option(help: "Utilisation methods, comma-separated (icl; sft and icl+sft need a fine-tuned student).")
+    var methods: String = "icl"
+    @Option(help: "Seed for sampling.")
+    var seed: UInt64 = 42
+    @Option(help: "Only the first N test sessions of each domain.")
+    var limit: Int?
+    @Option(help: "Scoring mode of the printed table: paper or strict.")
+    var mode: ScoringMode = .paper
+
+    func cells() throws -> [ExperimentCell] {
+        var cells: [ExperimentCell] = []
+        for label in formats.split(separator: ",").map(String.init) {
+            guard let set = ExperimentCell.formats(label) else { throw ValidationError("unknown format '\(label)'") }
+            for method in methods.split(separator: ",").map(String.init) {
+                if set.isEmpty { cells.append(ExperimentCell(formats: [], method: method, seed: seed)); continue }
+                for name in strategies.split(separator: ",").map(String.init) {
+                    guard let strategy = SamplingStrategy(rawValue: name) else { throw ValidationError("unknown strategy '\(name)'") }
+                    for text in ratios.split(separator: ",") {
+                        guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw ValidationError("bad ratio '\(text)'") }
+                        cells.append(ExperimentCell(formats: set, strategy: strategy, ratio: ratio, method: method, seed: seed))
+                    }
+                }
+            }
+        }
+        return cells
+    }
+
+    func validate() throws { _ = try cells() }
+
+    func run() throws {
+        let command = self
+        try runAsync { try await command.grid() }
+    }
+
+    private func grid() async throws {
+        let datasets = try source.loadPrepared()
+        let cells = try cells()
+        let started = Date()
+        try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
+            let runner = ExperimentRunner(gateway: gateway)
+            for dataset in datasets {
+                for (index, cell) in cells.enumerated() {
+                    let label = "[\(dataset.domain) \(index + 1)/\(cells.count) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) ")\(cell.method)]"
+                    _ = try await runner.run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
+                }
+            }
+            let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
+            GridProgress.clear()
+            print(report.markdown())
+        }
+        FileHandle.standardError.write(Data(String(format: "grid finished in %.1f s\n", Date().timeIntervalSince(started)).utf8))
+    }
+}
+
+extension ScoringMode: ExpressibleByArgument {}
+
+/// One status line for the grid on stderr.
+enum GridProgress {
+    static let isTerminal = isatty(2) == 1
+
+    static func show(_ label: String, _ event: ExperimentEvent) {
+        var line: String?
+        switch event {
+        case .sessionDone(let done, let total): line = "\(label) student \(done)/\(total) sessions"
+        case .extraction(.progress(let p)): line = "\(label) teacher \(p.stage.stageName) \(p.stepsDone)/\(p.stepsTotal) steps, \(p.calls) calls (\(p.cacheHits) cached)"
+        case .cellFinished(let run, let resumed): line = "\(label) \(resumed ? "already done" : String(format: "done in %.1f s", run.seconds))"
+        default: break
+        }
+        guard let line else { return }
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            if case .cellFinished = event { FileHandle.standardError.write(Data("\n".utf8)) }
+        } else if case .cellFinished = event {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    static func clear() { if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+}
+
+/// `bundlekd report`: the results table of every stored run, scored from stored predictions.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Print the results table of stored runs (md, csv, json or latex).")
+    @OptionGroup var source: DataOptions
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: "paper or strict.") var mode: ScoringMode = .paper
+    @Option(help: "md, csv, json or latex.") var format: String = "md"
+
+    func validate() throws {
+        guard ["md", "csv", "json", "latex"].contains(format) else { throw ValidationError("--format must be md, csv, json or latex") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let report = try ExperimentReport.build(workspace: workspace.openWorkspace(workspace.loadConfig()),
+                                                    datasets: source.loadPrepared(), mode: mode)
+            switch format {
+            case "csv": print(report.csv())
+            case "json": print(report.json())
+            case "latex": print(report.latex())
+            default: print(report.markdown())
+            }
+        }
+    }
+}
+
+/// `bundlekd rescore`: the same table in another scoring mode, from stored predictions only.
+struct RescoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rescore", abstract: "Re-score stored predictions in a mode (no model calls).")
+    @OptionGroup var source: DataOptions
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: "paper or strict.") var mode: ScoringMode = .strict
+
+    func run() throws {
+        try reportingFailures {
+            print(try ExperimentReport.build(workspace: workspace.openWorkspace(workspace.loadConfig()),
+                                             datasets: source.loadPrepared(), mode: mode).markdown())
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// The ICL prompt, by construction.
+struct ICLPromptTests {
+    static func dataset() -> Dataset {
+        let items = Dictionary(uniqueKeysWithValues: ["a", "b", "c", "d", "e", "f"].map {
+            ($0, Item(id: $0, title: "Title \($0)", categoryPaths: [["Food", "Cat \($0)"]])) })
+        let s1 = Session(id: "t1", itemIDs: ["a", "b", "c"], bundles: [GroundTruthBundle(id: "g1", itemIDs: ["a", "b"], intent: "tea time")])
+        let s2 = Session(id: "t2", itemIDs: ["d", "e"], bundles: [GroundTruthBundle(id: "g2", itemIDs: ["d", "e"], intent: "baking")])
+        let test = Session(id: "x", itemIDs: ["a", "f"], bundles: [GroundTruthBundle(id: "g3", itemIDs: ["a", "f"], intent: "x")])
+        return Dataset(domain: "food", sessions: [s1, s2, test], items: items, split: ["t1": .train, "t2": .train, "x": .test],
+                       neighbours: ["x": ["t2", "t1"]])
+    }
+
+    @Test func zeroShotHasOnlyTheTaskAndTheSession() {
+        let data = Self.dataset()
+        let prompt = ICLPromptBuilder().messages(for: data.sessions[2], in: data, knowledge: KnowledgeContext(), training: Array(data.sessions.prefix(2)))
+        #expect(prompt.count == 1)
+        #expect(prompt[0].content.contains("product1: Title a [Cat a]\nproduct2: Title f [Cat f]"))
+        #expect(!prompt[0].content.contains("Rules") && !prompt[0].content.contains("Worked example"))
+    }
+
+    @Test func knowledgeAndTheListedNeighbourAppear() {
+        let data = Self.dataset()
+        var knowledge = KnowledgeContext()
+        knowledge.patterns = ["Cat a + Cat b (support 50%, 1 bundles)"]
+        knowledge.rules = ["1. Pair tea with biscuits."]
+        knowledge.thoughts = ["food/t1": "Tea and biscuits go together.", "food/t2": "Flour and sugar bake a cake."]
+        let text = ICLPromptBuilder().messages(for: data.sessions[2], in: data, knowledge: knowledge, training: Array(data.sessions.prefix(2)))[0].content
+        #expect(text.contains("- Cat a + Cat b"))
+        #expect(text.contains("1. Pair tea with biscuits."))
+        // The DICL neighbour list puts t2 first.
+        #expect(text.contains("Reasoning: Flour and sugar bake a cake.\nAnswer: {\"bundles\": [{\"items\": [1, 2], \"intent\": \"baking\"}]}"))
+        #expect(!text.contains("Tea and biscuits go together."))
+    }
+
+    @Test func theBudgetDropsWhatDoesNotFit() {
+        let data = Self.dataset()
+        var knowledge = KnowledgeContext()
+        knowledge.rules = (1...10).map { "\($0). " + String(repeating: "long rule text ", count: 40) }
+        var builder = ICLPromptBuilder()
+        builder.tokenBudget = 300
+        let text = builder.messages(for: data.sessions[2], in: data, knowledge: knowledge, training: [])[0].content
+        #expect(!text.contains("long rule text"))
+        #expect(ICLPromptBuilder.tokens(text) <= 300)
+    }
+
+    @Test func cellLabelsParse() {
+        #expect(ExperimentCell.formats("none") == [])
+        #expect(ExperimentCell.formats("all") == Set(KnowledgeFormat.allCases))
+        #expect(ExperimentCell.formats("patterns+thoughts") == [.pattern, .thought])
+        #expect(ExperimentCell.formats("bogus") == nil)
+        #expect(ExperimentCell(formats: [.thought, .pattern]).formatLabel == "patterns+thoughts")
+    }
+}
+
+/// A small grid on the demo data with the real local model (make test starts it), then the
+/// same grid again, served entirely from the store and the cache.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
+                "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
+struct GridTests {
+    @Test func demoGridRunsAndRerunsFromCache() async throws {
+        let food = try Preprocessing.prepare(try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
+            .first { $0.domain == "food" }!)
+        var config = WorkspaceConfig()
+        config.teacher = EndpointConfig(baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4, seed: 5)
+        config.student = config.teacher
+        let llm = try LLMGateway(config: config, workspace: try Workspace())
+        let runner = ExperimentRunner(gateway: llm)
+        let cells = [ExperimentCell(formats: []), ExperimentCell(formats: [.pattern], ratio: 0.2), ExperimentCell(formats: [.thought], ratio: 0.1)]
+        for cell in cells { _ = try await runner.run(cell, dataset: food, testLimit: 3) { _ in } }
+        let report = try ExperimentReport.build(workspace: llm.workspace, datasets: [food], mode: .paper)
+        #expect(report.rows.map(\.run.formats) == ["none", "patterns", "thoughts"])
+        #expect(report.rows.allSatisfy { $0.run.sessions == 3 && $0.run.studentCompletionTokens > 0 })
+        #expect(report.rows[2].run.teacherTokens > 0)
+        #expect(report.markdown().contains("| food | none | - | - | icl |"))
+        let callsBefore = try llm.workspace.cacheStatistics().calls
+        // The re-run finds every cell stored: no model call at all.
+        for cell in cells { _ = try await runner.run(cell, dataset: food, testLimit: 3) { _ in } }
+        #expect(try llm.workspace.cacheStatistics().calls == callsBefore)
+        // Without the stored runs, every answer comes from the cache.
+        let fresh = ExperimentRunner(gateway: llm, builder: ICLPromptBuilder())
+        let again = try await fresh.run(ExperimentCell(formats: [], seed: 42), dataset: food, testLimit: 3) { _ in }
+        #expect(again.sessions == 3)
+        let strict = try ExperimentReport.build(workspace: llm.workspace, datasets: [food], mode: .strict)
+        #expect(strict.rows.allSatisfy { $0.metrics.sessions.count == 3 })
+    }
+}
