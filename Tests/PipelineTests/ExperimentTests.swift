@@ -88,3 +88,29 @@ struct GridTests {
         #expect(strict.rows.allSatisfy { $0.metrics.sessions.count == 3 })
     }
 }
+
+struct SFTExportTests {
+    @Test func rowsAndFiles() throws {
+        let data = ICLPromptTests.dataset()
+        let sample = data.sessions.prefix(2).map { SessionReference(domain: "food", session: $0) }
+        let thought = KnowledgeItem(id: 1, createdAt: Date(), format: .thought, domain: "food", text: "Tea goes with biscuits.",
+                                    sessions: "[\"food/t1\"]", errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]",
+                                    promptTokens: 0, completionTokens: 0, cost: 0)
+        let rows = SFTExport.rows(sample: Array(sample), datasets: [data], format: .thought, knowledge: [thought])
+        // t2 has no thought, so only t1 remains; its target is the rationale, then the real bundles.
+        #expect(rows.map(\.session) == ["food/t1"])
+        #expect(rows[0].output == "Reasoning: Tea goes with biscuits.\nAnswer: {\"bundles\":[{\"intent\":\"tea time\",\"items\":[1,2]}]}")
+        let plain = SFTExport.rows(sample: Array(sample), datasets: [data], format: nil, knowledge: [])
+        #expect(plain.count == 2 && plain[1].output == "{\"bundles\":[{\"intent\":\"baking\",\"items\":[1,2]}]}")
+        let folder = FixtureFolder()
+        try SFTExport.write(plain, to: folder.path + "/sft", name: "demo")
+        let lines = try String(contentsOfFile: folder.path + "/sft/openai.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect((first?["messages"] as? [[String: String]])?.map { $0["role"]! } == ["user", "assistant"])
+        let alpaca = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/alpaca.json"))) as? [[String: String]]
+        #expect(alpaca?.count == 2 && alpaca?[0]["output"] == plain[0].output)
+        let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/dataset_info.json"))) as? [String: [String: String]]
+        #expect(info?["demo_sharegpt"]?["formatting"] == "sharegpt")
+    }
+}
