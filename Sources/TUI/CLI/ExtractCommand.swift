@@ -39,32 +39,7 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let command = self
-        let task = Task.detached { try await command.extract() }
-        // Ctrl-C cancels the run, not the process: finished steps are already stored.
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { task.cancel() }
-        interrupt.resume()
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Void, Error>?>(nil)
-        Task.detached {
-            do { try await task.value; outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
-            done.signal()
-        }
-        done.wait()
-        switch outcome.withLock({ $0 })! {
-        case .success: return
-        case .failure(let error) where error is CancellationError || task.isCancelled:
-            FileHandle.standardError.write(Data("\nbundlekd: interrupted; finished steps are stored, run the same command again to resume\n".utf8))
-            throw ExitCode(130)
-        case .failure(let error as LLMError):
-            FileHandle.standardError.write(Data("\nbundlekd: \(error); finished steps are stored, run again to resume\n".utf8))
-            throw ExitCode(1)
-        case .failure(let error as DataError):
-            FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
-            throw ExitCode(1)
-        case .failure(let error): throw error
-        }
+        try runAsync(cancelOnInterrupt: true) { try await command.extract() }
     }
 
     private func extract() async throws {
@@ -156,4 +131,3 @@ final class ProgressPrinter: @unchecked Sendable {
     private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 
-import Synchronization

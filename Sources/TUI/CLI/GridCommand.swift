@@ -48,7 +48,7 @@ struct GridCommand: ParsableCommand {
 
     func run() throws {
         let command = self
-        try runAsync { try await command.grid() }
+        try runAsync(cancelOnInterrupt: true) { try await command.grid() }
     }
 
     private func grid() async throws {

@@ -89,19 +89,33 @@ actor LocalServerStarter {
     }
 }
 
-/// Runs an async command body from a synchronous `run()`, reporting expected failures in one line.
-func runAsync(_ body: @escaping @Sendable () async throws -> Void) throws {
+/// Runs an async command body from a synchronous `run()`, reporting expected failures in one
+/// line. With `cancelOnInterrupt`, Ctrl-C cancels the work instead of killing the process, so
+/// resumable commands keep everything finished and exit 130.
+func runAsync(cancelOnInterrupt: Bool = false, _ body: @escaping @Sendable () async throws -> Void) throws {
     let outcome = Mutex<Result<Void, Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
-    Task.detached {
+    let task = Task.detached {
         do { try await body(); outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
         done.signal()
     }
+    var interrupt: DispatchSourceSignal?
+    if cancelOnInterrupt {
+        signal(SIGINT, SIG_IGN)
+        interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt?.setEventHandler { task.cancel() }
+        interrupt?.resume()
+    }
     done.wait()
+    interrupt?.cancel()
+    let resume = cancelOnInterrupt ? "; finished steps are stored, run the same command again to resume" : ""
     switch outcome.withLock({ $0 })! {
     case .success: return
+    case .failure(let error) where error is CancellationError || task.isCancelled:
+        FileHandle.standardError.write(Data("\nbundlekd: interrupted\(resume)\n".utf8))
+        throw ExitCode(130)
     case .failure(let error as LLMError):
-        FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("\nbundlekd: \(error)\(resume)\n".utf8))
         throw ExitCode(1)
     case .failure(let error as DataError):
         FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
