@@ -17,6 +17,9 @@ public final class ChatClient: Sendable {
         public let response: ChatResponse
         public let attempts: Int
         public let baseURL: String
+        /// From the first attempt leaving the queue to the answer: retries and backoff
+        /// included, waiting for a free slot excluded.
+        public let latencyMs: Double
     }
 
     public init(endpoint: EndpointConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -30,10 +33,12 @@ public final class ChatClient: Sendable {
     /// Sends `request`; with `onDelta` it streams and calls `onDelta` with each piece of text.
     public func complete(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
         var attempt = 0
+        var started: UInt64?
         while true {
             attempt += 1
             try Task.checkCancellation()
             await limiter.acquire()
+            if started == nil { started = DispatchTime.now().uptimeNanoseconds }
             let index = pickBaseURL()
             let baseURL = endpoint.baseURLs[index]
             let result = await perform(request, baseURL: baseURL, onDelta: onDelta)
@@ -41,7 +46,8 @@ public final class ChatClient: Sendable {
             await limiter.release()
             switch result {
             case .success(let response):
-                return Outcome(response: response, attempts: attempt, baseURL: baseURL)
+                let latency = Double(DispatchTime.now().uptimeNanoseconds - started!) / 1e6
+                return Outcome(response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency)
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
                 guard failure.error.isRetryable, !failure.deliveredText, attempt < endpoint.maxAttempts else {

@@ -88,7 +88,7 @@ public final class LLMGateway: Sendable {
             record.promptTokens = outcome.response.usage?.promptTokens
             record.completionTokens = outcome.response.usage?.completionTokens
             record.attempts = outcome.attempts
-            record.latencyMs = elapsed()
+            record.latencyMs = outcome.latencyMs   // time in the server, not in the local queue
             let id = try workspace.log(record)
             return Call(response: outcome.response, callID: id, cacheHit: false, attempts: outcome.attempts, latencyMs: record.latencyMs)
         } catch {
