@@ -114,3 +114,19 @@ struct SFTExportTests {
         #expect(info?["demo_sharegpt"]?["formatting"] == "sharegpt")
     }
 }
+
+struct TrainerTests {
+    @Test func commandTemplateRunsAndReportsItsStatus() throws {
+        let folder = FixtureFolder()
+        let command = Trainer.render("mkdir -p {output_dir} && echo {dataset} > {output_dir}/done", values: ["output_dir": folder.path + "/out", "dataset": "bundlekd_rules_alpaca"])
+        #expect(command == "mkdir -p \(folder.path)/out && echo bundlekd_rules_alpaca > \(folder.path)/out/done")
+        #expect(try Trainer.run(command) == 0)
+        #expect(try String(contentsOfFile: folder.path + "/out/done", encoding: .utf8) == "bundlekd_rules_alpaca\n")
+        #expect(try Trainer.run("exit 3") == 3)
+        let workspace = try Workspace()
+        try workspace.register(StudentModelRecord(name: "s", createdAt: Date(), sample: "x", knowledge: "rules", baseURL: "http://h/v1",
+                                                  model: "s", command: command, outputDir: folder.path))
+        #expect(try workspace.student(named: "s")?.knowledge == "rules")
+        #expect(try workspace.student(named: "missing") == nil)
+    }
+}

@@ -21,8 +21,8 @@ public final class ExperimentRunner: Sendable {
 
     public func run(_ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
                     onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> RunRecord {
-        guard cell.method == "icl" else {
-            throw LLMError.notConfigured("method '\(cell.method)' needs a fine-tuned student; SFT training is not available yet (only icl)")
+        guard ["icl", "sft", "icl+sft"].contains(cell.method) else {
+            throw LLMError.notConfigured("unknown method '\(cell.method)' (icl, sft, icl+sft)")
         }
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
         let key = key(cell, dataset: dataset, testCount: tests.count)
@@ -32,7 +32,10 @@ public final class ExperimentRunner: Sendable {
         }
         let started = Date()
         let training = dataset.sessions(in: .train)
-        let (knowledge, teacherTokens) = try await knowledge(for: cell, dataset: dataset, training: training, onEvent: onEvent)
+        // sft: the fine-tuned student answers zero-shot (its knowledge is in its weights);
+        // icl and icl+sft: the knowledge goes into the prompt.
+        let (knowledge, teacherTokens) = cell.method == "sft" ? (KnowledgeContext(), 0)
+            : try await knowledge(for: cell, dataset: dataset, training: training, onEvent: onEvent)
         let schema = try StageTemplates.load().propose.responseFormat
         let counter = Counter()
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, LLMGateway.Call).self) { group in

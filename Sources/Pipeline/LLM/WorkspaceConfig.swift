@@ -35,6 +35,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     public var database = "bundlekd.sqlite"
+    /// The SFT trainer command template (see `Trainer`) and where its models are served.
+    public var trainerCommand: String?
+    public var trainerServeURL: String?
     public var local = LocalServer()
     public var teacher: EndpointConfig
     public var student: EndpointConfig
@@ -64,6 +67,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
         }
         var config = WorkspaceConfig()
         if let database = table["database"]?.string { config.database = database }
+        if let trainer = table["trainer"]?.table {
+            config.trainerCommand = trainer["command"]?.string
+            config.trainerServeURL = trainer["serve_url"]?.string
+        }
         if let local = table["local"]?.table {
             config.local.port = try int(local, "port", file: file, section: "local") ?? config.local.port
             config.local.slots = try int(local, "slots", file: file, section: "local") ?? config.local.slots

@@ -34,6 +34,7 @@ extension Workspace {
         }
         registerKnowledgeMigration(&migrator)
         registerRunMigration(&migrator)
+        registerStudentMigration(&migrator)
         return migrator
     }
 }

@@ -25,6 +25,8 @@ struct GridCommand: ParsableCommand {
     var limit: Int?
     @Option(help: "Scoring mode of the printed table: paper or strict.")
     var mode: ScoringMode = .paper
+    @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
+    var student: String?
 
     func cells() throws -> [ExperimentCell] {
         var cells: [ExperimentCell] = []
@@ -57,10 +59,11 @@ struct GridCommand: ParsableCommand {
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let runner = ExperimentRunner(gateway: gateway)
+            let tuned = try fineTunedRunner(gateway, needed: cells.contains { $0.method != "icl" })
             for dataset in datasets {
                 for (index, cell) in cells.enumerated() {
                     let label = "[\(dataset.domain) \(index + 1)/\(cells.count) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) ")\(cell.method)]"
-                    _ = try await runner.run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
+                    _ = try await (cell.method == "icl" ? runner : tuned!).run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
                 }
             }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
@@ -68,6 +71,21 @@ struct GridCommand: ParsableCommand {
             print(report.markdown())
         }
         FileHandle.standardError.write(Data(String(format: "grid finished in %.1f s\n", Date().timeIntervalSince(started)).utf8))
+    }
+}
+
+extension GridCommand {
+    /// For sft and icl+sft: the same workspace and teacher, with the registered fine-tuned model as the student.
+    func fineTunedRunner(_ gateway: LLMGateway, needed: Bool) throws -> ExperimentRunner? {
+        guard needed else { return nil }
+        guard let name = student else { throw ValidationError("--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')") }
+        guard let registered = try gateway.workspace.student(named: name) else {
+            throw DataError(file: workspace.config, field: "student", "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
+        }
+        var config = gateway.config
+        config.student.baseURLs = [registered.baseURL]
+        config.student.model = registered.model
+        return ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace))
     }
 }
 
