@@ -7,10 +7,10 @@ import Testing
                 "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"),
        .serialized)
 struct ExtractionTests {
-    static func gateway() throws -> LLMGateway {
+    static func gateway(concurrency: Int = 4) throws -> LLMGateway {
         var config = WorkspaceConfig()
         config.teacher = EndpointConfig(baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local",
-                                        maxConcurrency: 4, maxTokens: 300, seed: 11)
+                                        maxConcurrency: concurrency, maxTokens: 300, seed: 11)
         config.student = config.teacher
         return try LLMGateway(config: config, workspace: try Workspace())
     }
@@ -47,7 +47,8 @@ struct ExtractionTests {
     /// thought, and no request went over HTTP twice.
     @Test func cancelledRunResumesWithoutDuplicates() async throws {
         let dataset = try Self.demo()
-        let llm = try Self.gateway()
+        // One session at a time, so the cancel lands between steps (in parallel all three can finish together).
+        let llm = try Self.gateway(concurrency: 1)
         let sample = dataset.sessions(in: .train).prefix(3).map { SessionReference(domain: "food", session: $0) }
         let extractor = try Extractor(gateway: llm)
         let handle = TaskHandle()
