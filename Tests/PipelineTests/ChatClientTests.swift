@@ -96,7 +96,7 @@ struct ChatClientTests {
             guard case .connection = error else { Issue.record("\(error)"); return }
         }
         #expect(deltas.all == ["Hel"])
-        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(Date().timeIntervalSince(started) < 25)   // the server would stay silent for 30 s
     }
 
     /// Cancelling the task aborts the transfer: the server sees the connection close.
