@@ -55,6 +55,7 @@ struct SessionsScreenTests {
         #expect(send(&m, .down).isEmpty)
         #expect(m.sessions.selection?.session.id == "s2")
         #expect(view(m).lines()[1].contains("Session s2 · food · test"))
+        #expect(view(m).lines()[2].contains("│2 items · 1 bundle "))
         _ = send(&m, .char("k"))
         #expect(m.sessions.selection?.session.id == "s1")
         _ = send(&m, .end)
