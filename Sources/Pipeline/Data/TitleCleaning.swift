@@ -58,6 +58,12 @@ extension String {
         return components(separatedBy: target).joined(separator: replacement)
     }
 
+    /// Newlines and runs of white space folded into single spaces, ends trimmed: crowd-written
+    /// intents carry stray spaces and line breaks.
+    public var collapsedWhitespace: String {
+        split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     func trimmingSpaces() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }

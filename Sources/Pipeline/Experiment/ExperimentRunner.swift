@@ -75,8 +75,8 @@ public final class ExperimentRunner: Sendable {
         var context = KnowledgeContext()
         guard !cell.formats.isEmpty else { return (context, 0) }
         let references = training.map { SessionReference(domain: dataset.domain, session: $0) }
-        let sample = SessionSampler.select(references, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed) { reference in
-            reference.session.itemIDs.map { dataset.item($0).promptTitle }.joined(separator: " ")
+        let sample = SessionSampler.select(references, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed) {
+            SessionText.titles($0.session, in: dataset)
         }
         let keys = Set(sample.map(\.key))
         if cell.formats.contains(.pattern) {

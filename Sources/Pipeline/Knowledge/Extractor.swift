@@ -133,7 +133,7 @@ public final class Extractor: Sendable {
         let wanted = Set(sessions.map(\.session.id))
         var numbered: [(rule: String, session: String, errors: [String], calls: [Int64])] = []
         for step in try workspace.steps(stage: "rule", domain: dataset.domain) where wanted.contains(step.sessionId ?? "") {
-            guard let output = step.output, let rules = try? JSONDecoder().decode(SessionRules.self, from: Data(output.utf8)) else { continue }
+            guard let rules = step.sessionRules else { continue }
             let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
             for rule in rules.rules { numbered.append((rule, "\(dataset.domain)/\(step.sessionId!)", rules.errors, calls)) }
         }

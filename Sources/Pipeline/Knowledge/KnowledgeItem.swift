@@ -67,6 +67,11 @@ public struct ExtractionStep: Codable, FetchableRecord, MutablePersistableRecord
     public var callIds: String
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The per-session rules a finished stage-2 step stored, if this is one.
+    var sessionRules: SessionRules? {
+        output.flatMap { try? JSONDecoder().decode(SessionRules.self, from: Data($0.utf8)) }
+    }
 }
 
 /// A named selection of training sessions, so the same sample feeds extraction, ICL and SFT.

@@ -8,6 +8,11 @@ public enum SessionText {
         }.joined(separator: "\n")
     }
 
+    /// The session's cleaned titles as one text, for TF-IDF similarity and diversity sampling.
+    public static func titles(_ session: Session, in dataset: Dataset) -> String {
+        session.itemIDs.map { dataset.item($0).promptTitle }.joined(separator: " ")
+    }
+
     /// Ground-truth bundles as 1-based position sets, in bundle order.
     public static func positions(_ session: Session) -> [Set<Int>] {
         session.bundles.map { bundle in Set(bundle.itemIDs.compactMap { id in session.itemIDs.firstIndex(of: id).map { $0 + 1 } }) }
@@ -15,7 +20,7 @@ public enum SessionText {
 
     public static func groundTruth(_ session: Session) -> String {
         zip(session.bundles, positions(session)).map { bundle, positions in
-            "- products \(positions.sorted().map(String.init).joined(separator: ", ")): \(bundle.intent.split(whereSeparator: \.isWhitespace).joined(separator: " "))"
+            "- products \(positions.sorted().map(String.init).joined(separator: ", ")): \(bundle.intent.collapsedWhitespace)"
         }.joined(separator: "\n")
     }
 }

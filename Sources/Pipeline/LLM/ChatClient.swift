@@ -113,7 +113,7 @@ public final class ChatClient: Sendable {
         http.stallSeconds = endpoint.stallSeconds
         let state = ResponseAccumulator(streaming: onDelta != nil, onDelta: onDelta)
         let result = await CurlTransport.run(http) { progress, bytes in state.receive(status: progress.status, bytes) }
-        return state.finish(result, url: url)
+        return state.finish(result, request: http)
     }
 }
 

@@ -58,25 +58,29 @@ public struct ChatRequest: Hashable, Sendable {
         return parameters
     }
 
-    /// The OpenAI-compatible request body.
-    public func body(stream: Bool) -> Data {
+    /// Model, messages and decoding parameters: what the answer depends on.
+    private var content: [String: Any] {
         var object = parameters
         object["model"] = model
         object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
+        return object
+    }
+
+    private static func canonicalJSON(_ object: [String: Any]) -> Data {
+        try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The OpenAI-compatible request body.
+    public func body(stream: Bool) -> Data {
+        var object = content
         object["stream"] = stream
         if stream { object["stream_options"] = ["include_usage": true] }
-        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Self.canonicalJSON(object)
     }
 
     /// The cache key: SHA-256 of the model id, messages and decoding parameters in canonical
     /// JSON. The endpoint is left out, so the same request to another replica is the same call.
-    public var hash: String {
-        var object = parameters
-        object["model"] = model
-        object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
-        let canonical = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return SHA256.hex(canonical)
-    }
+    public var hash: String { SHA256.hex(Self.canonicalJSON(content)) }
 }
 
 /// Token counts the server reported.

@@ -61,13 +61,14 @@ final class ResponseAccumulator: @unchecked Sendable {
         return TokenUsage(promptTokens: prompt, completionTokens: completion)
     }
 
-    func finish(_ result: HTTPResult, url: String) -> Result<ChatResponse, ChatClient.Failure> {
+    func finish(_ result: HTTPResult, request: HTTPRequest) -> Result<ChatResponse, ChatClient.Failure> {
+        let url = request.url
         lock.lock()
         defer { lock.unlock() }
         func fail(_ error: LLMError, retryAfter: Double? = nil) -> Result<ChatResponse, ChatClient.Failure> {
             .failure(ChatClient.Failure(error: error, retryAfter: retryAfter, deliveredText: delivered))
         }
-        if result.tooLarge { return fail(.tooLarge(url: url, limit: 64 << 20)) }
+        if result.tooLarge { return fail(.tooLarge(url: url, limit: request.maxResponseBytes)) }
         if let streamError { return fail(.malformed(url: url, message: streamError)) }
         if result.transferFailed {
             let stalled = result.curlCode == 28 ? " (stalled or timed out)" : ""

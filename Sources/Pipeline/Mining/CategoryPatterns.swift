@@ -75,19 +75,24 @@ public enum CategoryPatterns {
                                                        support: options.ruleSupport) : []
         let rulesDone = DispatchTime.now().uptimeNanoseconds
         var kept = FrequentItemsets(transactionCount: all.transactionCount, labels: all.labels)
+        // Texts for the tie-break are built once per entry, not in every comparison.
         let order = (0..<all.count)
             .filter { all.size($0) >= options.minSize && Int(all.supports[$0]) >= minSupport }
+            .map { (index: $0, support: all.supports[$0], size: all.size($0), name: names(all.itemset($0), displayNames)) }
             .sorted { a, b in
-                if all.supports[a] != all.supports[b] { return all.supports[a] > all.supports[b] }
-                if all.size(a) != all.size(b) { return all.size(a) > all.size(b) }
-                return names(all.itemset(a), displayNames) < names(all.itemset(b), displayNames)
+                if a.support != b.support { return a.support > b.support }
+                if a.size != b.size { return a.size > b.size }
+                return a.name < b.name
             }
-        for k in order { kept.append(all.itemset(k), support: all.supports[k]) }
-        let sortedRules = rules.filter { $0.body.count + 1 >= options.minSize }.sorted { a, b in
-            if a.confidence != b.confidence { return a.confidence > b.confidence }
-            if a.supportCount != b.supportCount { return a.supportCount > b.supportCount }
-            return PatternText.rule(a, names: displayNames) < PatternText.rule(b, names: displayNames)
-        }
+        for entry in order { kept.append(all.itemset(entry.index), support: entry.support) }
+        let sortedRules = rules.filter { $0.body.count + 1 >= options.minSize }
+            .map { (rule: $0, text: PatternText.rule($0, names: displayNames)) }
+            .sorted { a, b in
+                if a.rule.confidence != b.rule.confidence { return a.rule.confidence > b.rule.confidence }
+                if a.rule.supportCount != b.rule.supportCount { return a.rule.supportCount > b.rule.supportCount }
+                return a.text < b.text
+            }
+            .map(\.rule)
         return PatternReport(options: options, transactions: set, itemsets: kept, rules: sortedRules,
                              displayNames: displayNames, miningSeconds: Double(mined - started) / 1e9,
                              rulesSeconds: Double(rulesDone - mined) / 1e9, estimate: estimate)

@@ -56,7 +56,7 @@ public struct ICLPromptBuilder: Sendable {
         if !knowledge.thoughts.isEmpty {
             for example in neighbours(of: session, in: dataset, among: training.filter { knowledge.thoughts["\(dataset.domain)/\($0.id)"] != nil }).prefix(examples) {
                 let answer = SessionText.positions(example).enumerated().map { index, positions in
-                    "{\"items\": [\(positions.sorted().map(String.init).joined(separator: ", "))], \"intent\": \"\(example.bundles[index].intent.split(whereSeparator: \.isWhitespace).joined(separator: " ").replacingOccurrences(of: "\"", with: "'"))\"}"
+                    "{\"items\": [\(positions.sorted().map(String.init).joined(separator: ", "))], \"intent\": \"\(example.bundles[index].intent.collapsedWhitespace.replacingOccurrences(of: "\"", with: "'"))\"}"
                 }.joined(separator: ", ")
                 add("Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts["\(dataset.domain)/\(example.id)"]!)\nAnswer: {\"bundles\": [\(answer)]}")
             }
@@ -73,8 +73,7 @@ public struct ICLPromptBuilder: Sendable {
             let ordered = listed.compactMap { byID[$0] }
             if !ordered.isEmpty { return ordered }
         }
-        let text = { (s: Session) in s.itemIDs.map { dataset.item($0).promptTitle }.joined(separator: " ") }
-        let vectors = TFIDF.vectors([text(session)] + candidates.map(text))
+        let vectors = TFIDF.vectors([SessionText.titles(session, in: dataset)] + candidates.map { SessionText.titles($0, in: dataset) })
         return candidates.indices.sorted { TFIDF.cosine(vectors[0], vectors[$0 + 1]) > TFIDF.cosine(vectors[0], vectors[$1 + 1]) }
             .map { candidates[$0] }
     }

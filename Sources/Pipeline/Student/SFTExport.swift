@@ -39,7 +39,7 @@ public struct SFTExport: Sendable {
 
     static func answer(_ session: Session) -> String {
         let bundles = zip(session.bundles, SessionText.positions(session)).map { bundle, positions -> [String: Any] in
-            ["items": positions.sorted(), "intent": bundle.intent.split(whereSeparator: \.isWhitespace).joined(separator: " ")]
+            ["items": positions.sorted(), "intent": bundle.intent.collapsedWhitespace]
         }
         let data = try! JSONSerialization.data(withJSONObject: ["bundles": bundles], options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)

@@ -72,6 +72,17 @@ extension Workspace {
         }
     }
 
+    /// The teacher's stage-2 error rate per "domain/session" from the finished rule steps: the
+    /// difficulty signal for sampling.
+    public func teacherErrorRates(domain: String) throws -> [String: Double] {
+        var rates: [String: Double] = [:]
+        for step in try steps(stage: "rule", domain: domain) {
+            guard let session = step.sessionId, let rules = step.sessionRules else { continue }
+            rates["\(domain)/\(session)"] = rules.errorRate
+        }
+        return rates
+    }
+
     public func knowledge(format: KnowledgeFormat? = nil, domain: String? = nil) throws -> [KnowledgeItem] {
         try writer.read { db in
             var request = KnowledgeItem.order(Column("id"))

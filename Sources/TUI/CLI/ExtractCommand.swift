@@ -66,20 +66,12 @@ struct ExtractCommand: ParsableCommand {
         if let stored = try workspace.sample(named: name) {
             return stored.sessionList.compactMap { byKey[$0] }
         }
-        let itemsByDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
-        var difficulty: [String: Double] = [:]
-        for dataset in datasets {
-            for step in try workspace.steps(stage: "rule", domain: dataset.domain) {
-                if let output = step.output, let object = try? JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-                   let rate = object["errorRate"] as? Double, let session = step.sessionId { difficulty["\(dataset.domain)/\(session)"] = rate }
-            }
-        }
         var chosen: [SessionReference] = []
         for dataset in datasets {   // the ratio applies per domain, so pooled domains stay balanced
             let pool = training.filter { $0.domain == dataset.domain }
-            chosen += SessionSampler.select(pool, strategy: strategy, ratio: ratio, seed: seed, titles: { reference in
-                reference.session.itemIDs.map { itemsByDomain[reference.domain]!.item($0).promptTitle }.joined(separator: " ")
-            }, difficulty: difficulty)
+            chosen += SessionSampler.select(pool, strategy: strategy, ratio: ratio, seed: seed,
+                                            titles: { SessionText.titles($0.session, in: dataset) },
+                                            difficulty: try workspace.teacherErrorRates(domain: dataset.domain))
         }
         if let limit { chosen = Array(chosen.prefix(limit)) }
         try workspace.save(SampleRecord(name: name, strategy: strategy, ratio: ratio, seed: seed,

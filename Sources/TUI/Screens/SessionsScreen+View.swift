@@ -128,10 +128,5 @@ extension SessionsScreen {
 }
 
 extension String {
-    /// Newlines and runs of spaces folded into single spaces, ends trimmed: intents are free text.
-    var collapsedWhitespace: String {
-        split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
-
     func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
 }

@@ -45,10 +45,7 @@ public struct SessionsScreen: Sendable {
 
     /// The selected session and its dataset, if any session is visible.
     public var selection: (dataset: Dataset, session: Session)? {
-        guard list.selected < visible.count else { return nil }
-        let entry = entries[visible[list.selected]]
-        let dataset = datasets[entry.dataset]
-        return (dataset, dataset.sessions[entry.session])
+        list.selected < visible.count ? entry(atVisibleRow: list.selected) : nil
     }
 
     func entry(atVisibleRow row: Int) -> (dataset: Dataset, session: Session) {
