@@ -16,8 +16,11 @@ public struct ExperimentReport: Sendable {
     public let mode: ScoringMode
     public let rows: [Row]
 
-    /// Scores every run from its stored predictions (no model calls).
-    public static func build(workspace: Workspace, datasets: [Dataset], mode: ScoringMode) throws -> ExperimentReport {
+    /// Scores every run from its stored predictions (no model calls). p-values compare each run
+    /// with `baselineRunID` when given (runs of another domain or test set get none), else with
+    /// the zero-shot run of the same domain, student and test set.
+    public static func build(workspace: Workspace, datasets: [Dataset], mode: ScoringMode,
+                             baselineRunID: Int64? = nil) throws -> ExperimentReport {
         let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
         var scored: [(RunRecord, RunMetrics)] = []
         for run in try workspace.runs() where run.status == "done" {
@@ -29,7 +32,8 @@ public struct ExperimentReport: Sendable {
         }
         let rows = scored.map { run, metrics -> Row in
             let evaluated = metrics.evaluated
-            let baseline = scored.first { $0.0.formats == "none" && $0.0.domain == run.domain && $0.0.student == run.student && $0.0.sessions == run.sessions }
+            let baseline = baselineRunID.map { id in scored.first { $0.0.id == id && $0.0.domain == run.domain && $0.0.sessions == run.sessions } }
+                ?? scored.first { $0.0.formats == "none" && $0.0.domain == run.domain && $0.0.student == run.student && $0.0.sessions == run.sessions }
             var p: Double?
             if let baseline, baseline.0.id != run.id {
                 let theirs = Dictionary(uniqueKeysWithValues: baseline.1.evaluated.map { ($0.sessionID, $0.precision) })

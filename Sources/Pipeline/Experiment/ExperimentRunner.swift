@@ -35,7 +35,7 @@ public final class ExperimentRunner: Sendable {
         // sft: the fine-tuned student answers zero-shot (its knowledge is in its weights);
         // icl and icl+sft: the knowledge goes into the prompt.
         let (knowledge, teacherTokens) = cell.method == "sft" ? (KnowledgeContext(), 0)
-            : try await knowledge(for: cell, dataset: dataset, training: training, onEvent: onEvent)
+            : try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
         let schema = try StageTemplates.load().propose.responseFormat
         let counter = Counter()
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, LLMGateway.Call).self) { group in
@@ -67,40 +67,20 @@ public final class ExperimentRunner: Sendable {
         return stored
     }
 
-    /// The knowledge of the cell's formats from its sample: patterns mined from the sampled
-    /// sessions' bundles, consolidated rules that came from sampled sessions, and the sampled
-    /// sessions' thoughts. Returns it with the teacher tokens it cost.
-    func knowledge(for cell: ExperimentCell, dataset: Dataset, training: [Session],
+    /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the
+    /// teacher has extracted whatever rules and thoughts the sample still lacks. Returns it with
+    /// the teacher tokens it cost.
+    func knowledge(for cell: ExperimentCell, dataset: Dataset,
                    onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> (KnowledgeContext, Int) {
-        var context = KnowledgeContext()
-        guard !cell.formats.isEmpty else { return (context, 0) }
-        let references = training.map { SessionReference(domain: dataset.domain, session: $0) }
-        let sample = SessionSampler.select(references, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed) {
-            SessionText.titles($0.session, in: dataset)
-        }
-        let keys = Set(sample.map(\.key))
-        if cell.formats.contains(.pattern) {
-            var sampled = dataset
-            sampled.sessions = sample.map(\.session)
-            sampled.split = [:]
-            if let report = try? CategoryPatterns.mine(sampled, options: PatternOptions()) {
-                let (patterns, _) = PatternText.lines(report, patternLimit: 40, ruleLimit: 0)
-                context.patterns = patterns
-            }
-        }
+        guard !cell.formats.isEmpty else { return (KnowledgeContext(), 0) }
+        let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
         let teacherStages = cell.formats.filter { $0 != .pattern }
-        var teacherTokens = 0
         if !teacherStages.isEmpty {
             _ = try await Extractor(gateway: gateway).run(stages: Array(teacherStages), datasets: [dataset], sample: sample) { onEvent(.extraction($0)) }
-            var counted: Set<String> = []
-            for item in try workspace.knowledge(domain: dataset.domain) where teacherStages.contains(item.format) {
-                guard !Set(item.sessionList).isDisjoint(with: keys) else { continue }
-                if item.format == .rule { context.rules.append(item.text) }
-                if item.format == .thought, let session = item.sessionList.first { context.thoughts[session] = item.text }
-                if counted.insert(item.callIds).inserted { teacherTokens += item.promptTokens + item.completionTokens }
-            }
         }
-        return (context, teacherTokens)
+        let selection = KnowledgeSelection(formats: cell.formats, dataset: dataset, sample: sample,
+                                           stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: dataset.domain))
+        return (selection.context, selection.teacherTokens)
     }
 }
 

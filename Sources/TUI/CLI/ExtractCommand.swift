@@ -47,7 +47,8 @@ struct ExtractCommand: ParsableCommand {
         let formats = stages.split(separator: ",").compactMap { KnowledgeFormat(stageName: String($0)) }
         let progress = ProgressPrinter()
         let summary: ExtractionSummary = try await LLMSession.run(workspace, roles: [.teacher]) { gateway in
-            let chosen = try chooseSample(datasets, workspace: gateway.workspace)
+            let chosen = try SamplePlan(strategy: strategy, ratio: ratio, seed: seed, limit: limit, name: sample)
+                .resolve(datasets, workspace: gateway.workspace)
             FileHandle.standardError.write(Data("bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(strategy.rawValue), ratio \(ratio), seed \(seed))\n".utf8))
             return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) { progress.handle($0) }
         }
@@ -56,27 +57,6 @@ struct ExtractCommand: ParsableCommand {
         let p = summary.progress
         print("stored \(counts); \(summary.stepsResumed) steps resumed, \(summary.failures) failed; \(p.calls) calls (\(p.cacheHits) cached), "
               + "\(p.promptTokens) prompt + \(p.completionTokens) completion tokens in \(String(format: "%.1f", p.elapsed)) s")
-    }
-
-    /// The named sample if stored, else a new one drawn from each domain's training split.
-    private func chooseSample(_ datasets: [Dataset], workspace: Workspace) throws -> [SessionReference] {
-        let name = sample ?? "\(strategy.rawValue)-\(ratio)-\(seed)-\(datasets.map(\.domain).joined(separator: "+"))" + (limit.map { "-limit\($0)" } ?? "")
-        let training = datasets.flatMap { dataset in dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) } }
-        let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
-        if let stored = try workspace.sample(named: name) {
-            return stored.sessionList.compactMap { byKey[$0] }
-        }
-        var chosen: [SessionReference] = []
-        for dataset in datasets {   // the ratio applies per domain, so pooled domains stay balanced
-            let pool = training.filter { $0.domain == dataset.domain }
-            chosen += SessionSampler.select(pool, strategy: strategy, ratio: ratio, seed: seed,
-                                            titles: { SessionText.titles($0.session, in: dataset) },
-                                            difficulty: try workspace.teacherErrorRates(domain: dataset.domain))
-        }
-        if let limit { chosen = Array(chosen.prefix(limit)) }
-        try workspace.save(SampleRecord(name: name, strategy: strategy, ratio: ratio, seed: seed,
-                                        domains: datasets.map(\.domain), sessions: chosen))
-        return chosen
     }
 }
 
