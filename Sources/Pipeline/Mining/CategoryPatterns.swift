@@ -98,7 +98,7 @@ public enum CategoryPatterns {
                              rulesSeconds: Double(rulesDone - mined) / 1e9, estimate: estimate)
     }
 
-    static func names(_ itemset: ArraySlice<Int32>, _ displayNames: [String]) -> String {
+    public static func names(_ itemset: ArraySlice<Int32>, _ displayNames: [String]) -> String {
         itemset.map { displayNames[Int($0)] }.sorted().joined(separator: " + ")
     }
 }

@@ -1,41 +1,52 @@
 import Pipeline
 
-/// The screens of the workbench, in tab order.
-public enum ScreenID: Int, CaseIterable, Sendable {
-    case sessions = 1
-
-    public var title: String {
-        switch self {
-        case .sessions: return "Sessions"
-        }
-    }
-}
-
 /// The whole state of the front end; `view` draws it, `update` changes it.
 public struct AppModel: Sendable {
     public var width: Int
     public var height: Int
     public var theme: Theme
+    public var themeName = "default"
+    /// Themes found in themes/, offered by the palette.
+    public var themeNames: [String] = ["default"]
     public var activeScreen: ScreenID = .sessions
     public var showHelp = false
+    public var palette: Palette?
+    public var vimKeys = false
+    public let datasets: [Dataset]
     public var sessions: SessionsScreen
+    public var extract = ExtractScreen()
+    public var knowledge = KnowledgeScreen()
+    public var compare = CompareScreen()
+    public var experiments = ExperimentsScreen()
+    /// The workspace as last read; nil until the first read finishes.
+    public var snapshot: WorkspaceSnapshot?
+    /// The long work running now, if any.
+    public var work: WorkState?
+    /// The last message for the status bar (a finished job, an error).
+    public var notice: String?
+    /// The demo script's caption, shown over the status bar.
+    public var caption: String?
     /// Where the data came from, shown in the tab bar.
     public var sourceLabel: String
+    /// The workspace file and endpoints, shown in the status bar.
+    public var workspaceLabel = ""
 
     public init(datasets: [Dataset], sourceLabel: String, theme: Theme = Theme(), width: Int = 80, height: Int = 24) {
         self.width = width
         self.height = height
         self.theme = theme
         self.sourceLabel = sourceLabel
+        self.datasets = datasets
         sessions = SessionsScreen(datasets: datasets)
+        knowledge.recompute(datasets: datasets, stored: [])
     }
 
     /// Smallest terminal the layout works in.
-    public static let minimumSize = (width: 60, height: 15)
+    public static let minimumSize = (width: 80, height: 24)
 
     /// Rows available to the active screen: everything between the tab bar and the status line.
     public var bodyHeight: Int { max(0, height - 2) }
 
     /// True while a text field has the keyboard, so letters are typed rather than commands.
-    public var isTyping: Bool { sessions.isEditingFilter }
+    public var isTyping: Bool { palette != nil || (activeScreen == .sessions && sessions.isEditingFilter) }
 }

@@ -1,3 +1,5 @@
+import Pipeline
+
 /// A key press, decoded from the terminal.
 public enum Key: Hashable, Sendable {
     case char(Character)
@@ -21,14 +23,33 @@ public struct MouseEvent: Hashable, Sendable {
     }
 }
 
-/// Everything that can happen to the app; `update` handles each.
-public enum Msg: Hashable, Sendable {
+/// Everything that can happen to the app; `update` handles each. Background work reports
+/// through the same messages, so the model only ever changes on the UI thread.
+public enum Msg: Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resized(width: Int, height: Int)
+    /// The workspace as read in the background: knowledge, runs, predictions, the report.
+    case workspaceLoaded(WorkspaceSnapshot)
+    case workStarted(WorkKind, detail: String)
+    case extraction(ExtractionEvent)
+    case experiment(ExperimentEvent)
+    /// Work ended: nil when it completed, else why it stopped (cancelled, or the error line).
+    case workFinished(WorkKind, failure: String?)
+    case themeLoaded(name: String, Theme)
+    /// A one-line message for the status bar (errors name what and where).
+    case notice(String)
+    /// A caption from the demo script.
+    case caption(String)
 }
 
 /// Work the runtime performs for `update`; plain data, never a closure over the model.
-public enum Effect: Hashable, Sendable {
+public enum Effect: Equatable, Sendable {
     case quit
+    case startExtraction(stages: [KnowledgeFormat], plan: SamplePlan)
+    case startGrid(cells: [ExperimentCell], testLimit: Int?)
+    case cancelWork
+    case setPaused(Bool)
+    case reloadWorkspace(baselineRunID: Int64?, mode: ScoringMode)
+    case loadTheme(String)
 }

@@ -1,23 +1,121 @@
-/// Runs the app: polls input, applies `update`, performs effects and redraws when needed.
+import Foundation
+import Pipeline
+
+/// Runs the app: polls input, drains the background inbox, applies `update`, performs effects
+/// and redraws. Keys redraw at once; background progress redraws at most 30 times a second.
 /// Everything here happens on the one thread that owns the terminal.
 struct Runtime {
     var model: AppModel
     let backend: NcursesBackend
+    let worker: Worker
+    let inbox: Inbox
+    /// Shared with a demo driver, which waits on it for work to finish.
+    let status: RuntimeStatus
+    var trace: FrameTrace?
+    var resolveTheme: (String) -> Result<Theme, Error>
+
+    static let frameInterval = 1.0 / 30
 
     mutating func run() {
         let (width, height) = backend.size
         _ = update(&model, .resized(width: width, height: height))
-        backend.draw(view(model))
+        draw()
+        trace?.firstFrame()
+        worker.reload(baselineRunID: nil, mode: .paper)
+        var lastDraw = Date()
+        var dirty = false
         var running = true
-        while running {
-            guard let msg = backend.poll(timeoutMs: 50) else { continue }
-            for effect in update(&model, msg) {
-                switch effect {
-                case .quit: running = false
+        while running && !status.quitRequested {
+            let idle = model.work == nil && !dirty
+            let wait = dirty ? max(1, Int32((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000)) : (idle ? 100 : 33)
+            if let msg = backend.poll(timeoutMs: wait) {
+                let started = DispatchTime.now()
+                running = process(msg)
+                if running {
+                    draw()
+                    lastDraw = Date()
+                    dirty = false
+                    if case .key = msg { trace?.key(since: started) }
                 }
             }
-            if running { backend.draw(view(model)) }
+            for msg in inbox.drain() where running {
+                running = process(msg)
+                if case .key = msg { draw(); lastDraw = Date() } else { dirty = true }
+            }
+            if running && dirty && Date().timeIntervalSince(lastDraw) >= Self.frameInterval {
+                draw()
+                lastDraw = Date()
+                dirty = false
+            }
         }
         backend.close()
+        worker.shutdown()
     }
+
+    private func draw() { backend.draw(view(model)) }
+
+    /// Applies one message and performs its effects; false when the app should quit.
+    private mutating func process(_ msg: Msg) -> Bool {
+        for effect in update(&model, msg) {
+            switch effect {
+            case .quit: return false
+            case .startExtraction(let stages, let plan): worker.startExtraction(stages: stages, plan: plan)
+            case .startGrid(let cells, let testLimit): worker.startGrid(cells: cells, testLimit: testLimit)
+            case .cancelWork: worker.cancel()
+            case .setPaused(let paused): worker.setPaused(paused)
+            case .reloadWorkspace(let baseline, let mode): worker.reload(baselineRunID: baseline, mode: mode)
+            case .loadTheme(let name):
+                switch resolveTheme(name) {
+                case .success(let theme): _ = update(&model, .themeLoaded(name: name, theme))
+                case .failure(let error): _ = update(&model, .notice("\(error)"))
+                }
+            }
+        }
+        status.isWorking = model.work != nil
+        return true
+    }
+}
+
+/// What a demo driver may read from the runtime and ask of it, across threads.
+final class RuntimeStatus: @unchecked Sendable {
+    private let lock = NSLock()
+    private var working = false
+    private var quit = false
+
+    var isWorking: Bool {
+        get { lock.withLock { working } }
+        set { lock.withLock { working = newValue } }
+    }
+
+    var quitRequested: Bool {
+        get { lock.withLock { quit } }
+        set { lock.withLock { quit = newValue } }
+    }
+}
+
+/// Frame timings for the TUI benchmark (BUNDLEKD_TRACE=file): the first frame after the
+/// launch time in BUNDLEKD_T0 (ns since the epoch), and each key press to its drawn frame.
+struct FrameTrace {
+    let handle: FileHandle
+
+    init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        guard let path = environment["BUNDLEKD_TRACE"], !path.isEmpty,
+              FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else { return nil }
+        self.handle = handle
+        t0 = environment["BUNDLEKD_T0"].flatMap(Double.init)
+    }
+
+    private let t0: Double?
+
+    func firstFrame() {
+        guard let t0 else { return }
+        let now = Date().timeIntervalSince1970 * 1e9
+        write("first_frame_ms \((now - t0) / 1e6)")
+    }
+
+    func key(since started: DispatchTime) {
+        write("key_ms \(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)")
+    }
+
+    private func write(_ line: String) { handle.write(Data((line + "\n").utf8)) }
 }

@@ -1,5 +1,8 @@
+import Foundation
+import Pipeline
+
 /// Applies one message to the model and returns the effects the runtime should perform.
-/// Global keys are handled here; the rest goes to the active screen.
+/// Global keys are handled here; the rest goes to the active screen through its key table.
 public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
     switch msg {
     case .resized(let width, let height):
@@ -8,38 +11,157 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         model.sessions.layoutChanged(bodyHeight: model.bodyHeight)
         return []
     case .mouse(let event):
-        if model.showHelp { model.showHelp = false; return [] }
-        model.sessions.handle(event, layout: SessionsLayout(width: model.width, height: model.height))
-        return []
+        return handleMouse(&model, event)
     case .key(let key):
-        return handleKey(&model, key)
+        let effects = handleKey(&model, key)
+        for case .setPaused(let paused) in effects { model.work?.paused = paused }
+        return effects
+    case .workspaceLoaded(let snapshot):
+        model.snapshot = snapshot
+        model.sessions.setDifficulty(snapshot.errorRates)
+        model.knowledge.recompute(datasets: model.datasets, stored: snapshot.knowledge)
+        let runs = CompareScreen.runs(snapshot)
+        if model.compare.runIndex >= runs.count { model.compare.runIndex = 0 }
+        model.experiments.list.move(by: 0, count: ExperimentsScreen.rows(snapshot).count)
+        return []
+    case .workStarted(let kind, let detail):
+        model.work = WorkState(kind: kind, detail: detail)
+        model.notice = nil
+        model.extract.started()
+        return []
+    case .extraction(let event):
+        model.extract.handle(event)
+        if case .progress = event { model.work?.line = model.extract.totals }
+        return []
+    case .experiment(let event):
+        switch event {
+        case .extraction(let inner):
+            model.extract.handle(inner)
+            if case .progress = inner { model.work?.line = "teacher: " + model.extract.totals }
+        case .cellStarted(let cell, let index, let total):
+            model.work?.line = "cell \(index)/\(total) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio)")"
+        case .sessionDone(let done, let total):
+            let cell = model.work?.line.components(separatedBy: " · ").first ?? ""
+            model.work?.line = "\(cell) · student \(done)/\(total)"
+        case .cellFinished: break
+        }
+        return []
+    case .workFinished(let kind, let failure):
+        model.work = nil
+        model.notice = failure.map { "\(kind.rawValue): \($0)" } ?? "\(kind.rawValue) finished"
+        return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
+    case .themeLoaded(let name, let theme):
+        model.theme = theme
+        model.themeName = name
+        return []
+    case .notice(let text):
+        model.notice = text
+        return []
+    case .caption(let text):
+        model.caption = text.isEmpty ? nil : text
+        return []
     }
 }
 
 private func handleKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
-    if key == .ctrl("c") { return [.quit] }
+    if key == .ctrl("c") { return model.work == nil ? [.quit] : [.cancelWork] }
     if model.showHelp {
-        if key == .char("q") { return [.quit] }
         model.showHelp = false
+        return key == .char("q") ? [.quit] : []
+    }
+    if model.palette != nil { return editPalette(&model, key) }
+    if model.isTyping {
+        model.sessions.handle(key, bodyHeight: model.bodyHeight)
         return []
     }
-    if !model.isTyping {
-        switch key {
-        case .char("q"): return [.quit]
-        case .char("?"), .function(1):
-            model.showHelp = true
-            return []
-        case .char(let ch) where ch.wholeNumberValue.flatMap(ScreenID.init(rawValue:)) != nil:
-            model.activeScreen = ScreenID(rawValue: ch.wholeNumberValue!)!
-            return []
-        case .tab, .backTab:
-            return []   // one screen so far; later screens cycle here
-        default: break
-        }
+    if let action = GlobalKeys.action(for: key, vimKeys: model.vimKeys), action != .cancelWork || model.work != nil {
+        return apply(action, to: &model)
     }
+    return handleScreenKey(&model, key)
+}
+
+func apply(_ action: GlobalAction, to model: inout AppModel) -> [Effect] {
+    switch action {
+    case .quit: return [.quit]
+    case .help: model.showHelp = true
+    case .palette: model.palette = Palette()
+    case .nextScreen: model.activeScreen = model.activeScreen.next
+    case .previousScreen: model.activeScreen = model.activeScreen.previous
+    case .screen(let screen): model.activeScreen = screen
+    case .cancelWork: return model.work == nil ? [] : [.cancelWork]
+    case .pauseWork:
+        guard let work = model.work else { return [] }
+        return [.setPaused(!work.paused)]
+    }
+    return []
+}
+
+private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
     switch model.activeScreen {
     case .sessions:
-        model.sessions.handle(key, bodyHeight: model.bodyHeight)
+        model.sessions.handle(key, bodyHeight: model.bodyHeight, runs: model.snapshot?.runs ?? [])
+    case .extract:
+        if let action = ExtractScreen.bindings.action(for: key) { return model.extract.apply(action, working: model.work) }
+    case .knowledge:
+        if let action = KnowledgeScreen.bindings.action(for: key) {
+            model.knowledge.apply(action, datasets: model.datasets, stored: model.snapshot?.knowledge ?? [])
+        }
+    case .compare:
+        if let action = CompareScreen.bindings.action(for: key) {
+            model.compare.apply(action, snapshot: model.snapshot, datasets: model.datasets)
+        }
+    case .experiments:
+        if let action = ExperimentsScreen.bindings.action(for: key) {
+            let rows = ExperimentsScreen.rows(model.snapshot)
+            let selected = model.experiments.list.selected < rows.count ? rows[model.experiments.list.selected].run.id : nil
+            return model.experiments.apply(action, rows: rows.count, selectedRunID: selected, working: model.work != nil)
+        }
+    }
+    return []
+}
+
+private func editPalette(_ model: inout AppModel, _ key: Key) -> [Effect] {
+    switch key {
+    case .escape: model.palette = nil
+    case .tab: model.palette?.complete(themeNames: model.themeNames)
+    case .backspace:
+        if model.palette!.text.isEmpty { model.palette = nil } else { model.palette!.text.removeLast() }
+    case .ctrl("u"): model.palette?.text = ""
+    case .char(let ch): model.palette?.text.append(ch)
+    case .enter:
+        guard let command = model.palette?.resolved(themeNames: model.themeNames) else {
+            model.notice = "unknown command '\(model.palette?.text ?? "")' (Tab lists the commands)"
+            model.palette = nil
+            return []
+        }
+        model.palette = nil
+        return run(command, &model)
+    default: break
+    }
+    return []
+}
+
+/// Runs a palette command; every one maps onto a key action or an effect.
+func run(_ command: String, _ model: inout AppModel) -> [Effect] {
+    if let screen = ScreenID(name: command) { model.activeScreen = screen; return [] }
+    if command.hasPrefix("theme ") { return [.loadTheme(String(command.dropFirst(6)))] }
+    switch command {
+    case "extract start":
+        model.activeScreen = .extract
+        return model.extract.apply(.start, working: model.work)
+    case "grid start":
+        model.activeScreen = .experiments
+        return model.experiments.apply(.start, rows: 0, selectedRunID: nil, working: model.work != nil)
+    case "cancel": return apply(.cancelWork, to: &model)
+    case "pause": return model.work.map { $0.paused ? [] : [.setPaused(true)] } ?? []
+    case "resume": return model.work.map { $0.paused ? [.setPaused(false)] : [] } ?? []
+    case "reload": return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
+    case "vim":
+        model.vimKeys.toggle()
+        model.notice = model.vimKeys ? "vim keys on: h l switch screens" : "vim keys off"
+    case "help": model.showHelp = true
+    case "quit": return [.quit]
+    default: break
     }
     return []
 }

@@ -9,34 +9,113 @@ struct TUICommand: ParsableCommand {
         abstract: "Open the terminal workbench (the default when no subcommand is given).")
 
     @OptionGroup var source: DataOptions
-
-    @Option(help: "A theme name from themes/ or a path to a theme .toml file. NO_COLOR=1 forces black and white.")
-    var theme: String = "default"
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var look: LookOptions
 
     func run() throws {
+        try Workbench.open(source: source, workspace: workspace, look: look, demo: nil)
+    }
+}
+
+/// `bundlekd demo`: a scripted walk through all five screens.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Play a scripted walk through all five screens on the demo dataset.",
+        discussion: """
+        The script is a plain text file (default demo/walkthrough.txt; see its header for the commands). \
+        Teacher and student answers come from the workspace cache when present and from the local model otherwise, \
+        so a rehearsed talk needs no network. Keys still work while it plays; q quits.
+        """)
+
+    @OptionGroup var source: DataOptions
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var look: LookOptions
+
+    @Option(help: "The demo script.")
+    var script: String?
+
+    @Option(help: "Seconds between scripted key presses.")
+    var pace: Double = 0.6
+
+    func run() throws {
+        guard let path = script ?? ResourceLocator.find("demo/walkthrough.txt") else {
+            Workbench.fail("demo/walkthrough.txt not found; pass --script FILE")
+        }
+        let demo: DemoScript
+        do { demo = try DemoScript.load(path: path) } catch { Workbench.fail("\(error)") }
+        try Workbench.open(source: source, workspace: workspace, look: look, demo: (demo, pace))
+    }
+}
+
+struct LookOptions: ParsableArguments {
+    @Option(help: "A theme from themes/ (default, light, high-contrast), mono, or a path to a .toml file. NO_COLOR=1 forces mono.")
+    var theme: String = "default"
+
+    @Flag(help: "Vim keys: h and l switch screens (j k g G work everywhere).")
+    var vim = false
+}
+
+/// Opens the terminal, the workspace and the background worker, and runs the app.
+enum Workbench {
+    static func open(source: DataOptions, workspace options: WorkspaceOptions, look: LookOptions,
+                     demo: (script: DemoScript, pace: Double)?) throws {
+        let trace = FrameTrace()
         if let problem = TerminalCheck.problem() { fail(problem) }
-        let theme = try loadTheme()
+        let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        let themeName = noColor ? "mono" : look.theme
+        let theme: Theme
+        switch loadTheme(themeName) {
+        case .success(let loaded): theme = loaded
+        case .failure(let error): fail("\(error)")
+        }
         try reportingFailures {
             let datasets = try source.loadPrepared()
+            let config: WorkspaceConfig
+            let store: Workspace
+            let path: String
+            do {
+                config = try options.loadConfig()
+                path = options.databasePath(config)
+                store = try Workspace(path: path)
+            } catch { fail("\(error)") }
             let label = (source.data ?? "demo") + " · " + datasets.map(\.domain).joined(separator: ", ")
+            var model = AppModel(datasets: datasets, sourceLabel: label, theme: theme)
+            model.themeName = themeName
+            model.themeNames = themeNames()
+            model.vimKeys = look.vim
+            model.workspaceLabel = "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
+            model.extract.prices = (config.teacher.promptPrice, config.teacher.completionPrice)
             let backend: NcursesBackend
             do { backend = try NcursesBackend() } catch { fail("\(error)") }
-            var runtime = Runtime(model: AppModel(datasets: datasets, sourceLabel: label, theme: theme), backend: backend)
+            let inbox = Inbox(), status = RuntimeStatus()
+            let worker = Worker(inbox: inbox, datasets: datasets, config: config, workspace: store, workspacePath: path)
+            if let demo { DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start() }
+            var runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
+                                  resolveTheme: loadTheme)
             runtime.run()
         }
     }
 
-    private func loadTheme() throws -> Theme {
-        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return .monochrome }
-        let path = theme.hasSuffix(".toml") ? theme : ResourceLocator.find("themes/\(theme).toml")
+    /// The built-in "mono" (also what NO_COLOR gives), a theme in themes/, or a .toml path.
+    static func loadTheme(_ name: String) -> Result<Theme, Error> {
+        if name == "mono" { return .success(.monochrome) }
+        let path = name.hasSuffix(".toml") ? name : ResourceLocator.find("themes/\(name).toml")
         guard let path else {
-            if theme == "default" { return Theme() }   // the built-in copy of the default theme
-            fail("theme '\(theme)' not found in themes/")
+            if name == "default" { return .success(Theme()) }   // the built-in copy of the default theme
+            return .failure(ThemeFile.Failure(description: "theme '\(name)' not found in themes/ (try \(themeNames().joined(separator: ", ")))"))
         }
-        do { return try ThemeFile.load(path: path) } catch { fail("\(error)") }
+        return Result { try ThemeFile.load(path: path) }
     }
 
-    private func fail(_ message: String) -> Never {
+    static func themeNames() -> [String] {
+        let folder = ResourceLocator.find("themes")
+        let files = folder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? []
+        let names = files.filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
+        return (names.isEmpty ? ["default"] : names) + ["mono"]
+    }
+
+    static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("bundlekd: \(message)\n".utf8))
         Foundation.exit(2)
     }

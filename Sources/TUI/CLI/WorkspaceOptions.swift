@@ -36,9 +36,18 @@ struct WorkspaceOptions: ParsableArguments {
 enum LLMSession {
     static func run<T>(_ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T) async throws -> T {
         let config = try options.loadConfig()
-        let workspace = try options.openWorkspace(config)
-        let starter = LocalServerStarter(config: config)
+        return try await run(config: config, workspace: try options.openWorkspace(config), body)
+    }
+
+    /// The same with an open workspace. `beforeNetwork` runs before every request that goes to
+    /// the network (the workbench pauses there); `report` receives the one-line notices.
+    static func run<T>(config: WorkspaceConfig, workspace: Workspace,
+                       beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
+                       report: @escaping @Sendable (String) -> Void = LocalServerStarter.toStandardError,
+                       _ body: (LLMGateway) async throws -> T) async throws -> T {
+        let starter = LocalServerStarter(config: config, report: report)
         let gateway = try LLMGateway(config: config, workspace: workspace) { role in
+            try await beforeNetwork?(role)
             if config.usesLocalServer(role) { try await starter.ensureRunning() }
         }
         do {
@@ -58,28 +67,37 @@ actor LocalServerStarter {
     private let server: LocalServer
     private var starting: Task<Bool, Error>?
 
-    init(config: WorkspaceConfig) { server = LocalServer(settings: config.local) }
+    private let report: @Sendable (String) -> Void
+
+    init(config: WorkspaceConfig, report: @escaping @Sendable (String) -> Void = toStandardError) {
+        server = LocalServer(settings: config.local)
+        self.report = report
+    }
+
+    /// Notices go to stderr on a fresh line (a progress bar may be on the current one).
+    static let toStandardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data("\(isatty(2) == 1 ? "\r\u{1B}[K" : "")bundlekd: \(line)\n".utf8))
+    }
 
     func ensureRunning() async throws {
         if starting == nil {
-            let server = self.server
-            starting = Task { try await Self.start(server) }
+            let server = self.server, report = self.report
+            starting = Task { try await Self.start(server, report: report) }
         }
         _ = try await starting!.value
     }
 
     /// Returns true when this command started the server (and must stop it).
-    private static func start(_ server: LocalServer) async throws -> Bool {
+    private static func start(_ server: LocalServer, report: @Sendable (String) -> Void) async throws -> Bool {
         if await server.isHealthy() { return false }
         if !server.isInstalled {
             guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
                 throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
             }
-            FileHandle.standardError.write(Data("bundlekd: installing the local model server (once; about 8 minutes)\n".utf8))
+            report("installing the local model server (once; about 8 minutes)")
             try server.install(setupScript: script)
         }
-        let clearLine = isatty(2) == 1 ? "\r\u{1B}[K" : ""   // a progress bar may be on the line
-        FileHandle.standardError.write(Data("\(clearLine)bundlekd: starting the local model server on \(server.settings.baseURL)\n".utf8))
+        report("starting the local model server on \(server.settings.baseURL)")
         try await server.start()
         return true
     }

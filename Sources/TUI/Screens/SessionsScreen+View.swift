@@ -3,14 +3,15 @@ import Pipeline
 
 extension SessionsScreen {
     /// Draws the list on the left and the selected session on the right.
-    func render(into buffer: inout Buffer, layout: SessionsLayout, theme: Theme) {
+    func render(into buffer: inout Buffer, layout: SessionsLayout, theme: Theme, snapshot: WorkspaceSnapshot? = nil) {
         renderList(into: &buffer, area: layout.list, theme: theme)
-        renderDetail(into: &buffer, area: layout.detail, theme: theme)
+        renderDetail(into: &buffer, area: layout.detail, theme: theme, snapshot: snapshot)
     }
 
     private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
         var title = "Sessions \(visibleCount)/\(totalCount)"
         if !filter.isEmpty || isEditingFilter { title += " /\(filter)" }
+        if !filterSummary.isEmpty { title += " · \(filterSummary)" }
         let block = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title)
         let (header, inner) = block.render(area, &buffer).splitTop(1)
         guard !inner.isEmpty else { return }
@@ -59,7 +60,7 @@ extension SessionsScreen {
         return line
     }
 
-    private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {
+    private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme, snapshot: WorkspaceSnapshot?) {
         guard let (dataset, session) = selection else {
             Block(title: "Session", borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
             return
@@ -68,7 +69,14 @@ extension SessionsScreen {
         let inner = Block(title: "Session \(session.id) · \(dataset.domain)\(role)",
                           borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
-        let lines = detailLines(session, dataset: dataset, width: inner.width, theme: theme)
+        var lines = detailLines(session, dataset: dataset, width: inner.width, theme: theme)
+        if let (run, prediction) = snapshot?.run(for: session, domain: dataset.domain, preferred: runID) {
+            let answer = StudentAnswer(prediction, session: session, mode: .paper)
+            lines.append([])
+            lines.append([Span("Student bundles", theme.header), Span("  \(WorkspaceSnapshot.label(run))  (r: other run)", theme.muted)])
+            lines += answer.lines(theme: theme)
+            lines.append([Span(answer.metricsText, theme.muted)])
+        }
         let scroll = min(detailScroll, max(0, lines.count - inner.height))
         for (row, line) in lines.dropFirst(scroll).prefix(inner.height).enumerated() {
             buffer.put(line, x: inner.x, y: inner.y + row, clip: inner)

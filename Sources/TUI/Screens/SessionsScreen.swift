@@ -18,6 +18,13 @@ public struct SessionsScreen: Sendable {
     public private(set) var filter = ""
     public private(set) var isEditingFilter = false
     public var detailScroll = 0
+    public private(set) var sort = SessionSort.dataOrder
+    public private(set) var domainFilter: String?
+    public private(set) var splitFilter: SplitRole?
+    /// The run whose student bundles the details show; nil shows the newest run that has one.
+    public var runID: Int64?
+    /// The teacher's error rate per "domain/session", once rules have been extracted.
+    public private(set) var difficulty: [String: Double] = [:]
 
     public init(datasets: [Dataset]) {
         self.datasets = datasets
@@ -55,26 +62,62 @@ public struct SessionsScreen: Sendable {
 
     // MARK: update
 
-    mutating func handle(_ key: Key, bodyHeight: Int) {
+    public enum Action: Sendable {
+        case move(Int), page(Int), first, last, scrollDetail(Int), editFilter, clearFilter
+        case cycleSort, cycleDomain, cycleSplit, cycleRun
+    }
+
+    public static let bindings: [KeyBinding<Action>] = [
+        KeyBinding([.up, .char("k")], "↑ ↓  j k", "move the selection", .move(-1)),
+        KeyBinding([.down, .char("j")], "", "", .move(1)),
+        KeyBinding([.pageUp], "PgUp PgDn  Space", "move a page", .page(-1)),
+        KeyBinding([.pageDown, .char(" ")], "", "", .page(1)),
+        KeyBinding([.home, .char("g")], "g G  Home End", "first / last session", .first),
+        KeyBinding([.end, .char("G")], "", "", .last),
+        KeyBinding([.char("/")], "/", "filter by id, title, category or intent (Enter keeps, Esc clears)", .editFilter),
+        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
+        KeyBinding([.char("J")], "J K", "scroll the session details", .scrollDetail(1)),
+        KeyBinding([.char("K")], "", "", .scrollDetail(-1)),
+        KeyBinding([.char("s")], "s", "sort: data order, length, bundles, difficulty", .cycleSort),
+        KeyBinding([.char("d")], "d", "domain filter: all, then each domain", .cycleDomain),
+        KeyBinding([.char("t")], "t", "split filter: all, train, valid, test", .cycleSplit),
+        KeyBinding([.char("r")], "r", "which run's student bundles to show", .cycleRun),
+    ]
+
+    mutating func handle(_ key: Key, bodyHeight: Int, runs: [RunRecord] = []) {
         let page = max(1, SessionsLayout.listRows(bodyHeight: bodyHeight))
         if isEditingFilter {
             editFilter(key)
-        } else {
-            switch key {
-            case .up, .char("k"): move(by: -1)
-            case .down, .char("j"): move(by: 1)
-            case .pageUp: move(by: -page)
-            case .pageDown, .char(" "): move(by: page)
-            case .home, .char("g"): move(by: -list.selected)
-            case .end, .char("G"): move(by: visible.count)
-            case .char("K"): detailScroll = max(0, detailScroll - 1)
-            case .char("J"): detailScroll += 1
-            case .char("/"): isEditingFilter = true
-            case .escape where !filter.isEmpty: setFilter("")
-            default: break
-            }
+        } else if let action = Self.bindings.action(for: key) {
+            apply(action, page: page, runs: runs)
         }
         list.scrollIntoView(height: page, count: visible.count)
+    }
+
+    mutating func apply(_ action: Action, page: Int, runs: [RunRecord]) {
+        switch action {
+        case .move(let delta): move(by: delta)
+        case .page(let direction): move(by: direction * page)
+        case .first: move(by: -list.selected)
+        case .last: move(by: visible.count)
+        case .scrollDetail(let delta): detailScroll = max(0, detailScroll + delta)
+        case .editFilter: isEditingFilter = true
+        case .clearFilter: setFilter("")
+        case .cycleSort:
+            sort = SessionSort(rawValue: (sort.rawValue + 1) % SessionSort.allCases.count)!
+            setFilter(filter)
+        case .cycleDomain:
+            let domains = [nil] + datasets.map(\.domain)
+            domainFilter = domains[((domains.firstIndex(of: domainFilter) ?? 0) + 1) % domains.count]
+            setFilter(filter)
+        case .cycleSplit:
+            let roles: [SplitRole?] = [nil] + SplitRole.allCases
+            splitFilter = roles[((roles.firstIndex(of: splitFilter) ?? 0) + 1) % roles.count]
+            setFilter(filter)
+        case .cycleRun:
+            let ids = [nil] + runs.compactMap(\.id)
+            runID = ids[((ids.firstIndex(of: runID) ?? 0) + 1) % ids.count]
+        }
     }
 
     private mutating func editFilter(_ key: Key) {
@@ -90,16 +133,55 @@ public struct SessionsScreen: Sendable {
         }
     }
 
+    /// New difficulty figures re-sort the list when it is sorted by difficulty.
+    mutating func setDifficulty(_ rates: [String: Double]) {
+        difficulty = rates
+        if sort == .difficulty { setFilter(filter) }
+    }
+
     mutating func setFilter(_ text: String) {
         let previous: Int? = list.selected < visible.count ? visible[list.selected] : nil
         filter = text
         let needle = text.lowercased()
-        visible = entries.indices.filter { needle.isEmpty || entries[$0].searchText.contains(needle) }
+        visible = entries.indices.filter { index in
+            let entry = entries[index]
+            let dataset = datasets[entry.dataset]
+            if let domainFilter, dataset.domain != domainFilter { return false }
+            if let splitFilter, dataset.split[dataset.sessions[entry.session].id] != splitFilter { return false }
+            return needle.isEmpty || entry.searchText.contains(needle)
+        }
+        if sort != .dataOrder {
+            let keys = visible.map { sortKey(entries[$0]) }
+            visible = zip(visible, keys).enumerated().sorted { a, b in
+                a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset
+            }.map(\.element.0)
+        }
         // Keep the same session selected when it is still visible.
         var keep = 0
         if let previous, let index = visible.firstIndex(of: previous) { keep = index }
         list = ListState(selected: keep)
         detailScroll = 0
+    }
+
+    /// Larger sorts first; sessions without a known difficulty sort last under difficulty.
+    private func sortKey(_ entry: Entry) -> Double {
+        let dataset = datasets[entry.dataset]
+        let session = dataset.sessions[entry.session]
+        switch sort {
+        case .dataOrder: return 0
+        case .length: return Double(session.itemIDs.count)
+        case .bundles: return Double(session.bundles.count)
+        case .difficulty: return difficulty["\(dataset.domain)/\(session.id)"] ?? -1
+        }
+    }
+
+    /// A short description of the active sort and filters for the list title.
+    var filterSummary: String {
+        var parts: [String] = []
+        if sort != .dataOrder { parts.append("by \(sort.title)") }
+        if let domainFilter { parts.append(domainFilter) }
+        if let splitFilter { parts.append(splitFilter.rawValue) }
+        return parts.joined(separator: " · ")
     }
 
     mutating func move(by delta: Int) {
@@ -127,6 +209,13 @@ public struct SessionsScreen: Sendable {
         }
         list.scrollIntoView(height: layout.listInner.height, count: visible.count)
     }
+}
+
+/// How the session list is ordered.
+public enum SessionSort: Int, CaseIterable, Sendable {
+    case dataOrder, length, bundles, difficulty
+
+    var title: String { ["data order", "length", "bundles", "difficulty"][rawValue] }
 }
 
 /// Where the Sessions screen's panes are for a terminal size; shared by view and mouse handling.

@@ -47,6 +47,8 @@ public enum ThemeFile {
         "tab_active": \.tabActive, "tab_inactive": \.tabInactive, "selected": \.selected,
         "muted": \.muted, "header": \.header, "status": \.status, "status_key": \.statusKey,
         "filter": \.filter, "error": \.error, "untitled": \.untitled, "noise": \.noise,
+        "exact": \.exact, "subset": \.subset, "partial": \.partial, "disjoint": \.disjoint, "single": \.single,
+        "hallucinated": \.hallucinated, "bar": \.bar, "working": \.working,
     ]
 
     static func style(_ node: TOMLValueConvertible, palette: [String: Color], file: String, key: String) throws -> Style {

@@ -1,32 +1,30 @@
-/// The `?` overlay: every key of the workbench in one box over the screen.
+/// The `?` overlay: the active screen's keys, then the keys every screen shares, in one box.
+/// The rows come from the key tables `update` dispatches through.
 public struct HelpOverlay: Sendable {
     public var theme: Theme
+    public var title: String
+    public var rows: [(keys: String, action: String)]
 
-    public static let bindings: [(keys: String, action: String)] = [
-        ("↑ ↓  j k", "move the selection"),
-        ("PgUp PgDn  Space", "move a page"),
-        ("g G  Home End", "first / last session"),
-        ("/", "filter by id, title, category or intent"),
-        ("Enter / Esc", "keep / clear the filter"),
-        ("J K", "scroll the session details"),
-        ("mouse wheel, click", "scroll, select"),
-        ("1", "Sessions screen"),
-        ("?  F1", "this help (any key closes)"),
-        ("q  Ctrl-C", "quit"),
-    ]
-
-    public init(theme: Theme) { self.theme = theme }
+    public init(theme: Theme, screen: ScreenID, rows: [(keys: String, action: String)]) {
+        self.theme = theme
+        title = "Help · \(screen.title)"
+        self.rows = rows
+    }
 
     public func render(_ area: Rect, _ buffer: inout Buffer) {
-        let keyWidth = Self.bindings.map { DisplayWidth.of($0.keys) }.max() ?? 0
-        let textWidth = Self.bindings.map { DisplayWidth.of($0.action) }.max() ?? 0
-        let box = area.centered(width: keyWidth + textWidth + 7, height: Self.bindings.count + 4)
+        let keyWidth = rows.map { DisplayWidth.of($0.keys) }.max() ?? 0
+        let textWidth = rows.map { DisplayWidth.of($0.action) }.max() ?? 0
+        let box = area.centered(width: keyWidth + textWidth + 7, height: rows.count + 4)
         buffer.clear(box, style: theme.base)
-        let inner = Block(title: "Help", borderStyle: theme.borderFocused, titleStyle: theme.title).render(box, &buffer)
-        for (row, binding) in Self.bindings.enumerated() where row + 1 < inner.height {
-            let y = inner.y + row + 1
-            buffer.put(DisplayWidth.pad(binding.keys, to: keyWidth), x: inner.x + 1, y: y, style: theme.filter, clip: inner)
-            buffer.put(binding.action, x: inner.x + keyWidth + 3, y: y, style: theme.base, clip: inner)
+        let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(box, &buffer)
+        // When the terminal is too short for every row, the shared keys fold into one wrapped paragraph.
+        var lines: [Line] = rows.map { [Span(DisplayWidth.pad($0.keys, to: keyWidth) + "   ", theme.filter), Span($0.action, theme.base)] }
+        if lines.count + 1 > inner.height, let gap = rows.firstIndex(where: { $0.keys.isEmpty }) {
+            let folded = rows[(gap + 1)...].map { [Span($0.keys + " ", theme.filter), Span($0.action + " · ", theme.muted)] }.flatMap { $0 }
+            lines = Array(lines[..<gap]) + Paragraph.wrap(folded, width: max(1, inner.width - 2))
+        }
+        for (row, line) in lines.enumerated() where row + 1 < inner.height {
+            buffer.put(line, x: inner.x + 1, y: inner.y + row + 1, clip: inner)
         }
     }
 }

@@ -4,6 +4,14 @@ public struct Paragraph: Sendable {
 
     public init(_ lines: [Line]) { self.lines = lines }
 
+    /// Plain text in one style; each newline starts a new line.
+    public init(text: String, style: Style) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { [Span(String($0), style)] }
+    }
+
+    /// The wrapped rows for a width.
+    public func rows(width: Int) -> [Line] { lines.flatMap { $0.isEmpty ? [[]] : Self.wrap($0, width: width) } }
+
     /// Splits each line into rows no wider than `width`, breaking at spaces where possible.
     public static func wrap(_ line: Line, width: Int) -> [Line] {
         guard width > 0 else { return [] }
@@ -31,12 +39,17 @@ public struct Paragraph: Sendable {
         return rows
     }
 
-    public func render(_ area: Rect, _ buffer: inout Buffer, scroll: Int = 0) {
-        guard !area.isEmpty else { return }
-        let rows = lines.flatMap { Self.wrap($0, width: area.width) }
+    /// Draws from row `scroll` on (clamped so the last row can reach the bottom); returns the
+    /// number of wrapped rows, so callers can show a scroll hint.
+    @discardableResult
+    public func render(_ area: Rect, _ buffer: inout Buffer, scroll: Int = 0) -> Int {
+        guard !area.isEmpty else { return 0 }
+        let rows = rows(width: area.width)
+        let scroll = min(max(0, scroll), max(0, rows.count - area.height))
         for (index, row) in rows.dropFirst(scroll).prefix(area.height).enumerated() {
             buffer.put(row, x: area.x, y: area.y + index, clip: area)
         }
+        return rows.count
     }
 }
 

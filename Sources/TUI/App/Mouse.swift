@@ -1,0 +1,61 @@
+/// Mouse handling: clicks select (a tab, a row) and the wheel scrolls; nothing the mouse does
+/// starts or deletes anything.
+func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
+    if model.showHelp || model.palette != nil {
+        model.showHelp = false
+        model.palette = nil
+        return []
+    }
+    if event.y == 0 {
+        if event.kind == .press, let tab = tabRanges(model).first(where: { $0.range.contains(event.x) }) {
+            model.activeScreen = tab.screen
+        }
+        return []
+    }
+    let wheel = event.kind == .wheelUp ? -1 : event.kind == .wheelDown ? 1 : 0
+    switch model.activeScreen {
+    case .sessions:
+        model.sessions.handle(event, layout: SessionsLayout(width: model.width, height: model.height))
+    case .extract:
+        let layout = ExtractLayout(width: model.width, height: model.height)
+        if layout.detail.contains(x: event.x, y: event.y), wheel != 0 {
+            _ = model.extract.apply(.scroll(wheel), working: model.work)
+        } else if wheel != 0 {
+            _ = model.extract.apply(.move(wheel), working: model.work)
+        } else if let row = clickedRow(event, rows: layout.callRows, selected: model.extract.list.selected,
+                                       count: model.extract.calls.count) {
+            _ = model.extract.apply(.move(row - model.extract.list.selected), working: model.work)
+        }
+    case .knowledge:
+        let layout = KnowledgeLayout(width: model.width, height: model.height)
+        let stored = model.snapshot?.knowledge ?? []
+        if layout.prompt.contains(x: event.x, y: event.y), wheel != 0 {
+            model.knowledge.apply(.scrollPrompt(wheel), datasets: model.datasets, stored: stored)
+        } else if wheel != 0 {
+            model.knowledge.apply(.move(wheel), datasets: model.datasets, stored: stored)
+        } else if let row = clickedRow(event, rows: layout.listRows, selected: model.knowledge.list.selected,
+                                       count: model.knowledge.rowCount) {
+            model.knowledge.list.select(row, count: model.knowledge.rowCount)
+        }
+    case .compare:
+        if wheel != 0 { model.compare.apply(.scroll(wheel), snapshot: model.snapshot, datasets: model.datasets) }
+    case .experiments:
+        let layout = ExperimentsLayout(width: model.width, height: model.height)
+        let count = ExperimentsScreen.rows(model.snapshot).count
+        if wheel != 0 {
+            model.experiments.list.move(by: wheel, count: count)
+        } else if let row = clickedRow(event, rows: layout.tableRows, selected: model.experiments.list.selected, count: count) {
+            model.experiments.list.select(row, count: count)
+        }
+    }
+    return []
+}
+
+/// The list index under a click, for a list drawn with the selection scrolled into view.
+private func clickedRow(_ event: MouseEvent, rows: Rect, selected: Int, count: Int) -> Int? {
+    guard event.kind == .press, rows.contains(x: event.x, y: event.y) else { return nil }
+    var state = ListState(selected: selected)
+    state.scrollIntoView(height: rows.height, count: count)
+    let row = state.offset + event.y - rows.y
+    return row < count ? row : nil
+}

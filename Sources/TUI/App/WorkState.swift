@@ -1,0 +1,15 @@
+import Foundation
+
+/// The kinds of long work the workbench runs off the UI thread.
+public enum WorkKind: String, Sendable {
+    case extraction = "extract", grid = "grid"
+}
+
+/// The one piece of long work running now, as the status bar shows it.
+public struct WorkState: Sendable {
+    public var kind: WorkKind
+    public var detail: String
+    public var paused = false
+    /// The latest progress line from the work's events.
+    public var line = ""
+}

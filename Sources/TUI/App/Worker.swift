@@ -1,0 +1,103 @@
+import Foundation
+import Pipeline
+
+/// Runs the workbench's long work off the UI thread — reading the workspace, the teacher's
+/// extraction, the experiment grid — and reports through the inbox. At most one extraction or
+/// grid runs at a time; it can be paused (no new request starts) and cancelled.
+final class Worker: @unchecked Sendable {
+    let inbox: Inbox
+    let datasets: [Dataset]
+    let config: WorkspaceConfig
+    let workspace: Workspace
+    let workspacePath: String
+    private let gate = PauseGate()
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    init(inbox: Inbox, datasets: [Dataset], config: WorkspaceConfig, workspace: Workspace, workspacePath: String) {
+        self.inbox = inbox
+        self.datasets = datasets
+        self.config = config
+        self.workspace = workspace
+        self.workspacePath = workspacePath
+    }
+
+    func reload(baselineRunID: Int64?, mode: ScoringMode) {
+        Task.detached { [self] in
+            do {
+                inbox.post(.workspaceLoaded(try WorkspaceSnapshot.load(workspace, path: workspacePath, datasets: datasets,
+                                                                       mode: mode, baselineRunID: baselineRunID)))
+            } catch {
+                inbox.post(.notice("\(workspacePath): cannot read the workspace: \(error)"))
+            }
+        }
+    }
+
+    func startExtraction(stages: [KnowledgeFormat], plan: SamplePlan) {
+        start(.extraction) { [self] gateway in
+            let sample = try plan.resolve(datasets, workspace: workspace)
+            inbox.post(.workStarted(.extraction, detail: "\(stages.map(\.stageName).joined(separator: ", ")) on \(sample.count) sessions"))
+            _ = try await Extractor(gateway: gateway).run(stages: stages, datasets: datasets, sample: sample) { [inbox] in
+                inbox.post(.extraction($0))
+            }
+        }
+    }
+
+    func startGrid(cells: [ExperimentCell], testLimit: Int?) {
+        start(.grid) { [self] gateway in
+            inbox.post(.workStarted(.grid, detail: "\(cells.count) cells × \(datasets.count) domains"))
+            let runner = ExperimentRunner(gateway: gateway)
+            for dataset in datasets {
+                for (index, cell) in cells.enumerated() {
+                    inbox.post(.experiment(.cellStarted(cell, index: index + 1, of: cells.count)))
+                    _ = try await runner.run(cell, dataset: dataset, testLimit: testLimit) { [inbox] in inbox.post(.experiment($0)) }
+                }
+            }
+        }
+    }
+
+    private func start(_ kind: WorkKind, _ body: @escaping @Sendable (LLMGateway) async throws -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard task == nil else { inbox.post(.notice("other work is running")); return }
+        let gate = self.gate, inbox = self.inbox
+        task = Task.detached { [self] in
+            await gate.set(paused: false)
+            var failure: String?
+            do {
+                try await LLMSession.run(config: config, workspace: workspace, beforeNetwork: { _ in await gate.wait() },
+                                         report: { inbox.post(.notice($0)) }, body)
+            } catch is CancellationError {
+                failure = "cancelled; finished steps are stored and resume next time"
+            } catch {
+                failure = Task.isCancelled ? "cancelled; finished steps are stored and resume next time" : "\(error)"
+            }
+            lock.withLock { task = nil }
+            inbox.post(.workFinished(kind, failure: failure))
+        }
+    }
+
+    func setPaused(_ paused: Bool) {
+        Task { await gate.set(paused: paused) }
+    }
+
+    /// Cancels the running work; a paused request is released first so it can see the cancel.
+    func cancel() {
+        let running = lock.withLock { task }
+        guard let running else { return }
+        Task {
+            await gate.set(paused: false)
+            running.cancel()
+        }
+    }
+
+    /// Cancels and waits (briefly) for the work to wind down, so the local server is stopped.
+    func shutdown() {
+        let running = lock.withLock { task }
+        guard let running else { return }
+        running.cancel()
+        let done = DispatchSemaphore(value: 0)
+        Task { await gate.set(paused: false); _ = await running.value; done.signal() }
+        _ = done.wait(timeout: .now() + 10)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Pipeline
+
+extension CompareScreen {
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, snapshot: WorkspaceSnapshot?, datasets: [Dataset]) {
+        let runs = Self.runs(snapshot)
+        let sessions = sessions(snapshot, datasets: datasets)
+        guard runIndex < runs.count, sessionIndex < sessions.count else {
+            let inner = Block(title: "Compare", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+            let text = snapshot == nil ? "reading the workspace…"
+                : "No student run yet. Start one on screen 5 (g), or run `bundlekd run` / `bundlekd grid`."
+            Paragraph(text: text, style: theme.muted).render(inner, &buffer)
+            return
+        }
+        let (dataset, session) = sessions[sessionIndex]
+        let a = answer(snapshot, runAt: runIndex, session: session)!
+        let b = answer(snapshot, runAt: otherRunIndex, session: session)
+        let title = "Compare · \(session.id) (\(sessionIndex + 1)/\(sessions.count)) · \(mode.rawValue) mode"
+        let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        guard !inner.isEmpty else { return }
+        var lines: [Line] = [
+            [Span("A ", theme.header), Span(WorkspaceSnapshot.label(a.0), theme.base), Span("  (r R)", theme.muted)],
+            [Span("B ", theme.header), Span(b.map { WorkspaceSnapshot.label($0.0) } ?? "off", b == nil ? theme.muted : theme.base),
+             Span("  (b)", theme.muted)],
+            [],
+        ]
+        lines += itemTable(session, dataset: dataset, a: a.1, b: b?.1, width: inner.width, theme: theme)
+        lines.append([])
+        lines.append([Span("Ground truth", theme.header)])
+        for (index, bundle) in session.bundles.enumerated() {
+            let positions = SessionText.positions(session)[index].sorted().map(String.init).joined(separator: ", ")
+            lines.append([Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
+                          Span(DisplayWidth.pad("", to: 12), theme.base),
+                          Span("items \(positions)  ", theme.muted),
+                          Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index))])
+        }
+        for (label, answer) in [("A", a.1), ("B", b?.1)] {
+            guard label == "A" || b != nil else { continue }
+            lines.append([])
+            guard let answer else {
+                lines.append([Span("Student \(label)", theme.header), Span("  did not answer this session", theme.muted)])
+                continue
+            }
+            lines.append([Span("Student \(label)", theme.header), Span("  " + answer.metricsText, theme.muted)])
+            lines += answer.lines(theme: theme, label: label)
+        }
+        lines.append([])
+        lines.append(legend(theme))
+        let total = Paragraph(lines).render(inner, &buffer, scroll: scroll)
+        if total > inner.height { buffer.put("J K", x: area.maxX - 5, y: area.maxY - 1, style: theme.muted) }
+    }
+
+    /// One row per item: its title, the ground-truth bundles it is in, and the student bundles
+    /// (A, then B) it was put in, each marker coloured by that bundle's category.
+    private func itemTable(_ session: Session, dataset: Dataset, a: StudentAnswer?, b: StudentAnswer?, width: Int, theme: Theme) -> [Line] {
+        func markers(_ answer: StudentAnswer?, label: String, position: Int) -> [Span] {
+            guard let answer else { return [] }
+            return answer.bundles.enumerated().filter { $0.element.positions.contains(position) }
+                .map { Span("\(label)\($0.offset + 1) ", theme.category($0.element.category)) }
+        }
+        let column = 3 * max(1, session.bundles.count) + 1
+        let studentColumn = max(6, 3 * max(a?.bundles.count ?? 0, b?.bundles.count ?? 0) + 1)
+        let titleWidth = max(10, width - 4 - column - studentColumn * (b == nil ? 1 : 2) - 2)
+        var header = " #  " + DisplayWidth.pad("Item", to: titleWidth) + "  " + DisplayWidth.pad("Truth", to: column)
+        header += DisplayWidth.pad("A", to: studentColumn) + (b == nil ? "" : DisplayWidth.pad("B", to: studentColumn))
+        var lines: [Line] = [[Span(header, theme.header)]]
+        let truth = SessionText.positions(session)
+        for (offset, id) in session.itemIDs.enumerated() {
+            let position = offset + 1
+            let item = dataset.item(id)
+            let memberships = truth.indices.filter { truth[$0].contains(position) }
+            var line: Line = [Span(String(format: "%2d  ", position), theme.muted),
+                              Span(DisplayWidth.pad(item.displayTitle, to: titleWidth) + "  ",
+                                   memberships.first.map { theme.bundle($0) } ?? theme.noise)]
+            let truthSpans = memberships.map { Span("●\($0 + 1) ", theme.bundle($0)) }
+            line += truthSpans + [Span(String(repeating: " ", count: max(0, column - truthSpans.displayWidth)), theme.base)]
+            let aSpans = markers(a, label: "A", position: position)
+            line += aSpans
+            if b != nil {
+                line.append(Span(String(repeating: " ", count: max(0, studentColumn - aSpans.displayWidth)), theme.base))
+                line += markers(b, label: "B", position: position)
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    private func legend(_ theme: Theme) -> Line {
+        [Span("categories: ", theme.muted)] + BundleErrorCategory.allCases.map { Span($0.rawValue + " ", theme.category($0)) }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Pipeline
+
+/// The Experiments screen: the grid of stored runs with metrics, confidence intervals, cost and
+/// significance against a chosen baseline; a bar chart of one metric; and a form to start a grid.
+public struct ExperimentsScreen: Sendable {
+    public enum Metric: Int, CaseIterable, Sendable {
+        case precision, recall, coverage
+        var title: String { ["precision", "recall", "coverage"][rawValue] }
+    }
+
+    /// Ratio choices for a new grid; the multi-ratio ones draw the paper's RQ2 picture.
+    public static let ratioSets: [[Double]] = [[0.05], [0.1], [0.02, 0.05, 0.1], [0.05, 0.1, 0.2]]
+    public static let testLimits: [Int?] = [10, 30, 100, nil]
+
+    public var list = ListState()
+    public var baselineRunID: Int64?
+    public var mode = ScoringMode.paper
+    public var metric = Metric.precision
+    public var formats: Set<KnowledgeFormat> = Set(KnowledgeFormat.allCases)
+    public var strategy = SamplingStrategy.random
+    public var ratioSetIndex = 0
+    public var limitIndex = 0
+
+    public init() {}
+
+    public var ratios: [Double] { Self.ratioSets[ratioSetIndex] }
+    public var testLimit: Int? { Self.testLimits[limitIndex] }
+
+    /// The cells of the grid the form describes: zero-shot, then each format at each ratio.
+    public var cells: [ExperimentCell] {
+        [ExperimentCell(formats: [])] + KnowledgeFormat.allCases.filter(formats.contains).flatMap { format in
+            ratios.map { ExperimentCell(formats: [format], strategy: strategy, ratio: $0) }
+        }
+    }
+
+    public enum Action: Sendable {
+        case move(Int), first, last, baseline, cycleMode, cycleMetric
+        case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, start
+    }
+
+    public static let bindings: [KeyBinding<Action>] = [
+        KeyBinding([.up, .char("k")], "↑ ↓  j k", "select a run", .move(-1)),
+        KeyBinding([.down, .char("j")], "", "", .move(1)),
+        KeyBinding([.home, .char("g")], "g G", "first / last run", .first),
+        KeyBinding([.end, .char("G")], "", "", .last),
+        KeyBinding([.char("b")], "b", "the selected run becomes the baseline of the p-values", .baseline),
+        KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
+        KeyBinding([.char("c")], "c", "chart: precision, recall, coverage", .cycleMetric),
+        KeyBinding([.char("p")], "p r t", "grid formats: patterns / rules / thoughts (none always runs)", .toggle(.pattern)),
+        KeyBinding([.char("r")], "", "", .toggle(.rule)),
+        KeyBinding([.char("t")], "", "", .toggle(.thought)),
+        KeyBinding([.char("s")], "s", "grid strategy", .cycleStrategy),
+        KeyBinding([.char("a")], "a", "grid ratios: 0.05 · 0.1 · 0.02,0.05,0.1 · 0.05,0.1,0.2", .cycleRatios),
+        KeyBinding([.char("n")], "n", "test sessions per cell: 10, 30, 100, all", .cycleLimit),
+        KeyBinding([.enter], "Enter", "start the grid (finished cells are skipped)", .start),
+    ]
+
+    mutating func apply(_ action: Action, rows: Int, selectedRunID: Int64?, working: Bool) -> [Effect] {
+        switch action {
+        case .move(let delta): list.move(by: delta, count: rows)
+        case .first: list.select(0, count: rows)
+        case .last: list.select(rows - 1, count: rows)
+        case .baseline:
+            baselineRunID = selectedRunID
+            return [.reloadWorkspace(baselineRunID: baselineRunID, mode: mode)]
+        case .cycleMode:
+            mode = mode == .paper ? .strict : .paper
+            return [.reloadWorkspace(baselineRunID: baselineRunID, mode: mode)]
+        case .cycleMetric: metric = Metric(rawValue: (metric.rawValue + 1) % Metric.allCases.count)!
+        case .toggle(let format):
+            if formats.contains(format) { formats.remove(format) } else { formats.insert(format) }
+        case .cycleStrategy:
+            let all = SamplingStrategy.allCases
+            strategy = all[(all.firstIndex(of: strategy)! + 1) % all.count]
+        case .cycleRatios: ratioSetIndex = (ratioSetIndex + 1) % Self.ratioSets.count
+        case .cycleLimit: limitIndex = (limitIndex + 1) % Self.testLimits.count
+        case .start:
+            guard !working else { return [] }
+            return [.startGrid(cells: cells, testLimit: testLimit)]
+        }
+        return []
+    }
+
+    /// The report's rows in chart order: domain, format, strategy, ratio, method.
+    static func rows(_ snapshot: WorkspaceSnapshot?) -> [ExperimentReport.Row] {
+        (snapshot?.report?.rows ?? []).sorted { a, b in
+            let x = a.run, y = b.run
+            return (x.domain, x.formats == "none" ? "" : x.formats, x.strategy, x.ratio, x.method, x.id ?? 0)
+                < (y.domain, y.formats == "none" ? "" : y.formats, y.strategy, y.ratio, y.method, y.id ?? 0)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Pipeline
+
+/// Where the Knowledge screen's parts are for a terminal size; shared by view and mouse.
+struct KnowledgeLayout {
+    let form: Rect
+    let list: Rect
+    let detail: Rect
+    let prompt: Rect
+
+    init(width: Int, height: Int) {
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        let (form, rest) = body.splitTop(3)
+        let split = rest.splitLeft(width / 2)
+        let (list, detail) = split.left.splitBottom(max(5, rest.height / 3))
+        self.form = form
+        self.list = list
+        self.detail = detail
+        prompt = split.rest
+    }
+
+    /// The list's rows: inside the border, below the column header.
+    var listRows: Rect { list.inset(by: 1).splitTop(1).rest }
+}
+
+extension KnowledgeScreen {
+    func render(into buffer: inout Buffer, layout: KnowledgeLayout, theme: Theme) {
+        renderForm(into: &buffer, area: layout.form, theme: theme)
+        renderList(into: &buffer, area: layout.list, theme: theme)
+        renderDetail(into: &buffer, area: layout.detail, theme: theme)
+        renderPrompt(into: &buffer, area: layout.prompt, theme: theme)
+    }
+
+    private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let inner = Block(title: "Student knowledge · \(domain)", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        var line: Line = [Span("Format ", theme.header)]
+        for format in KnowledgeFormat.allCases {
+            let on = formats.contains(format)
+            line += [Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted), Span(format.stageName + "  ", on ? theme.base : theme.muted)]
+        }
+        line += [Span(" Quantity ", theme.header), Span("\(strategy.rawValue) \(ratio)", theme.filter),
+                 Span(" = \(sampleKeys.count) sessions", theme.muted)]
+        buffer.put(line, x: inner.x, y: inner.y, clip: inner)
+    }
+
+    private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let tabs = KnowledgeFormat.allCases.map { $0 == section ? "[\($0.stageName)]" : $0.stageName }.joined(separator: " ")
+        let inner = Block(title: tabs, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+        guard !inner.isEmpty else { return }
+        let (header, rows) = inner.splitTop(1)
+        let lines: [Line]
+        switch section {
+        case .pattern:
+            let nameWidth = max(8, inner.width - 21)
+            buffer.put(DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
+                       x: header.x, y: header.y, style: theme.header, clip: header)
+            lines = patterns.map { row in
+                [Span(DisplayWidth.pad(row.names, to: nameWidth), theme.base),
+                 Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
+                 Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
+                 Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted)]
+            }
+        case .rule, .thought:
+            let items = section == .rule ? rules : thoughts
+            buffer.put(section == .rule ? "● in the sample   rule" : "● in the sample   session: thought", x: header.x, y: header.y,
+                       style: theme.header, clip: header)
+            lines = items.map { item in
+                let inSample = !Set(item.sessionList).isDisjoint(with: sampleKeys)
+                let lead = section == .thought ? (item.sessionList.first.map { $0 + ": " } ?? "") : ""
+                return [Span(inSample ? "● " : "  ", theme.exact), Span(lead, theme.muted),
+                        Span(item.text.collapsedWhitespace, inSample ? theme.base : theme.muted)]
+            }
+        }
+        if lines.isEmpty {
+            let hint = section == .pattern ? "no pattern in this sample" : "none stored yet: extract \(section.stageName) on screen 2"
+            buffer.put(hint, x: rows.x, y: rows.y, style: theme.muted, clip: rows)
+            return
+        }
+        var state = list
+        state.scrollIntoView(height: rows.height, count: lines.count)
+        ListView(rows: Array(lines[state.offset..<min(lines.count, state.offset + rows.height)]), highlight: theme.selected)
+            .render(rows, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
+    }
+
+    private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let inner = Block(title: "Provenance", borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+        var lines: [Line] = []
+        switch section {
+        case .pattern:
+            if list.selected < patterns.count {
+                let row = patterns[list.selected]
+                lines = [[Span(row.names, theme.base)],
+                         [Span("mined from the sample's ground-truth bundles: \(row.count) bundles", theme.muted)]]
+            }
+        case .rule, .thought:
+            let items = section == .rule ? rules : thoughts
+            if list.selected < items.count {
+                let item = items[list.selected]
+                lines = [[Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)]]
+                if !item.errorList.isEmpty { lines.append([Span("errors ", theme.header), Span(item.errorList.joined(separator: ", "), theme.partial)]) }
+                lines.append([Span("teacher ", theme.header),
+                               Span("\(item.teacherModel) · calls \(item.callList.map(String.init).joined(separator: ", ")) · \(item.promptTokens)+\(item.completionTokens) tokens", theme.muted)])
+                lines += Paragraph(text: item.text, style: theme.base).lines
+            }
+        }
+        Paragraph(lines).render(inner, &buffer)
+    }
+
+    private func renderPrompt(into buffer: inout Buffer, area: Rect, theme: Theme) {
+        let title = "Student prompt · \(promptSession ?? "-") · \(promptTokens) tokens"
+        let inner = Block(title: title, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+        let total = Paragraph(text: prompt, style: theme.base).render(inner, &buffer, scroll: promptScroll)
+        if total > inner.height {
+            buffer.put("J K", x: area.maxX - 5, y: area.maxY - 1, style: theme.muted)
+        }
+    }
+}
