@@ -6,7 +6,7 @@ struct SessionsScreenTests {
     /// details (44 inside): category 11 (44/4), markers 8, title 44-4-2-11-1-8 = 18 columns.
     @Test func rendersListDetailsAndStatusLine() {
         let expected = """
-         BundleKD   1 Sessions                                                     hand
+         BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
         ┌─ Sessions 2/2 ─────────────────┐┌─ Session s1 · food · train ────────────────┐
         │id it b  first intent           ││user u1 · 5 items · 2 bundles               │
         │s1  5 2  Tea tasting            ││                                            │
@@ -29,7 +29,7 @@ struct SessionsScreenTests {
         │                                ││                                            │
         │                                ││                                            │
         └────────────────────────────────┘└────────────────────────────────────────────┘
-         ↑↓/jk move  / filter  J/K scroll  ? help  q quit
+         ↑↓ move  / filter  s sort  d domain  t split  ? help
         """
         #expect(view(model()).lines() == expected.components(separatedBy: "\n"))
     }
@@ -86,7 +86,7 @@ struct SessionsScreenTests {
         var m = model()
         _ = send(&m, .char("?"))
         let screen = view(m).lines().joined(separator: "\n")
-        #expect(screen.contains("─ Help ─"))
+        #expect(screen.contains("─ Help · Sessions ─"))
         #expect(screen.contains("filter by id, title, category or intent"))
         _ = send(&m, .down)
         #expect(!m.showHelp)
@@ -102,7 +102,9 @@ struct SessionsScreenTests {
     @Test func tooSmallTerminalSaysSo() {
         var m = model()
         _ = update(&m, .resized(width: 50, height: 10))
-        #expect(view(m).lines()[0...1] == ["Terminal too small: 50×10.", "Need at least 60×15. q quits."])
+        #expect(view(m).lines()[0...1] == ["Terminal too small: 50×10.", "Please enlarge the window to at least 80×24."])
+        _ = update(&m, .resized(width: 79, height: 24))
+        #expect(view(m).lines()[0] == "Terminal too small: 79×24.")
     }
 
     @Test func mouseWheelAndClickSelect() {

@@ -74,6 +74,7 @@ private func renderTabBar(_ model: AppModel, _ buffer: inout Buffer) {
         end = buffer.put(" \(screen.rawValue) \(screen.title) ", x: range.lowerBound, y: 0, style: style)
     }
     let label = DisplayWidth.truncate(model.sourceLabel, to: max(0, model.width - end - 2))
+    guard DisplayWidth.of(label) >= min(8, DisplayWidth.of(model.sourceLabel)) else { return }   // a stub helps nobody
     buffer.put(label, x: model.width - DisplayWidth.of(label) - 1, y: 0, style: theme.muted)
 }
 

@@ -72,9 +72,9 @@ extension ExperimentsScreen {
     }
 
     static func header(wide: Bool) -> String {
-        let metrics = wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]  " : "precision [CI]     recall cover "
-        return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", 6) + pad("method", 8)
-            + metrics + pad("n", 5) + pad("tokens", 8) + "p"
+        let metrics = wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]  " : "precision [CI]    recall cover "
+        return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5) + pad("method", 8)
+            + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7) + "p"
     }
 
     static func cells(_ row: ExperimentReport.Row, wide: Bool) -> String {
@@ -84,11 +84,11 @@ extension ExperimentsScreen {
         }
         let metrics = wide
             ? pad(ci(m.precision, row.precisionCI), 21) + pad(ci(m.recall, row.recallCI), 21) + pad(ci(m.coverage, row.coverageCI), 21)
-            : pad(ci(m.precision, row.precisionCI), 19) + String(format: "%.3f  %.3f ", m.recall, m.coverage)
+            : pad(ci(m.precision, row.precisionCI), 18) + String(format: "%.3f  %.3f ", m.recall, m.coverage)
         let none = run.formats == "none"
         return pad(run.domain, 11, wide) + pad(run.formats, 9) + pad(none ? "-" : run.strategy, wide ? 11 : 7)
-            + pad(none ? "-" : String(run.ratio), 6) + pad(run.method, 8) + metrics + pad("\(m.evaluated.count)", 5)
-            + pad(compact(run.studentPromptTokens + run.studentCompletionTokens + run.teacherTokens), 8)
+            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method, 8) + metrics + pad("\(m.evaluated.count)", wide ? 5 : 4)
+            + pad(compact(run.studentPromptTokens + run.studentCompletionTokens + run.teacherTokens), wide ? 8 : 7)
     }
 
     private static func pad(_ text: String, _ width: Int, _ shown: Bool = true) -> String {

@@ -52,7 +52,7 @@ public struct ExtractScreen: Sendable {
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
         KeyBinding([.char("t")], "", "", .toggle(.thought)),
         KeyBinding([.char("s")], "s", "sampling strategy: random, length, diversity, difficulty", .cycleStrategy),
-        KeyBinding([.char("+"), .char("=")], "+ -", "sampling ratio up / down", .ratio(1)),
+        KeyBinding([.char("+")], "+ -", "sampling ratio up / down", .ratio(1)),
         KeyBinding([.char("-")], "", "", .ratio(-1)),
         KeyBinding([.char("n")], "n", "how many sampled sessions: 2, 5, 10, 20, all", .cycleLimit),
         KeyBinding([.enter], "Enter", "start the teacher", .start),

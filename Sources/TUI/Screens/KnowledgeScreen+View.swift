@@ -90,7 +90,7 @@ extension KnowledgeScreen {
             if list.selected < patterns.count {
                 let row = patterns[list.selected]
                 lines = [[Span(row.names, theme.base)],
-                         [Span("mined from the sample's ground-truth bundles: \(row.count) bundles", theme.muted)]]
+                         [Span("mined from the sample's ground-truth bundles: \(row.count == 1 ? "1 bundle" : "\(row.count) bundles")", theme.muted)]]
             }
         case .rule, .thought:
             let items = section == .rule ? rules : thoughts
@@ -107,7 +107,7 @@ extension KnowledgeScreen {
     }
 
     private func renderPrompt(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let title = "Student prompt · \(promptSession ?? "-") · \(promptTokens) tokens"
+        let title = "Prompt · \(promptSession ?? "-") · \(promptTokens) tokens"
         let inner = Block(title: title, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
         let total = Paragraph(text: prompt, style: theme.base).render(inner, &buffer, scroll: promptScroll)
         if total > inner.height {

@@ -69,7 +69,7 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
         KeyBinding([.char("t")], "", "", .toggle(.thought)),
         KeyBinding([.char("s")], "s", "sampling strategy of the knowledge", .cycleStrategy),
-        KeyBinding([.char("+"), .char("=")], "+ -", "sampling ratio up / down", .ratio(1)),
+        KeyBinding([.char("+")], "+ -", "sampling ratio up / down", .ratio(1)),
         KeyBinding([.char("-")], "", "", .ratio(-1)),
         KeyBinding([.char("n")], "n N", "next / previous test session for the prompt", .testSession(1)),
         KeyBinding([.char("N")], "", "", .testSession(-1)),

@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+@testable import Pipeline
+@testable import TUI
+
+/// Buffer tests of the five screens at 80×24 and 160×48 on the hand-made fixture; every
+/// number below is worked out by hand in the comments.
+struct ScreensTests {
+    static let sizes = [(80, 24), (160, 48)]
+
+    /// Every screen fills the terminal exactly: the frame's rows keep their width even with
+    /// wide (CJK) titles, the active tab is highlighted, the status line is last.
+    @Test(arguments: ScreenID.allCases) func everyScreenFitsBothSizes(_ screen: ScreenID) throws {
+        for (width, height) in Self.sizes {
+            var m = try workbenchModel(screen, width: width, height: height)
+            if screen == .sessions { _ = send(&m, .end, .up) }   // x10, the 10-item session with CJK titles
+            let buffer = view(m)
+            let lines = buffer.lines()
+            #expect(lines.count == height)
+            for line in lines { #expect(DisplayWidth.of(line) <= width, "\(screen) \(width)×\(height): \(line)") }
+            // Rows that close a full-width frame end exactly at the right edge.
+            for line in lines.dropFirst().dropLast() where line.hasPrefix("┌") || line.hasPrefix("└") {
+                #expect(DisplayWidth.of(line) == width || screen == .sessions || screen == .knowledge || screen == .extract,
+                        "\(screen) \(width)×\(height): \(line)")
+            }
+            for line in lines where line.contains("抹茶") { #expect(DisplayWidth.of(line) == width, "\(line)") }
+            let tab = try #require(buffer.find(" \(screen.rawValue) \(screen.title) "))
+            #expect(buffer[tab.x, tab.y].style == m.theme.tabActive)
+        }
+    }
+
+    // MARK: Sessions
+
+    @Test func sessionsSortFilterAndShowTheStudentsBundles() throws {
+        var m = try workbenchModel(.sessions)
+        _ = send(&m, .char("s"))   // by length: x10 (10 items) first; the selection stays on t1
+        #expect(m.sessions.selection?.session.id == "t1")
+        _ = send(&m, .char("g"))
+        #expect(m.sessions.selection?.session.id == "x10")
+        #expect(view(m).lines()[1].contains("Sessions 6/6 · by length"))
+        // The newest run (#2, rules) answered x10: [1,2] is a subset of ●1, [3,9] is partial.
+        _ = send(&m, .char("J"), .char("J"), .char("J"), .char("J"))
+        var buffer = view(m)
+        #expect(buffer.lines().joined().contains("Student bundles  food rules random 0.5 icl"))
+        #expect(buffer.style(of: "P1 ") == m.theme.subset.patched(with: Style(modifiers: [.bold])))
+        #expect(buffer.style(of: "P2 ") == m.theme.partial.patched(with: Style(modifiers: [.bold])))
+        _ = send(&m, .char("r"))   // the first stored run: #1, which answered [1,2,3]: exact
+        buffer = view(m)
+        #expect(buffer.lines().joined().contains("Student bundles  food none icl #1"))
+        #expect(buffer.style(of: "P1 ") == m.theme.exact.patched(with: Style(modifiers: [.bold])))
+        _ = send(&m, .char("t"))   // train only: t1-t4
+        #expect(m.sessions.visibleCount == 4)
+        _ = send(&m, .char("t"), .char("t"))   // valid (none here), then test: x10, x2
+        #expect(m.sessions.visibleCount == 2)
+        _ = send(&m, .char("d"))   // the only domain
+        #expect(view(m).lines()[1].contains("food · test"))
+    }
+
+    // MARK: Extract
+
+    @Test func extractStreamsTokensThenShowsTheParsedResult() throws {
+        var m = try workbenchModel(.extract)
+        #expect(send(&m, .enter) == [.startExtraction(stages: [.pattern, .rule, .thought],
+                                                      plan: SamplePlan(strategy: .random, ratio: 0.1, limit: 2))])
+        _ = update(&m, .workStarted(.extraction, detail: "rules on 2 sessions"))
+        _ = update(&m, .extraction(.stageStarted(.rule, steps: 2)))
+        _ = update(&m, .extraction(.promptSent(.rule, session: "food/t1", prompt: "Judge these bundles")))
+        _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "{\"rules\": ")))
+        var screen = view(m).lines().joined(separator: "\n")
+        #expect(screen.contains("streaming…"))
+        #expect(screen.contains("{\"rules\":"))
+        #expect(screen.contains("▸ Prompt  (19 characters · c shows)"))
+        _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "[\"keep tea\"]}")))
+        _ = update(&m, .extraction(.itemParsed(.rule, session: "food/t1", summary: "1 rule")))
+        var progress = ExtractionProgress()
+        progress.stage = .rule
+        progress.stepsDone = 1; progress.stepsTotal = 2; progress.calls = 3; progress.cacheHits = 1
+        progress.promptTokens = 300; progress.completionTokens = 40; progress.itemsStored = 1
+        _ = update(&m, .extraction(.progress(progress)))
+        _ = send(&m, .char("c"))
+        screen = view(m).lines().joined(separator: "\n")
+        #expect(screen.contains("Judge these bundles"))
+        #expect(screen.contains("\"rules\" : ["))   // pretty-printed once complete
+        #expect(screen.contains("Parsed 1 rule"))
+        #expect(screen.contains("1/2 steps · 3 calls (1 cached) · 300+40 tokens"))
+        #expect(send(&m, .char(" ")) == [.setPaused(true)])
+        #expect(m.work?.paused == true)
+        #expect(view(m).lines().joined().contains("PAUSED"))
+        #expect(send(&m, .escape) == [.cancelWork])
+        _ = update(&m, .workFinished(.extraction, failure: "cancelled"))
+        #expect(m.work == nil)
+        #expect(view(m).lines().last!.contains("extract: cancelled"))
+    }
+
+    // MARK: Knowledge
+
+    /// With ratio 1.0 all four training sessions are sampled. Their bundles' categories:
+    /// {Tea, Teaware} ×2, {Cookies}, {Milk, Sweeteners}: 4 transactions. Tea + Teaware has
+    /// support 2/4 = 50% and lift 1/(2/4) = 2.0; Milk + Sweeteners 1/4 = 25%, lift 1/(1/4) = 4.0.
+    @Test func knowledgeTogglesChangeTheExactPrompt() throws {
+        var m = try workbenchModel(.knowledge)
+        _ = send(&m, .char("+"), .char("+"), .char("+"))   // 0.1 → 0.2 → 0.5 → 1.0
+        #expect(m.knowledge.ratio == 1.0)
+        #expect(m.knowledge.patterns.map(\.names) == ["Tea + Teaware", "Milk + Sweeteners"])
+        #expect(m.knowledge.patterns.map(\.lift) == [2.0, 4.0])
+        _ = send(&m, .char("o"), .char("o"))   // support → confidence → lift
+        #expect(m.knowledge.patterns.first?.names == "Milk + Sweeteners")
+        var buffer = view(m)
+        #expect(buffer.lines().joined().contains("Prompt · food/x10 · \((m.knowledge.prompt.utf8.count + 3) / 4) tokens"))
+        #expect(m.knowledge.prompt.contains("Rules for finding bundles:\n1. Keep tea with its teaware."))
+        #expect(!m.knowledge.prompt.contains("Product categories"))
+        _ = send(&m, .char("r"), .char("p"))   // rules off, patterns on
+        #expect(!m.knowledge.prompt.contains("Rules for finding bundles"))
+        #expect(m.knowledge.prompt.contains("- Tea + Teaware (support 50%, 2 bundles)"))
+        _ = send(&m, .char("n"))
+        #expect(m.knowledge.promptSession == "food/x2")
+        _ = send(&m, .right)   // the rules list, with its provenance
+        buffer = view(m)
+        #expect(buffer.lines().joined().contains("● 1. Keep tea with its teaware."))
+        #expect(buffer.lines().joined().contains("sessions food/t1"))
+        #expect(buffer.lines().joined().contains("errors partial"))
+    }
+
+    // MARK: Compare
+
+    @Test func compareShowsItemSetsColouredByCategory() throws {
+        var m = try workbenchModel(.compare)
+        var buffer = view(m)
+        let lines = buffer.lines()
+        #expect(lines[1].contains("Compare · x10 (1/2) · paper mode"))
+        #expect(lines.contains { $0.contains("A food rules random 0.5 icl #2") })
+        let first = try #require(lines.first { $0.contains("Sencha Green Tea") })
+        #expect(first.contains("●1") && first.contains("A1"))
+        let ninth = try #require(lines.first { $0.contains("Lemon") })
+        #expect(!ninth.contains("●") && ninth.contains("A2"))
+        #expect(buffer.style(of: "A1 ") == m.theme.subset)
+        #expect(buffer.style(of: "A2 ") == m.theme.partial)
+        // Paper mode: 1 hit of 2 predicted, 1 of 2 truths, coverage 2/3.
+        #expect(lines.joined().contains("precision 0.50 · recall 0.50 · coverage 0.67 · 1 of 2 bundles hit"))
+        _ = send(&m, .char("b"))   // run #1 beside: [1,2,3] is exact
+        buffer = view(m)
+        #expect(buffer.style(of: "B1 ") == m.theme.exact)
+        _ = send(&m, .char("n"))   // x2 did not parse in run #2: a miss
+        #expect(view(m).lines()[1].contains("x2 (2/2)"))
+        #expect(view(m).lines().joined().contains("answer did not parse"))
+        _ = send(&m, .char("m"))
+        #expect(view(m).lines()[1].contains("strict mode"))
+    }
+
+    // MARK: Experiments
+
+    /// Run #1 (none) is exact on both sessions: precision 1. Run #2 (rules): x10 0.5, x2
+    /// excluded (no parse): 0.5. The chart is 78 − 25 (label) − 8 = 45 cells wide: 1.0 fills
+    /// 45 cells; 0.5 is 180 eighths = 22 full cells and a half block.
+    @Test func experimentsTableAndChart() throws {
+        var m = try workbenchModel(.experiments)
+        let lines = view(m).lines()
+        let none = try #require(lines.first { $0.hasPrefix("│none") })
+        #expect(none.contains("1.000") && none.contains("base"))
+        let rules = try #require(lines.first { $0.hasPrefix("│rules") })
+        #expect(rules.contains("0.500"))
+        #expect(lines.contains { $0.contains("food none icl") && $0.contains(String(repeating: "█", count: 45) + " 1.000") })
+        #expect(lines.contains { $0.contains("food rules random 0.5 icl") && $0.contains(String(repeating: "█", count: 22) + "▌ 0.500") })
+        _ = send(&m, .char("c"))
+        #expect(view(m).lines().joined().contains("recall by format"))
+        _ = send(&m, .down)
+        #expect(send(&m, .char("b")) == [.reloadWorkspace(baselineRunID: 2, mode: .paper)])
+        #expect(send(&m, .char("a"), .char("n"), .char("t"), .enter) == [
+            .startGrid(cells: [ExperimentCell(formats: []),
+                               ExperimentCell(formats: [.pattern], ratio: 0.1), ExperimentCell(formats: [.rule], ratio: 0.1)],
+                       testLimit: 30)])
+    }
+
+    // MARK: everywhere
+
+    @Test func tabsNumbersAndTheMouseSwitchScreens() throws {
+        var m = try workbenchModel(.sessions)
+        _ = send(&m, .tab)
+        #expect(m.activeScreen == .extract)
+        _ = send(&m, .backTab, .backTab)
+        #expect(m.activeScreen == .experiments)
+        _ = send(&m, .char("3"))
+        #expect(m.activeScreen == .knowledge)
+        let tab = try #require(view(m).find(" 4 Compare "))
+        _ = update(&m, .mouse(MouseEvent(.press, x: tab.x + 2, y: 0)))
+        #expect(m.activeScreen == .compare)
+        _ = send(&m, .char("h"))
+        #expect(m.activeScreen == .compare)   // vim keys are off by default
+        m.vimKeys = true
+        _ = send(&m, .char("h"))
+        #expect(m.activeScreen == .knowledge)
+    }
+
+    @Test func paletteCompletesAndRunsCommands() throws {
+        var m = try workbenchModel(.sessions)
+        m.themeNames = ["default", "high-contrast", "light", "mono"]
+        _ = send(&m, .char(":"))
+        type(&m, "th")
+        _ = send(&m, .tab)
+        #expect(m.palette?.text == "theme ")   // four themes share "theme "
+        type(&m, "l")
+        _ = send(&m, .tab)
+        #expect(m.palette?.text == "theme light")
+        #expect(send(&m, .enter) == [.loadTheme("light")])
+        _ = send(&m, .char(":"))
+        type(&m, "expe")
+        #expect(send(&m, .enter) == [])
+        #expect(m.activeScreen == .experiments)
+        _ = send(&m, .char(":"))
+        type(&m, "nonsense")
+        _ = send(&m, .enter)
+        #expect(m.notice == "unknown command 'nonsense' (Tab lists the commands)")
+        #expect(m.palette == nil)
+    }
+
+    @Test func ctrlCCancelsWorkAndQuitsWhenIdle() throws {
+        var m = try workbenchModel(.extract)
+        _ = update(&m, .workStarted(.extraction, detail: "x"))
+        #expect(send(&m, .ctrl("c")) == [.cancelWork])
+        #expect(send(&m, .char("q")) == [.quit])
+        _ = update(&m, .workFinished(.extraction, failure: nil))
+        #expect(send(&m, .ctrl("c")) == [.quit])
+    }
+}
