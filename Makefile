@@ -3,10 +3,15 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm
+.PHONY: run demo test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm bench-tui
 
-run: deps build
+# The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
+# so the teacher and student work from the first key press.
+run: deps build llm
 	$(BIN) $(ARGS)
+
+demo: deps build llm
+	$(BIN) demo $(ARGS)
 
 test: deps build llm unit-tests e2e
 
@@ -41,3 +46,8 @@ bench-mining: deps
 # Client throughput against parallel curl on the local server, and the fully cached re-run.
 bench-llm: deps llm
 	python3 scripts/bench_llm.py
+
+# Workbench responsiveness on the full real data (first frame, key → frame, idle CPU), release build.
+bench-tui: deps llm
+	$(SWIFT) build -c release --product bundlekd
+	python3 scripts/bench_tui.py

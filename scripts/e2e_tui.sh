@@ -50,10 +50,10 @@ check "the filter narrows the list ($matcha sessions mention matcha)" "Sessions 
 check "a matching session shows the wide-character title aligned" "抹茶 Ceremonial Matcha Powder"
 T send-keys -t e2e Down
 T send-keys -t e2e '?'
-check "? opens help" "─ Help ─"
+check "? opens help" "─ Help · Sessions ─"
 T send-keys -t e2e Escape
 gone=no
-for _ in $(seq 1 100); do screen | grep -qF "─ Help ─" || { gone=yes; break; }; sleep 0.05; done
+for _ in $(seq 1 100); do screen | grep -qF "─ Help · Sessions ─" || { gone=yes; break; }; sleep 0.05; done
 [ $gone = yes ] && screen | grep -qF "Sessions $matcha/$total" && ok "any key closes help" || fail "any key closes help" "$(screen)"
 # Every row with a wide character must still end exactly at column 120 (the right border).
 widths=$(screen | grep -F "抹茶" | python3 -c '
@@ -65,6 +65,7 @@ for line in sys.stdin:
     || fail "rows with wide characters line up" "widths: $widths"
 T resize-window -t e2e -x 50 -y 12
 check "a too-small terminal says so" "Terminal too small: 50×12"
+check "and asks for a larger window" "enlarge the window to at least 80×24"
 T resize-window -t e2e -x 120 -y 40
 check "growing back redraws the screen" "Sessions $matcha/$total /matcha"
 T send-keys -t e2e q
@@ -114,6 +115,55 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
         || fail "a second run resumes where Ctrl-C stopped it" "$out"
     n=$(cd "$work" && "$OLDPWD/$BIN" knowledge list --format thought --config bundlekd.toml | tail -n +2 | wc -l)
     [ "$n" -eq 3 ] && ok "three sessions, three stored thoughts, none duplicated" || fail "three sessions, three stored thoughts, none duplicated" "$n thoughts"
+    rm -rf "$work"
+
+    # The workbench itself against the real model: a zero-shot student run for Compare, then
+    # extraction streamed in the Extract screen, the item in Knowledge, format toggles, Compare.
+    work=$(mktemp -d); ROOT=$PWD
+    printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
+    (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats none --limit 3 --config bundlekd.toml >/dev/null 2>&1)
+    T new-session -d -s e2e -x 120 -y 40 -e TERM=tmux-256color -e LANG=C.UTF-8 \
+        "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml; echo EXIT=\$?; sleep 60"
+    check "the workbench opens on the food sessions" "Sessions "
+    T send-keys -t e2e 2
+    check "2 opens the Extract screen" "Teacher extraction"
+    T send-keys -t e2e Enter
+    streamed=no
+    for _ in $(seq 1 1200); do screen | grep -qF "streaming…" && { streamed=yes; break; }; sleep 0.1; done
+    [ $streamed = yes ] && ok "Enter starts the teacher and its tokens stream in" || fail "Enter starts the teacher and its tokens stream in" "$(screen)"
+    T resize-window -t e2e -x 100 -y 30
+    check "the screen redraws at 100×30 while streaming" "Calls "
+    T resize-window -t e2e -x 120 -y 40
+    finished=no
+    for _ in $(seq 1 3000); do screen | grep -qF "extract finished" && { finished=yes; break; }; sleep 0.1; done
+    [ $finished = yes ] && ok "the extraction finishes (totals: $(screen | grep -o '[0-9]* calls ([0-9]* cached)' | head -1))" \
+        || fail "the extraction finishes" "$(screen)"
+    T send-keys -t e2e 3 ']'
+    sleep 0.3; rules=$(screen)
+    T send-keys -t e2e ']'
+    sleep 0.3; thoughts=$(screen)
+    if echo "$rules$thoughts" | grep -qE "│● (1\.|food/)"; then ok "the extracted knowledge appears in Knowledge, marked as in the sample"
+    else fail "the extracted knowledge appears in Knowledge" "$rules$thoughts"; fi
+    screen | grep -qF "Product categories that past shoppers" && fail "patterns start out of the prompt" "$(screen)"
+    T send-keys -t e2e p
+    check "p puts the mined patterns into the student's prompt" "Product categories that past shoppers"
+    T send-keys -t e2e p
+    gone=no
+    for _ in $(seq 1 100); do screen | grep -qF "Product categories that past shoppers" || { gone=yes; break; }; sleep 0.05; done
+    [ $gone = yes ] && ok "p again takes them out" || fail "p again takes them out" "$(screen)"
+    T send-keys -t e2e 4
+    check "Compare shows the stored run's first session" "(1/3) · paper mode"
+    T send-keys -t e2e j
+    check "j steps to the next session" "(2/3) · paper mode"
+    T send-keys -t e2e 5
+    check "Experiments lists the run" "│none"
+    T send-keys -t e2e q
+    check "q quits the workbench with status 0" "EXIT=0"
+    [ "$(T display -p -t e2e '#{alternate_on}')" = "0" ] && ok "the terminal is restored (alternate screen off)" \
+        || fail "the terminal is restored" "alternate_on=$(T display -p -t e2e '#{alternate_on}')"
+    curl -sf http://127.0.0.1:18097/health >/dev/null && fail "the workbench stops the local server it started" \
+        || ok "the workbench stops the local server it started"
+    T kill-session -t e2e 2>/dev/null
     rm -rf "$work"
 else
     fail "llm chat against the local model" "the local model server is not installed (make llm)"

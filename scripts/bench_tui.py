@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Responsiveness of the workbench on the full real BundleRec data (Electronic, Clothing and Food
+together, 3,487 sessions), measured on the real binary in tmux:
+
+  * first frame: from just before exec to the first drawn frame (BUNDLEKD_T0 → trace);
+  * key → frame: from a key's arrival to its drawn frame, for 300 list moves, idle and while the
+    teacher streams (the trace records each key);
+  * idle CPU: utime + stime of the process over 10 idle seconds (/proc/PID/stat).
+
+Each figure is printed beside its budget with the ratio measured / budget (< 1 is within).
+Usage: python3 scripts/bench_tui.py [--data ../shared/data/bundlerec] [--bin .build/release/bundlekd]
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--data", default="../shared/data/bundlerec")
+ap.add_argument("--bin", default=".build/release/bundlekd")
+ap.add_argument("--keys", type=int, default=300)
+args = ap.parse_args()
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+binary = os.path.join(root, args.bin)
+data = os.path.abspath(os.path.join(root, args.data))
+if not os.path.isdir(data):
+    sys.exit(f"bench_tui: {data} not found (the real data lives in ../shared/data)")
+
+sock = f"bench-tui-{os.getpid()}"
+def tmux(*a, check=True):
+    return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *a], check=check, capture_output=True, text=True).stdout
+def screen():
+    return tmux("capture-pane", "-p", "-t", "b")
+def wait_for(text, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        if text in screen():
+            return True
+        time.sleep(0.02)
+    return False
+
+work = tempfile.mkdtemp()
+trace = os.path.join(work, "trace.txt")
+with open(os.path.join(work, "bundlekd.toml"), "w") as f:
+    f.write("[local]\nport = 18096\n")
+cmd = (f"cd {work} && BUNDLEKD_TRACE={trace} BUNDLEKD_T0=$(date +%s%N) exec {binary} --data {data} --config bundlekd.toml")
+try:
+    tmux("new-session", "-d", "-s", "b", "-x", "160", "-y", "48", "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", cmd)
+    if not wait_for("Sessions 3487/3487", 60):
+        sys.exit("bench_tui: the workbench did not show 3,487 sessions:\n" + screen())
+    pid = int(tmux("display", "-p", "-t", "b", "#{pane_pid}").strip())
+
+    def keys_ms(count, key="j"):
+        before = sum(1 for line in open(trace) if line.startswith("key_ms"))
+        for i in range(count):
+            tmux("send-keys", "-t", "b", key if i % 50 < 25 else "k")
+            time.sleep(0.01)
+        end = time.time() + 30
+        while time.time() < end:
+            values = [float(l.split()[1]) for l in open(trace) if l.startswith("key_ms")]
+            if len(values) >= before + count:
+                return values[before:before + count]
+            time.sleep(0.05)
+        return [float(l.split()[1]) for l in open(trace) if l.startswith("key_ms")][before:]
+
+    idle_keys = keys_ms(args.keys)
+
+    def cpu_seconds():
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    time.sleep(1)
+    c0, t0 = cpu_seconds(), time.time()
+    time.sleep(10)
+    idle_cpu = (cpu_seconds() - c0) / (time.time() - t0) * 100
+
+    # A stream running: the teacher extracts thoughts for 2 sessions while keys move the list.
+    tmux("send-keys", "-t", "b", "2", "p", "r")   # stages: thoughts only
+    tmux("send-keys", "-t", "b", "Enter")
+    streaming = wait_for("streaming…", 180)
+    tmux("send-keys", "-t", "b", "1")
+    stream_keys = keys_ms(args.keys) if streaming else []
+    still = "▶ extract" in screen()
+    tmux("send-keys", "-t", "b", "Escape")
+    wait_for("extract: cancelled", 30)
+    tmux("send-keys", "-t", "b", "q")
+    time.sleep(0.5)
+finally:
+    tmux("kill-server", check=False)
+
+first = [float(l.split()[1]) for l in open(trace) if l.startswith("first_frame_ms")][0]
+def row(name, value, budget, unit):
+    print(f"{name:<42} {value:>9.2f} {unit:<3} budget {budget:>6.1f} {unit:<3} ratio {value / budget:5.2f}")
+p95 = lambda v: sorted(v)[int(0.95 * (len(v) - 1))]
+print(f"TUI benchmark: {binary}, {data} (3,487 sessions), 160×48, {len(idle_keys)} + {len(stream_keys)} keys")
+row("first frame after exec", first, 150, "ms")
+row("key → frame, median (idle)", statistics.median(idle_keys), 16, "ms")
+row("key → frame, p95 (idle)", p95(idle_keys), 16, "ms")
+row("key → frame, max (idle)", max(idle_keys), 16, "ms")
+if stream_keys:
+    row("key → frame, median (teacher streaming)", statistics.median(stream_keys), 16, "ms")
+    row("key → frame, p95 (teacher streaming)", p95(stream_keys), 16, "ms")
+    row("key → frame, max (teacher streaming)", max(stream_keys), 16, "ms")
+    print(f"{'':<42} the stream was {'still running' if still else 'over'} after the keys")
+else:
+    print("key → frame while streaming: not measured (the teacher did not start streaming within 180 s)")
+row("CPU when idle (10 s)", idle_cpu, 1, "%")
