@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Responsiveness of the workbench on the full real BundleRec data (Electronic, Clothing and Food
-together, 3,487 sessions), measured on the real binary in tmux:
+together: 2,775 sessions with bundles, listed twice so the list holds 5,550), measured on the real
+binary in tmux:
 
   * first frame: from just before exec to the first drawn frame (BUNDLEKD_T0 → trace);
   * key → frame: from a key's arrival to its drawn frame, for 300 list moves, idle and while the
@@ -16,6 +17,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--data", default="../shared/data/bundlerec")
 ap.add_argument("--bin", default=".build/release/bundlekd")
 ap.add_argument("--keys", type=int, default=300)
+ap.add_argument("--copies", type=int, default=2,
+                help="list every real session this many times (ids suffixed), for a list past 3,000")
 args = ap.parse_args()
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 binary = os.path.join(root, args.bin)
@@ -37,14 +40,30 @@ def wait_for(text, timeout=120):
     return False
 
 work = tempfile.mkdtemp()
+# The three real domains hold 2,775 sessions with bundles after preprocessing; exported once to
+# JSON Lines (in a temporary folder, never the repository) and listed --copies times.
+export = os.path.join(work, "real.jsonl")
+subprocess.run([binary, "data", "export", "--data", data, "--output", export], check=True, capture_output=True)
+import json
+lines = open(export, encoding="utf-8").read().splitlines()
+os.makedirs(os.path.join(work, "data"))
+with open(os.path.join(work, "data", "sessions.jsonl"), "w", encoding="utf-8") as out:
+    for copy in range(args.copies):
+        for line in lines:
+            session = json.loads(line)
+            if copy:
+                session["id"] = f"{session['id']}~{copy}"
+            out.write(json.dumps(session, ensure_ascii=False) + "\n")
+sessions_total = len(lines) * args.copies
+data = os.path.join(work, "data")
 trace = os.path.join(work, "trace.txt")
 with open(os.path.join(work, "bundlekd.toml"), "w") as f:
     f.write("[local]\nport = 18096\n")
 cmd = (f"cd {work} && BUNDLEKD_TRACE={trace} BUNDLEKD_T0=$(date +%s%N) exec {binary} --data {data} --config bundlekd.toml")
 try:
     tmux("new-session", "-d", "-s", "b", "-x", "160", "-y", "48", "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", cmd)
-    if not wait_for("Sessions 3487/3487", 60):
-        sys.exit("bench_tui: the workbench did not show 3,487 sessions:\n" + screen())
+    if not wait_for(f"Sessions {sessions_total}/{sessions_total}", 60):
+        sys.exit(f"bench_tui: the workbench did not show {sessions_total} sessions:\n" + screen())
     pid = int(tmux("display", "-p", "-t", "b", "#{pane_pid}").strip())
 
     def keys_ms(count, key="j"):
@@ -88,8 +107,12 @@ first = [float(l.split()[1]) for l in open(trace) if l.startswith("first_frame_m
 def row(name, value, budget, unit):
     print(f"{name:<42} {value:>9.2f} {unit:<3} budget {budget:>6.1f} {unit:<3} ratio {value / budget:5.2f}")
 p95 = lambda v: sorted(v)[int(0.95 * (len(v) - 1))]
-print(f"TUI benchmark: {binary}, {data} (3,487 sessions), 160×48, {len(idle_keys)} + {len(stream_keys)} keys")
+print(f"TUI benchmark: {binary}, real BundleRec electronic+clothing+food ({len(lines)} sessions with bundles) "
+      f"listed {args.copies}× = {sessions_total} sessions, 160×48, {len(idle_keys)} + {len(stream_keys)} keys")
 row("first frame after exec", first, 150, "ms")
+data_frame = [float(l.split()[1]) for l in open(trace) if l.startswith("data_frame_ms")]
+if data_frame:
+    print(f"{'first frame with all sessions listed':<42} {data_frame[0]:>9.2f} ms  (data read in the background; no budget)")
 row("key → frame, median (idle)", statistics.median(idle_keys), 16, "ms")
 row("key → frame, p95 (idle)", p95(idle_keys), 16, "ms")
 row("key → frame, max (idle)", max(idle_keys), 16, "ms")

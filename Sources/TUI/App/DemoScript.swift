@@ -99,6 +99,7 @@ final class DemoDriver: @unchecked Sendable {
 
     func start() {
         Thread.detachNewThread { [self] in
+            while !status.isReady && !status.quitRequested { Thread.sleep(forTimeInterval: 0.05) }
             for step in script.steps {
                 guard !status.quitRequested else { return }
                 switch step {

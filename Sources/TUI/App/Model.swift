@@ -12,7 +12,9 @@ public struct AppModel: Sendable {
     public var showHelp = false
     public var palette: Palette?
     public var vimKeys = false
-    public let datasets: [Dataset]
+    public var datasets: [Dataset]
+    /// What is being read before the data arrives (the first frame does not wait for it).
+    public var loading: String?
     public var sessions: SessionsScreen
     public var extract = ExtractScreen()
     public var knowledge = KnowledgeScreen()

@@ -29,6 +29,8 @@ public enum Msg: Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resized(width: Int, height: Int)
+    /// The data, read in the background after the first frame.
+    case datasetsLoaded([Dataset], label: String)
     /// The workspace as read in the background: knowledge, runs, predictions, the report.
     case workspaceLoaded(WorkspaceSnapshot)
     case workStarted(WorkKind, detail: String)

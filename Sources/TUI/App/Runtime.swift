@@ -13,6 +13,8 @@ struct Runtime {
     let status: RuntimeStatus
     var trace: FrameTrace?
     var resolveTheme: (String) -> Result<Theme, Error>
+    /// Why the app stopped, when it could not go on (the data did not load).
+    var failure: String?
 
     static let frameInterval = 1.0 / 30
 
@@ -21,7 +23,7 @@ struct Runtime {
         _ = update(&model, .resized(width: width, height: height))
         draw()
         trace?.firstFrame()
-        worker.reload(baselineRunID: nil, mode: .paper)
+        if model.loading == nil { worker.reload(baselineRunID: nil, mode: .paper) }
         var lastDraw = Date()
         var dirty = false
         var running = true
@@ -40,7 +42,13 @@ struct Runtime {
             }
             for msg in inbox.drain() where running {
                 running = process(msg)
-                if case .key = msg { draw(); lastDraw = Date() } else { dirty = true }
+                switch msg {
+                case .key, .datasetsLoaded:
+                    draw()
+                    lastDraw = Date()
+                    if case .datasetsLoaded = msg { trace?.dataFrame() }
+                default: dirty = true
+                }
             }
             if running && dirty && Date().timeIntervalSince(lastDraw) >= Self.frameInterval {
                 draw()
@@ -56,6 +64,11 @@ struct Runtime {
 
     /// Applies one message and performs its effects; false when the app should quit.
     private mutating func process(_ msg: Msg) -> Bool {
+        if case .datasetsLoaded(let datasets, _) = msg { worker.datasets = datasets }
+        if case .notice(let text) = msg, model.loading != nil {   // the data could not be read
+            failure = text
+            return false
+        }
         for effect in update(&model, msg) {
             switch effect {
             case .quit: return false
@@ -72,6 +85,7 @@ struct Runtime {
             }
         }
         status.isWorking = model.work != nil
+        status.isReady = model.loading == nil
         return true
     }
 }
@@ -81,6 +95,13 @@ final class RuntimeStatus: @unchecked Sendable {
     private let lock = NSLock()
     private var working = false
     private var quit = false
+    private var ready = false
+
+    /// True once the data is loaded, so a script's first keys are not lost.
+    var isReady: Bool {
+        get { lock.withLock { ready } }
+        set { lock.withLock { ready = newValue } }
+    }
 
     var isWorking: Bool {
         get { lock.withLock { working } }
@@ -111,6 +132,12 @@ struct FrameTrace {
         guard let t0 else { return }
         let now = Date().timeIntervalSince1970 * 1e9
         write("first_frame_ms \((now - t0) / 1e6)")
+    }
+
+    /// The first frame with the sessions listed.
+    func dataFrame() {
+        guard let t0 else { return }
+        write("data_frame_ms \((Date().timeIntervalSince1970 * 1e9 - t0) / 1e6)")
     }
 
     func key(since started: DispatchTime) {

@@ -16,6 +16,14 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         let effects = handleKey(&model, key)
         for case .setPaused(let paused) in effects { model.work?.paused = paused }
         return effects
+    case .datasetsLoaded(let datasets, let label):
+        model.datasets = datasets
+        model.sourceLabel = label
+        model.loading = nil
+        model.sessions = SessionsScreen(datasets: datasets)
+        model.sessions.layoutChanged(bodyHeight: model.bodyHeight)
+        model.knowledge.recompute(datasets: datasets, stored: model.snapshot?.knowledge ?? [])
+        return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
     case .workspaceLoaded(let snapshot):
         model.snapshot = snapshot
         model.sessions.setDifficulty(snapshot.errorRates)

@@ -11,6 +11,13 @@ public func view(_ model: AppModel) -> Buffer {
     }
     renderTabBar(model, &buffer)
     let theme = model.theme
+    if let loading = model.loading {
+        let body = Rect(x: 0, y: 1, width: model.width, height: model.bodyHeight)
+        let inner = Block(title: "BundleKD", borderStyle: theme.border, titleStyle: theme.title).render(body, &buffer)
+        buffer.put(loading, x: inner.x + 1, y: inner.y + 1, style: theme.muted, clip: inner)
+        renderStatusLine(model, &buffer)
+        return buffer
+    }
     switch model.activeScreen {
     case .sessions:
         model.sessions.render(into: &buffer, layout: SessionsLayout(width: model.width, height: model.height),

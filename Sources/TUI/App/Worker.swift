@@ -6,7 +6,13 @@ import Pipeline
 /// grid runs at a time; it can be paused (no new request starts) and cancelled.
 final class Worker: @unchecked Sendable {
     let inbox: Inbox
-    let datasets: [Dataset]
+    private let datasetsLock = NSLock()
+    private var loadedDatasets: [Dataset]
+    /// Set once the data has been read in the background.
+    var datasets: [Dataset] {
+        get { datasetsLock.withLock { loadedDatasets } }
+        set { datasetsLock.withLock { loadedDatasets = newValue } }
+    }
     let config: WorkspaceConfig
     let workspace: Workspace
     let workspacePath: String
@@ -16,13 +22,14 @@ final class Worker: @unchecked Sendable {
 
     init(inbox: Inbox, datasets: [Dataset], config: WorkspaceConfig, workspace: Workspace, workspacePath: String) {
         self.inbox = inbox
-        self.datasets = datasets
+        loadedDatasets = datasets
         self.config = config
         self.workspace = workspace
         self.workspacePath = workspacePath
     }
 
     func reload(baselineRunID: Int64?, mode: ScoringMode) {
+        let datasets = self.datasets
         Task.detached { [self] in
             do {
                 inbox.post(.workspaceLoaded(try WorkspaceSnapshot.load(workspace, path: workspacePath, datasets: datasets,
@@ -34,6 +41,7 @@ final class Worker: @unchecked Sendable {
     }
 
     func startExtraction(stages: [KnowledgeFormat], plan: SamplePlan) {
+        let datasets = self.datasets
         start(.extraction) { [self] gateway in
             let sample = try plan.resolve(datasets, workspace: workspace)
             inbox.post(.workStarted(.extraction, detail: "\(stages.map(\.stageName).joined(separator: ", ")) on \(sample.count) sessions"))
@@ -44,6 +52,7 @@ final class Worker: @unchecked Sendable {
     }
 
     func startGrid(cells: [ExperimentCell], testLimit: Int?) {
+        let datasets = self.datasets
         start(.grid) { [self] gateway in
             inbox.post(.workStarted(.grid, detail: "\(cells.count) cells × \(datasets.count) domains"))
             let runner = ExperimentRunner(gateway: gateway)

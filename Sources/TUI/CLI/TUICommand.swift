@@ -69,31 +69,45 @@ enum Workbench {
         case .success(let loaded): theme = loaded
         case .failure(let error): fail("\(error)")
         }
-        try reportingFailures {
-            let datasets = try source.loadPrepared()
-            let config: WorkspaceConfig
-            let store: Workspace
-            let path: String
+        let config: WorkspaceConfig
+        let store: Workspace
+        let path: String
+        do {
+            config = try options.loadConfig()
+            path = options.databasePath(config)
+            store = try Workspace(path: path)
+        } catch { fail("\(error)") }
+        let dataPath: String
+        do { dataPath = try source.data ?? DemoData.locate() } catch { fail("\(error)") }
+        guard FileManager.default.fileExists(atPath: dataPath) else { fail("\(dataPath): no such file or folder") }
+        // The first frame does not wait for the data: it is read in the background and arrives as a message.
+        var model = AppModel(datasets: [], sourceLabel: source.data ?? "demo", theme: theme)
+        model.loading = "reading \(dataPath)…"
+        model.themeName = themeName
+        model.themeNames = themeNames()
+        model.vimKeys = look.vim
+        model.workspaceLabel = "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
+        model.extract.prices = (config.teacher.promptPrice, config.teacher.completionPrice)
+        let backend: NcursesBackend
+        do { backend = try NcursesBackend() } catch { fail("\(error)") }
+        let inbox = Inbox(), status = RuntimeStatus()
+        let worker = Worker(inbox: inbox, datasets: [], config: config, workspace: store, workspacePath: path)
+        Thread.detachNewThread {
             do {
-                config = try options.loadConfig()
-                path = options.databasePath(config)
-                store = try Workspace(path: path)
-            } catch { fail("\(error)") }
-            let label = (source.data ?? "demo") + " · " + datasets.map(\.domain).joined(separator: ", ")
-            var model = AppModel(datasets: datasets, sourceLabel: label, theme: theme)
-            model.themeName = themeName
-            model.themeNames = themeNames()
-            model.vimKeys = look.vim
-            model.workspaceLabel = "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
-            model.extract.prices = (config.teacher.promptPrice, config.teacher.completionPrice)
-            let backend: NcursesBackend
-            do { backend = try NcursesBackend() } catch { fail("\(error)") }
-            let inbox = Inbox(), status = RuntimeStatus()
-            let worker = Worker(inbox: inbox, datasets: datasets, config: config, workspace: store, workspacePath: path)
-            if let demo { DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start() }
-            var runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
-                                  resolveTheme: loadTheme)
-            runtime.run()
+                let datasets = try source.loadPrepared()
+                let label = (source.data ?? "demo") + " · " + datasets.map(\.domain).joined(separator: ", ")
+                inbox.post(.datasetsLoaded(datasets, label: label))
+            } catch {
+                inbox.post(.notice("\(error)"))
+            }
+        }
+        if let demo { DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start() }
+        var runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
+                              resolveTheme: loadTheme)
+        runtime.run()
+        if let failure = runtime.failure {
+            FileHandle.standardError.write(Data("bundlekd: \(failure)\n".utf8))
+            throw ExitCode(1)
         }
     }
 
