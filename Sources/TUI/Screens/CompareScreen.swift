@@ -75,8 +75,7 @@ public struct CompareScreen: Sendable {
         case .cycleOther:
             guard runIndex < runs.count else { return }
             let candidates = runs.indices.filter { $0 != runIndex && runs[$0].domain == runs[runIndex].domain }
-            let options: [Int?] = [nil] + candidates
-            otherRunIndex = options[((options.firstIndex(of: otherRunIndex) ?? 0) + 1) % options.count]
+            otherRunIndex = ([nil] + candidates).cycled(after: otherRunIndex)
         case .cycleMode: mode = mode == .paper ? .strict : .paper
         case .scroll(let delta): scroll = max(0, scroll + delta)
         }

@@ -67,12 +67,11 @@ public struct ExperimentsScreen: Sendable {
         case .cycleMode:
             mode = mode == .paper ? .strict : .paper
             return [.reloadWorkspace(baselineRunID: baselineRunID, mode: mode)]
-        case .cycleMetric: metric = Metric(rawValue: (metric.rawValue + 1) % Metric.allCases.count)!
+        case .cycleMetric: metric = metric.next
         case .toggle(let format):
-            if formats.contains(format) { formats.remove(format) } else { formats.insert(format) }
+            formats.toggle(format)
         case .cycleStrategy:
-            let all = SamplingStrategy.allCases
-            strategy = all[(all.firstIndex(of: strategy)! + 1) % all.count]
+            strategy = strategy.next
         case .cycleRatios: ratioSetIndex = (ratioSetIndex + 1) % Self.ratioSets.count
         case .cycleLimit: limitIndex = (limitIndex + 1) % Self.testLimits.count
         case .start:

@@ -70,10 +70,9 @@ public struct ExtractScreen: Sendable {
     mutating func apply(_ action: Action, working: WorkState?) -> [Effect] {
         switch action {
         case .toggle(let stage):
-            if stages.contains(stage) { stages.remove(stage) } else { stages.insert(stage) }
+            stages.toggle(stage)
         case .cycleStrategy:
-            let all = SamplingStrategy.allCases
-            strategy = all[(all.firstIndex(of: strategy)! + 1) % all.count]
+            strategy = strategy.next
         case .ratio(let delta): ratioIndex = min(max(0, ratioIndex + delta), Self.ratios.count - 1)
         case .cycleLimit: limitIndex = (limitIndex + 1) % Self.limits.count
         case .start:

@@ -87,14 +87,13 @@ public struct KnowledgeScreen: Sendable {
         case .first: list.select(0, count: rowCount)
         case .last: list.select(rowCount - 1, count: rowCount)
         case .cycleSort:
-            patternSort = PatternSort(rawValue: (patternSort.rawValue + 1) % PatternSort.allCases.count)!
+            patternSort = patternSort.next
             sortPatterns()
         case .toggle(let format):
-            if formats.contains(format) { formats.remove(format) } else { formats.insert(format) }
+            formats.toggle(format)
             recompute(datasets: datasets, stored: stored)
         case .cycleStrategy:
-            let all = SamplingStrategy.allCases
-            strategy = all[(all.firstIndex(of: strategy)! + 1) % all.count]
+            strategy = strategy.next
             recompute(datasets: datasets, stored: stored)
         case .ratio(let delta):
             ratioIndex = min(max(0, ratioIndex + delta), ExtractScreen.ratios.count - 1)

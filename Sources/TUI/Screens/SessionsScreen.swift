@@ -104,19 +104,16 @@ public struct SessionsScreen: Sendable {
         case .editFilter: isEditingFilter = true
         case .clearFilter: setFilter("")
         case .cycleSort:
-            sort = SessionSort(rawValue: (sort.rawValue + 1) % SessionSort.allCases.count)!
+            sort = sort.next
             setFilter(filter)
         case .cycleDomain:
-            let domains = [nil] + datasets.map(\.domain)
-            domainFilter = domains[((domains.firstIndex(of: domainFilter) ?? 0) + 1) % domains.count]
+            domainFilter = ([nil] + datasets.map(\.domain)).cycled(after: domainFilter)
             setFilter(filter)
         case .cycleSplit:
-            let roles: [SplitRole?] = [nil] + SplitRole.allCases
-            splitFilter = roles[((roles.firstIndex(of: splitFilter) ?? 0) + 1) % roles.count]
+            splitFilter = ([nil] + SplitRole.allCases).cycled(after: splitFilter)
             setFilter(filter)
         case .cycleRun:
-            let ids = [nil] + runs.compactMap(\.id)
-            runID = ids[((ids.firstIndex(of: runID) ?? 0) + 1) % ids.count]
+            runID = ([nil] + runs.compactMap(\.id)).cycled(after: runID)
         }
     }
 
