@@ -165,6 +165,34 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
         || ok "the workbench stops the local server it started"
     T kill-session -t e2e 2>/dev/null
     rm -rf "$work"
+
+    # The CPU trainer's bad inputs: each is one line and a non-zero exit, and nothing is registered.
+    work=$(mktemp -d)
+    printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
+    d="--data $ROOT/sessions --domain food --config bundlekd.toml"
+    (cd "$work" && "$ROOT/$BIN" extract $d --stages patterns --limit 0 --sample empty >/dev/null 2>&1)
+    out=$(cd "$work" && "$ROOT/$BIN" sft train $d --sample empty --format rules 2>&1); rc=$?
+    [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "the sample 'empty' has no sessions" \
+        && ok "sft train on an empty sample: one line, exit 1" || fail "sft train on an empty sample" "rc=$rc $out"
+    (cd "$work" && "$ROOT/$BIN" extract $d --stages patterns --ratio 0.2 --sample few >/dev/null 2>&1)
+    out=$(cd "$work" && "$ROOT/$BIN" sft train $d --sample few --format thoughts 2>&1); rc=$?
+    [ $rc -eq 1 ] && echo "$out" | grep -q "no rows: the sample has no session with thoughts knowledge" \
+        && ok "sft train with no rows for the format: one line, exit 1" || fail "sft train with no rows for the format" "rc=$rc $out"
+    printf '[local]\nport = 18097\nmodel_path = "/no/such/model.gguf"\n' > "$work/missing.toml"
+    out=$(cd "$work" && "$ROOT/$BIN" sft train --data "$ROOT/sessions" --domain food --config missing.toml --sample few 2>&1); rc=$?
+    [ $rc -eq 1 ] && echo "$out" | tail -1 | grep -q "the base model /no/such/model.gguf is missing" \
+        && ok "sft train without the base model: one line, exit 1" || fail "sft train without the base model" "rc=$rc $out"
+    T new-session -d -s ft -x 150 -y 20 -e TERM=tmux-256color "cd $work && $ROOT/$BIN sft train $d --sample few --name cut --epochs 50; echo EXIT=\$?; sleep 30"
+    for _ in $(seq 1 1800); do T capture-pane -p -t ft | grep -q "epoch 1/50 · step" && break; sleep 0.1; done
+    T send-keys -t ft C-c
+    for _ in $(seq 1 300); do T capture-pane -p -t ft | grep -q "EXIT=" && break; sleep 0.1; done
+    registered=$(cd "$work" && "$ROOT/$BIN" run $d --formats none --method sft --student cut --limit 1 2>&1 | tail -1)
+    if T capture-pane -p -t ft | grep -q "EXIT=130" && [ ! -e "$work/students/cut/model.gguf" ] && [ ! -e "$work/students/cut/model.gguf.part" ] \
+        && echo "$registered" | grep -q "no fine-tuned student 'cut' is registered"; then
+        ok "Ctrl-C during training exits 130, leaves no model and registers nothing"
+    else fail "Ctrl-C during training" "$(T capture-pane -p -t ft) / $registered / $(ls -R "$work/students" 2>&1)"; fi
+    T kill-session -t ft 2>/dev/null
+    rm -rf "$work"
 else
     fail "llm chat against the local model" "the local model server is not installed (make llm)"
 fi

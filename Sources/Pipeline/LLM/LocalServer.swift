@@ -82,6 +82,15 @@ public final class LocalServer: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Another llama.cpp tool installed beside llama-server (llama-quantize, llama-tokenize, …).
+    public func toolPath(_ name: String) throws -> String {
+        let path = ((try llamaServerPath()) as NSString).deletingLastPathComponent + "/" + name
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw LLMError.notConfigured("\(name) is not installed beside llama-server in \(llmDirectory); run 'make llm'")
+        }
+        return path
+    }
+
     private func llamaServerPath() throws -> String {
         let query = Process()
         query.executableURL = URL(fileURLWithPath: venvPython)

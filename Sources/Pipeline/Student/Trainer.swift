@@ -13,9 +13,14 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
     public var model: String
     public var command: String
     public var outputDir: String
+    /// A model this workbench trained and serves itself (nil for an external trainer's model).
+    public var modelPath: String?
+    /// The training settings and the result (loss curve, time, memory), as JSON.
+    public var trainingConfig: String?
+    public var lossCurve: String?
 
     public init(name: String, createdAt: Date, sample: String, knowledge: String, baseURL: String, model: String,
-                command: String, outputDir: String) {
+                command: String, outputDir: String, modelPath: String? = nil, trainingConfig: String? = nil, lossCurve: String? = nil) {
         self.name = name
         self.createdAt = createdAt
         self.sample = sample
@@ -24,6 +29,9 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
         self.model = model
         self.command = command
         self.outputDir = outputDir
+        self.modelPath = modelPath
+        self.trainingConfig = trainingConfig
+        self.lossCurve = lossCurve
     }
 }
 
@@ -58,6 +66,16 @@ extension Workspace {
                 t.column("model", .text).notNull()
                 t.column("command", .text).notNull()
                 t.column("outputDir", .text).notNull()
+            }
+        }
+    }
+
+    static func registerLocalTrainingMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5: locally trained students") { db in
+            try db.alter(table: "studentModel") { t in
+                t.add(column: "modelPath", .text)
+                t.add(column: "trainingConfig", .text)
+                t.add(column: "lossCurve", .text)
             }
         }
     }

@@ -35,6 +35,7 @@ extension Workspace {
         registerKnowledgeMigration(&migrator)
         registerRunMigration(&migrator)
         registerStudentMigration(&migrator)
+        registerLocalTrainingMigration(&migrator)
         return migrator
     }
 }

@@ -59,13 +59,19 @@ struct GridCommand: ParsableCommand {
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let runner = ExperimentRunner(gateway: gateway)
-            let tuned = try fineTunedRunner(gateway, needed: cells.contains { $0.method != "icl" })
-            for dataset in datasets {
-                for (index, cell) in cells.enumerated() {
-                    let label = "[\(dataset.domain) \(index + 1)/\(cells.count) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) ")\(cell.method)]"
-                    _ = try await (cell.method == "icl" ? runner : tuned!).run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
+            let (tuned, studentServer) = try fineTunedRunner(gateway, needed: cells.contains { $0.method != "icl" })
+            do {
+                for dataset in datasets {
+                    for (index, cell) in cells.enumerated() {
+                        let label = "[\(dataset.domain) \(index + 1)/\(cells.count) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) ")\(cell.method)]"
+                        _ = try await (cell.method == "icl" ? runner : tuned!).run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
+                    }
                 }
+            } catch {
+                await studentServer?.stop()
+                throw error
             }
+            await studentServer?.stop()
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             GridProgress.clear()
             print(report.markdown())
@@ -75,9 +81,11 @@ struct GridCommand: ParsableCommand {
 }
 
 extension GridCommand {
-    /// For sft and icl+sft: the same workspace and teacher, with the registered fine-tuned model as the student.
-    func fineTunedRunner(_ gateway: LLMGateway, needed: Bool) throws -> ExperimentRunner? {
-        guard needed else { return nil }
+    /// For sft and icl+sft: the same workspace and teacher, with the registered fine-tuned model as
+    /// the student. A model this workbench trained is served by a local server of its own, started
+    /// on the first request (the starter is returned so the caller can stop it).
+    func fineTunedRunner(_ gateway: LLMGateway, needed: Bool) throws -> (ExperimentRunner?, LocalServerStarter?) {
+        guard needed else { return (nil, nil) }
         guard let name = student else { throw ValidationError("--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')") }
         guard let registered = try gateway.workspace.student(named: name) else {
             throw DataError(file: workspace.config, field: "student", "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
@@ -85,7 +93,15 @@ extension GridCommand {
         var config = gateway.config
         config.student.baseURLs = [registered.baseURL]
         config.student.model = registered.model
-        return ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace))
+        guard let modelPath = registered.modelPath else {
+            return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
+        }
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw DataError(file: modelPath, field: "student", "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
+        }
+        let starter = LocalServerStarter(settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config))
+        let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in try await starter.ensureRunning() }
+        return (ExperimentRunner(gateway: tuned), starter)
     }
 }
 

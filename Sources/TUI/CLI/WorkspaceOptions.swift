@@ -70,7 +70,12 @@ actor LocalServerStarter {
     private let report: @Sendable (String) -> Void
 
     init(config: WorkspaceConfig, report: @escaping @Sendable (String) -> Void = toStandardError) {
-        server = LocalServer(settings: config.local)
+        self.init(settings: config.local, report: report)
+    }
+
+    /// A starter for another local model, e.g. a fine-tuned student on its own port.
+    init(settings: WorkspaceConfig.LocalServer, report: @escaping @Sendable (String) -> Void = toStandardError) {
+        server = LocalServer(settings: settings)
         self.report = report
     }
 
@@ -110,7 +115,9 @@ actor LocalServerStarter {
 /// Runs an async command body from a synchronous `run()`, reporting expected failures in one
 /// line. With `cancelOnInterrupt`, Ctrl-C cancels the work instead of killing the process, so
 /// resumable commands keep everything finished and exit 130.
-func runAsync(cancelOnInterrupt: Bool = false, _ body: @escaping @Sendable () async throws -> Void) throws {
+func runAsync(cancelOnInterrupt: Bool = false,
+              resumeHint: String = "; finished steps are stored, run the same command again to resume",
+              _ body: @escaping @Sendable () async throws -> Void) throws {
     let outcome = Mutex<Result<Void, Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     let task = Task.detached {
@@ -126,7 +133,7 @@ func runAsync(cancelOnInterrupt: Bool = false, _ body: @escaping @Sendable () as
     }
     done.wait()
     interrupt?.cancel()
-    let resume = cancelOnInterrupt ? "; finished steps are stored, run the same command again to resume" : ""
+    let resume = cancelOnInterrupt ? resumeHint : ""
     switch outcome.withLock({ $0 })! {
     case .success: return
     case .failure(let error) where error is CancellationError || task.isCancelled:

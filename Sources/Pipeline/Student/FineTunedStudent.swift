@@ -1,0 +1,24 @@
+import Foundation
+
+/// Where a locally fine-tuned student lives and how it is served.
+public enum FineTunedStudent {
+    /// Its own llama-server, next to the local one: the shared local port + 7.
+    public static func port(_ config: WorkspaceConfig) -> Int { config.local.port + 7 }
+
+    public static func baseURL(_ config: WorkspaceConfig) -> String { "http://127.0.0.1:\(port(config))/v1" }
+
+    /// Server settings that serve `student`'s model under its own name.
+    public static func serverSettings(for student: StudentModelRecord, config: WorkspaceConfig) -> WorkspaceConfig.LocalServer {
+        var settings = config.local
+        settings.port = URL(string: student.baseURL)?.port ?? port(config)
+        settings.modelPath = student.modelPath ?? settings.modelPath
+        settings.alias = student.model
+        return settings
+    }
+
+    /// The folder for a student's data, training text and model: beside the workspace database.
+    public static func folder(name: String, databasePath: String) -> String {
+        let base = (databasePath as NSString).deletingLastPathComponent
+        return (base.isEmpty ? "." : base) + "/students/\(name)"
+    }
+}
