@@ -102,6 +102,9 @@ struct SFTExportTests {
         #expect(rows[0].output == "Reasoning: Tea goes with biscuits.\nAnswer: {\"bundles\":[{\"intent\":\"tea time\",\"items\":[1,2]}]}")
         let plain = SFTExport.rows(sample: Array(sample), datasets: [data], format: nil, knowledge: [])
         #expect(plain.count == 2 && plain[1].output == "{\"bundles\":[{\"intent\":\"baking\",\"items\":[1,2]}]}")
+        // The input is the prompt the student gets at test time, so sft is evaluated on what it learned.
+        #expect(plain[0].input == ICLPromptBuilder().messages(for: data.sessions[0], in: data, knowledge: KnowledgeContext(), training: [])[0].content)
+        #expect(plain[0].input.hasPrefix("A bundle is a set of products"))
         let folder = FixtureFolder()
         try SFTExport.write(plain, to: folder.path + "/sft", name: "demo")
         let lines = try String(contentsOfFile: folder.path + "/sft/openai.jsonl", encoding: .utf8).split(separator: "\n")

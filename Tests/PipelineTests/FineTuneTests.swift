@@ -28,7 +28,7 @@ struct FineTuneLogTests {
     @Test func trainingTextIsTheServedChatTemplate() {
         let text = LocalFineTune.trainingText([SFTExport.Row(session: "food/s1", input: "Products: tea", output: "{\"bundles\": []}")])
         #expect(text == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
-                + "<|im_start|>user\n\(SFTExport.instruction)\n\nProducts: tea<|im_end|>\n<|im_start|>assistant\n{\"bundles\": []}<|im_end|>\n")
+                + "<|im_start|>user\nProducts: tea<|im_end|>\n<|im_start|>assistant\n{\"bundles\": []}<|im_end|>\n")
     }
 }
 
@@ -71,28 +71,28 @@ struct RealFineTuneTests {
     @Test func aTinyFineTuneLowersTheLossAndChangesTheAnswers() async throws {
         let tools = try tools()
         let dataset = try Preprocessing.prepare(try DataSource.load(path: "sessions/demo.jsonl").first { $0.domain == "food" }!)
-        let sample = dataset.sessions(in: .train).prefix(4).map { SessionReference(domain: "food", session: $0) }
+        let sample = dataset.sessions(in: .train).prefix(2).map { SessionReference(domain: "food", session: $0) }
         let rows = SFTExport.rows(sample: Array(sample), datasets: [dataset], format: nil, knowledge: [])
-        #expect(rows.count == 4)
+        #expect(rows.count == 2)
         let folder = NSTemporaryDirectory() + "bundlekd-ft-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let text = LocalFineTune.trainingText(rows)
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/train.txt"))
         var settings = FineTuneSettings()
-        settings.epochs = 3
+        settings.epochs = 2
         settings.learningRate = 5e-4
         settings.contextSize = 128
         let result = try await tools.train(textFile: folder + "/train.txt", output: folder + "/model.gguf", settings: settings,
                                            trainingTokens: ICLPromptBuilder.tokens(text)) { _ in }
         print("tiny fine-tune: loss per epoch \(result.epochLosses), \(result.wallSeconds) s, peak \(result.peakMemoryBytes / 1_048_576) MiB")
         let losses = result.epochLosses
-        try #require(losses.count == 3, "expected a loss for each of 3 epochs, got \(losses)")
+        try #require(losses.count == 2, "expected a loss for each of 2 epochs, got \(losses)")
         #expect(losses.last! < losses.first!, "the loss did not go down: \(losses)")
         #expect(FileManager.default.fileExists(atPath: folder + "/model.gguf"))
         #expect(!FileManager.default.fileExists(atPath: folder + "/model.gguf.part"))
         // Same prompt, same greedy decoding: the untrained F32 base and the fine-tuned model.
-        let prompt = SFTExport.instruction + "\n\n" + rows[0].input
+        let prompt = rows[0].input
         let before = try await answer(model: try tools.f32Base(), port: 18093, prompt: prompt)
         let after = try await answer(model: folder + "/model.gguf", port: 18094, prompt: prompt)
         print("base: \(before)\ntuned: \(after)")

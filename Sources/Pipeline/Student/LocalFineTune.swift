@@ -88,7 +88,7 @@ public struct LocalFineTune: Sendable {
     public static func trainingText(_ rows: [SFTExport.Row], systemPrompt: String? = defaultSystemPrompt) -> String {
         rows.map { row in
             (systemPrompt.map { "<|im_start|>system\n\($0)<|im_end|>\n" } ?? "")
-                + "<|im_start|>user\n\(SFTExport.instruction)\n\n\(row.input)<|im_end|>\n"
+                + "<|im_start|>user\n\(row.input)<|im_end|>\n"
                 + "<|im_start|>assistant\n\(row.output)<|im_end|>\n"
         }.joined()
     }
@@ -182,7 +182,7 @@ final class StepCollector: @unchecked Sendable {
         var parsed: [FineTuneStep] = []
         lock.withLock {
             pending += String(decoding: data, as: UTF8.self)
-            while let end = pending.firstIndex(where: { $0 == "\r" || $0 == "\n" }) {
+            while let end = pending.firstIndex(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {   // "\r\n" is one Character
                 let line = String(pending[..<end])
                 pending = String(pending[pending.index(after: end)...])
                 if !line.trimmingCharacters(in: .whitespaces).isEmpty { recent = Array((recent + [line]).suffix(5)) }
