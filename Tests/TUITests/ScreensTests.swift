@@ -114,6 +114,13 @@ struct ScreensTests {
         #expect(m.knowledge.prompt.contains("- Tea + Teaware (support 50%, 2 bundles)"))
         _ = send(&m, .char("n"))
         #expect(m.knowledge.promptSession == "food/x2")
+        _ = send(&m, .char("/"))
+        type(&m, "WARE")   // case-insensitive: only Tea + Teaware
+        _ = send(&m, .enter)
+        #expect(m.knowledge.visiblePatterns.map(\.names) == ["Tea + Teaware"])
+        #expect(view(m).lines()[4].contains("[patterns] rules thoughts /WARE"))
+        _ = send(&m, .backspace)
+        #expect(m.knowledge.visiblePatterns.count == 2)
         _ = send(&m, .right)   // the rules list, with its provenance
         buffer = view(m)
         #expect(buffer.lines().joined().contains("● 1. Keep tea with its teaware."))

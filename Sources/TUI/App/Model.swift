@@ -50,5 +50,15 @@ public struct AppModel: Sendable {
     public var bodyHeight: Int { max(0, height - 2) }
 
     /// True while a text field has the keyboard, so letters are typed rather than commands.
-    public var isTyping: Bool { palette != nil || (activeScreen == .sessions && sessions.isEditingFilter) }
+    public var isTyping: Bool { palette != nil || activeFilter?.isEditing == true }
+
+    /// The `/` filter of the active screen, if it has one.
+    public var activeFilter: TextFilter? {
+        switch activeScreen {
+        case .sessions: return TextFilter(text: sessions.filter, isEditing: sessions.isEditingFilter)
+        case .knowledge: return knowledge.filter
+        case .experiments: return experiments.filter
+        case .extract, .compare: return nil
+        }
+    }
 }

@@ -41,7 +41,7 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
         if wheel != 0 { model.compare.apply(.scroll(wheel), snapshot: model.snapshot, datasets: model.datasets) }
     case .experiments:
         let layout = ExperimentsLayout(width: model.width, height: model.height)
-        let count = ExperimentsScreen.rows(model.snapshot).count
+        let count = model.experiments.rows(model.snapshot).count
         if wheel != 0 {
             model.experiments.list.move(by: wheel, count: count)
         } else if let row = clickedRow(event, rows: layout.tableRows, selected: model.experiments.list.selected, count: count) {

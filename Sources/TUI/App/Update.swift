@@ -30,7 +30,7 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         model.knowledge.recompute(datasets: model.datasets, stored: snapshot.knowledge)
         let runs = CompareScreen.runs(snapshot)
         if model.compare.runIndex >= runs.count { model.compare.runIndex = 0 }
-        model.experiments.list.move(by: 0, count: ExperimentsScreen.rows(snapshot).count)
+        model.experiments.list.move(by: 0, count: model.experiments.rows(snapshot).count)
         return []
     case .workStarted(let kind, let detail):
         model.work = WorkState(kind: kind, detail: detail)
@@ -79,7 +79,15 @@ private func handleKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
     }
     if model.palette != nil { return editPalette(&model, key) }
     if model.isTyping {
-        model.sessions.handle(key, bodyHeight: model.bodyHeight)
+        switch model.activeScreen {
+        case .knowledge:
+            model.knowledge.filter.edit(key)
+            model.knowledge.list.move(by: 0, count: model.knowledge.rowCount)
+        case .experiments:
+            model.experiments.filter.edit(key)
+            model.experiments.list.move(by: 0, count: model.experiments.rows(model.snapshot).count)
+        default: model.sessions.handle(key, bodyHeight: model.bodyHeight)
+        }
         return []
     }
     if let action = GlobalKeys.action(for: key, vimKeys: model.vimKeys), action != .cancelWork || model.work != nil {
@@ -120,7 +128,7 @@ private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
         }
     case .experiments:
         if let action = ExperimentsScreen.bindings.action(for: key) {
-            let rows = ExperimentsScreen.rows(model.snapshot)
+            let rows = model.experiments.rows(model.snapshot)
             let selected = model.experiments.list.selected < rows.count ? rows[model.experiments.list.selected].run.id : nil
             return model.experiments.apply(action, rows: rows.count, selectedRunID: selected, working: model.work != nil)
         }

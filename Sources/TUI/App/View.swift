@@ -99,8 +99,8 @@ private func renderStatusLine(_ model: AppModel, _ buffer: inout Buffer) {
     let row = Rect(x: 0, y: y, width: model.width, height: 1)
     buffer.clear(row, style: theme.status)
     var line: Line
-    if model.activeScreen == .sessions && model.sessions.isEditingFilter {
-        line = [Span(" filter: ", theme.statusKey), Span(model.sessions.filter + "▏", theme.status),
+    if let filter = model.activeFilter, filter.isEditing {
+        line = [Span(" filter: ", theme.statusKey), Span(filter.text + "▏", theme.status),
                 Span("   Enter keep · Esc clear", theme.status)]
     } else if let work = model.work {
         line = [Span(work.paused ? " ❚❚ \(work.kind.rawValue) paused " : " ▶ \(work.kind.rawValue) ", theme.working),

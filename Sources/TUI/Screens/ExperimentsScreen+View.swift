@@ -21,7 +21,7 @@ struct ExperimentsLayout {
 
 extension ExperimentsScreen {
     func render(into buffer: inout Buffer, layout: ExperimentsLayout, theme: Theme, snapshot: WorkspaceSnapshot?, work: WorkState?) {
-        let rows = Self.rows(snapshot)
+        let rows = self.rows(snapshot)
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
         renderTable(rows, into: &buffer, area: layout.table, theme: theme, loaded: snapshot != nil)
         renderChart(rows, into: &buffer, area: layout.chart, theme: theme)
@@ -48,7 +48,8 @@ extension ExperimentsScreen {
     }
 
     private func renderTable(_ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme, loaded: Bool) {
-        let inner = Block(title: "Runs · \(mode.rawValue) mode · 95% CIs · p vs baseline", borderStyle: theme.border,
+        let filterText = !filter.text.isEmpty || filter.isEditing ? " · /\(filter.text)" : ""
+        let inner = Block(title: "Runs · \(mode.rawValue) mode · 95% CIs · p vs baseline\(filterText)", borderStyle: theme.border,
                           titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
         let (header, body) = inner.splitTop(1)
@@ -103,10 +104,7 @@ extension ExperimentsScreen {
         let inner = Block(title: "\(metric.title) by format, strategy and ratio (c: other metric)", borderStyle: theme.border,
                           titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty, !rows.isEmpty else { return }
-        let labels = rows.map { row in
-            row.run.formats == "none" ? "\(row.run.domain) none \(row.run.method)"
-                : "\(row.run.domain) \(row.run.formats) \(row.run.strategy) \(row.run.ratio) \(row.run.method)"
-        }
+        let labels = rows.map { Self.label($0.run) }
         let labelWidth = min(inner.width / 2, labels.map { DisplayWidth.of($0) }.max() ?? 0)
         let barWidth = max(1, inner.width - labelWidth - 8)
         let selected = min(list.selected, rows.count - 1)

@@ -14,6 +14,8 @@ public struct ExperimentsScreen: Sendable {
     public static let testLimits: [Int?] = [10, 30, 100, nil]
 
     public var list = ListState()
+    /// `/` narrows the runs by their domain, format, strategy, ratio and method.
+    public var filter = TextFilter()
     public var baselineRunID: Int64?
     public var mode = ScoringMode.paper
     public var metric = Metric.precision
@@ -35,7 +37,7 @@ public struct ExperimentsScreen: Sendable {
     }
 
     public enum Action: Sendable {
-        case move(Int), first, last, baseline, cycleMode, cycleMetric
+        case move(Int), first, last, baseline, cycleMode, cycleMetric, editFilter, clearFilter
         case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, start
     }
 
@@ -44,6 +46,8 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.down, .char("j")], "", "", .move(1)),
         KeyBinding([.home, .char("g")], "g G", "first / last run", .first),
         KeyBinding([.end, .char("G")], "", "", .last),
+        KeyBinding([.char("/")], "/", "filter the runs (Enter keeps, Esc clears)", .editFilter),
+        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
         KeyBinding([.char("b")], "b", "the selected run becomes the baseline of the p-values", .baseline),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
         KeyBinding([.char("c")], "c", "chart: precision, recall, coverage", .cycleMetric),
@@ -68,6 +72,10 @@ public struct ExperimentsScreen: Sendable {
             mode = mode == .paper ? .strict : .paper
             return [.reloadWorkspace(baselineRunID: baselineRunID, mode: mode)]
         case .cycleMetric: metric = metric.next
+        case .editFilter: filter.isEditing = true
+        case .clearFilter:
+            filter.text = ""
+            list = ListState()
         case .toggle(let format):
             formats.toggle(format)
         case .cycleStrategy:
@@ -79,6 +87,16 @@ public struct ExperimentsScreen: Sendable {
             return [.startGrid(cells: cells, testLimit: testLimit)]
         }
         return []
+    }
+
+    /// The report's rows the filter lets through, in chart order.
+    func rows(_ snapshot: WorkspaceSnapshot?) -> [ExperimentReport.Row] {
+        Self.rows(snapshot).filter { filter.matches(Self.label($0.run)) }
+    }
+
+    /// "electronic rules random 0.05 icl": what the chart shows and the filter searches.
+    static func label(_ run: RunRecord) -> String {
+        run.formats == "none" ? "\(run.domain) none \(run.method)" : "\(run.domain) \(run.formats) \(run.strategy) \(run.ratio) \(run.method)"
     }
 
     /// The report's rows in chart order: domain, format, strategy, ratio, method.

@@ -44,7 +44,8 @@ extension KnowledgeScreen {
     }
 
     private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let tabs = KnowledgeFormat.allCases.map { $0 == section ? "[\($0.stageName)]" : $0.stageName }.joined(separator: " ")
+        var tabs = KnowledgeFormat.allCases.map { $0 == section ? "[\($0.stageName)]" : $0.stageName }.joined(separator: " ")
+        if !filter.text.isEmpty || filter.isEditing { tabs += " /\(filter.text)" }
         let inner = Block(title: tabs, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
         let (header, rows) = inner.splitTop(1)
@@ -54,14 +55,14 @@ extension KnowledgeScreen {
             let nameWidth = max(8, inner.width - 21)
             buffer.put(DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
                        x: header.x, y: header.y, style: theme.header, clip: header)
-            lines = patterns.map { row in
+            lines = visiblePatterns.map { row in
                 [Span(DisplayWidth.pad(row.names, to: nameWidth), theme.base),
                  Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
                  Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
                  Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted)]
             }
         case .rule, .thought:
-            let items = section == .rule ? rules : thoughts
+            let items = section == .rule ? visibleRules : visibleThoughts
             buffer.put(section == .rule ? "● in the sample   rule" : "● in the sample   session: thought", x: header.x, y: header.y,
                        style: theme.header, clip: header)
             lines = items.map { item in
@@ -72,7 +73,8 @@ extension KnowledgeScreen {
             }
         }
         if lines.isEmpty {
-            let hint = section == .pattern ? "no pattern in this sample" : "none stored yet: extract \(section.stageName) on screen 2"
+            let hint = !filter.text.isEmpty ? "nothing matches \"\(filter.text)\""
+                : section == .pattern ? "no pattern in this sample" : "none stored yet: extract \(section.stageName) on screen 2"
             buffer.put(hint, x: rows.x, y: rows.y, style: theme.muted, clip: rows)
             return
         }
@@ -87,13 +89,14 @@ extension KnowledgeScreen {
         var lines: [Line] = []
         switch section {
         case .pattern:
+            let patterns = visiblePatterns
             if list.selected < patterns.count {
                 let row = patterns[list.selected]
                 lines = [[Span(row.names, theme.base)],
                          [Span("mined from the sample's ground-truth bundles: \(row.count == 1 ? "1 bundle" : "\(row.count) bundles")", theme.muted)]]
             }
         case .rule, .thought:
-            let items = section == .rule ? rules : thoughts
+            let items = section == .rule ? visibleRules : visibleThoughts
             if list.selected < items.count {
                 let item = items[list.selected]
                 lines = [[Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)]]

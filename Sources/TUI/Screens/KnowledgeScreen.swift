@@ -25,6 +25,8 @@ public struct KnowledgeScreen: Sendable {
     public var formats: Set<KnowledgeFormat> = [.rule]
     public var strategy = SamplingStrategy.random
     public var ratioIndex = 3
+    /// `/` narrows the current list by its text.
+    public var filter = TextFilter()
     public var patternSort = PatternSort.support
     public var list = ListState()
     public var promptScroll = 0
@@ -44,17 +46,21 @@ public struct KnowledgeScreen: Sendable {
     public var ratio: Double { ExtractScreen.ratios[ratioIndex] }
     var rowCount: Int {
         switch section {
-        case .pattern: return patterns.count
-        case .rule: return rules.count
-        case .thought: return thoughts.count
+        case .pattern: return visiblePatterns.count
+        case .rule: return visibleRules.count
+        case .thought: return visibleThoughts.count
         }
     }
+
+    var visiblePatterns: [PatternRow] { patterns.filter { filter.matches($0.names) } }
+    var visibleRules: [KnowledgeItem] { rules.filter { filter.matches($0.text) } }
+    var visibleThoughts: [KnowledgeItem] { thoughts.filter { filter.matches($0.sessionList.joined(separator: " ") + " " + $0.text) } }
 
     // MARK: keys
 
     public enum Action: Sendable {
         case section(Int), move(Int), first, last, cycleSort, toggle(KnowledgeFormat), cycleStrategy, ratio(Int)
-        case testSession(Int), scrollPrompt(Int)
+        case testSession(Int), scrollPrompt(Int), editFilter, clearFilter
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -64,6 +70,8 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.down, .char("j")], "", "", .move(1)),
         KeyBinding([.home, .char("g")], "g G", "first / last row", .first),
         KeyBinding([.end, .char("G")], "", "", .last),
+        KeyBinding([.char("/")], "/", "filter the list by its text (Enter keeps, Esc clears)", .editFilter),
+        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
         KeyBinding([.char("o")], "o", "sort patterns by support, confidence, lift", .cycleSort),
         KeyBinding([.char("p")], "p r t", "patterns / rules / thoughts in the student's prompt", .toggle(.pattern)),
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
@@ -103,6 +111,10 @@ public struct KnowledgeScreen: Sendable {
             if count > 0 { testIndex = (testIndex + delta + count) % count }
             recompute(datasets: datasets, stored: stored)
         case .scrollPrompt(let delta): promptScroll = max(0, promptScroll + delta)
+        case .editFilter: filter.isEditing = true
+        case .clearFilter:
+            filter.text = ""
+            list = ListState()
         }
     }
 

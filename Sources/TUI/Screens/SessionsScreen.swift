@@ -118,16 +118,10 @@ public struct SessionsScreen: Sendable {
     }
 
     private mutating func editFilter(_ key: Key) {
-        switch key {
-        case .enter: isEditingFilter = false
-        case .escape:
-            isEditingFilter = false
-            setFilter("")
-        case .backspace: setFilter(String(filter.dropLast()))
-        case .ctrl("u"): setFilter("")
-        case .char(let ch): setFilter(filter + String(ch))
-        default: break
-        }
+        var field = TextFilter(text: filter, isEditing: true)
+        field.edit(key)
+        isEditingFilter = field.isEditing
+        if field.text != filter || key == .escape { setFilter(field.text) }
     }
 
     /// New difficulty figures re-sort the list when it is sorted by difficulty.
