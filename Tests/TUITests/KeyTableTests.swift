@@ -20,6 +20,7 @@ struct KeyTableTests {
             if screen == .sessions { _ = send(&m, .char("/"), .char("t"), .enter) }
             if screen == .knowledge { _ = send(&m, .char("/"), .char("e"), .enter) }
             if screen == .experiments { _ = send(&m, .char("/"), .char("o"), .enter) }
+            if screen == .compare { _ = send(&m, .char("/"), .char("x"), .enter) }
             _ = send(&m, .end, .char("J"), .char("J"), .char("J"))
         }
         if working { _ = update(&m, .workStarted(.extraction, detail: "test")) }
@@ -32,7 +33,7 @@ struct KeyTableTests {
         case .sessions: return "\(m.sessions.list) \(m.sessions.detailScroll) \(m.sessions.sort) \(String(describing: m.sessions.domainFilter)) \(String(describing: m.sessions.splitFilter)) \(String(describing: m.sessions.runID)) \(m.sessions.isEditingFilter) \(m.sessions.filter)"
         case .extract: return "\(m.extract.stages) \(m.extract.strategy) \(m.extract.ratioIndex) \(m.extract.limitIndex) \(m.extract.list) \(m.extract.follow) \(m.extract.showPrompt) \(String(describing: m.extract.detailScroll))"
         case .knowledge: return "\(m.knowledge.section) \(m.knowledge.formats) \(m.knowledge.strategy) \(m.knowledge.ratioIndex) \(m.knowledge.patternSort) \(m.knowledge.list) \(m.knowledge.promptScroll) \(m.knowledge.testIndex) \(m.knowledge.filter)"
-        case .compare: return "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll)"
+        case .compare: return "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll) \(m.compare.filter)"
         case .experiments: return "\(m.experiments.list) \(m.experiments.mode) \(m.experiments.metric) \(m.experiments.formats) \(m.experiments.strategy) \(m.experiments.ratioSetIndex) \(m.experiments.limitIndex) \(m.experiments.filter)"
         }
     }

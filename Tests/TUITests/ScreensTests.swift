@@ -152,6 +152,16 @@ struct ScreensTests {
         #expect(view(m).lines().joined().contains("answer did not parse"))
         _ = send(&m, .char("m"))
         #expect(view(m).lines()[1].contains("strict mode"))
+        _ = send(&m, .char("/"))
+        type(&m, "lemon")   // x10 and x2 both hold a lemon; "hot lemon" is x2's intent only
+        _ = send(&m, .char(" "))
+        type(&m, "hot")
+        #expect(m.isTyping)
+        _ = send(&m, .enter)
+        // "lemon hot" matches neither: the filter is a substring, so nothing is left.
+        #expect(view(m).lines().joined().contains("no session of this run matches \"lemon hot\""))
+        _ = send(&m, .backspace)
+        #expect(view(m).lines()[1].contains("(1/2)"))
     }
 
     // MARK: Experiments

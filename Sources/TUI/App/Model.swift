@@ -58,7 +58,8 @@ public struct AppModel: Sendable {
         case .sessions: return TextFilter(text: sessions.filter, isEditing: sessions.isEditingFilter)
         case .knowledge: return knowledge.filter
         case .experiments: return experiments.filter
-        case .extract, .compare: return nil
+        case .compare: return compare.filter
+        case .extract: return nil
         }
     }
 }

@@ -83,6 +83,9 @@ private func handleKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
         case .knowledge:
             model.knowledge.filter.edit(key)
             model.knowledge.list.move(by: 0, count: model.knowledge.rowCount)
+        case .compare:
+            model.compare.filter.edit(key)
+            model.compare.sessionIndex = 0
         case .experiments:
             model.experiments.filter.edit(key)
             model.experiments.list.move(by: 0, count: model.experiments.rows(model.snapshot).count)

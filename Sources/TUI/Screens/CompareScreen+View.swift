@@ -8,7 +8,8 @@ extension CompareScreen {
         guard runIndex < runs.count, sessionIndex < sessions.count else {
             let inner = Block(title: "Compare", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
             let text = snapshot == nil ? "reading the workspace…"
-                : "No student run yet. Start one on screen 5 (g), or run `bundlekd run` / `bundlekd grid`."
+                : !runs.isEmpty && !filter.text.isEmpty ? "no session of this run matches \"\(filter.text)\" (Backspace clears)"
+                : "No student run yet. Start one on screen 5 (Enter), or run `bundlekd run` / `bundlekd grid`."
             Paragraph(text: text, style: theme.muted).render(inner, &buffer)
             return
         }
@@ -16,6 +17,7 @@ extension CompareScreen {
         let a = answer(snapshot, runAt: runIndex, session: session)!
         let b = answer(snapshot, runAt: otherRunIndex, session: session)
         let title = "Compare · \(session.id) (\(sessionIndex + 1)/\(sessions.count)) · \(mode.rawValue) mode"
+            + (filter.text.isEmpty && !filter.isEditing ? "" : " · /\(filter.text)")
         let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
         var lines: [Line] = [

@@ -10,11 +10,13 @@ public struct CompareScreen: Sendable {
     public var sessionIndex = 0
     public var mode = ScoringMode.paper
     public var scroll = 0
+    /// `/` narrows the sessions by id, item title or intent.
+    public var filter = TextFilter()
 
     public init() {}
 
     public enum Action: Sendable {
-        case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int)
+        case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int), editFilter, clearFilter
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -28,6 +30,8 @@ public struct CompareScreen: Sendable {
         KeyBinding([.char("R")], "", "", .cycleRun(-1)),
         KeyBinding([.char("b")], "b", "run B beside A: cycle runs of the same domain, then off", .cycleOther),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
+        KeyBinding([.char("/")], "/", "filter the sessions by id, title or intent (Enter keeps, Esc clears)", .editFilter),
+        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
         KeyBinding([.char("J"), .pageDown], "J K  PgDn PgUp", "scroll", .scroll(3)),
         KeyBinding([.char("K"), .pageUp], "", "", .scroll(-3)),
     ]
@@ -42,7 +46,8 @@ public struct CompareScreen: Sendable {
         let runs = Self.runs(snapshot)
         guard runIndex < runs.count, let id = runs[runIndex].id, let answered = snapshot?.predictions[id],
               let dataset = datasets.first(where: { $0.domain == runs[runIndex].domain }) else { return [] }
-        return dataset.sessions.filter { answered[$0.id] != nil }.map { (dataset, $0) }
+        return dataset.sessions.filter { answered[$0.id] != nil && (filter.text.isEmpty || filter.matches(SessionsScreen.searchText($0, in: dataset))) }
+            .map { (dataset, $0) }
     }
 
     func answer(_ snapshot: WorkspaceSnapshot?, runAt index: Int?, session: Session) -> (RunRecord, StudentAnswer?)? {
@@ -78,6 +83,10 @@ public struct CompareScreen: Sendable {
             otherRunIndex = ([nil] + candidates).cycled(after: otherRunIndex)
         case .cycleMode: mode = mode == .paper ? .strict : .paper
         case .scroll(let delta): scroll = max(0, scroll + delta)
+        case .editFilter: filter.isEditing = true
+        case .clearFilter:
+            filter.text = ""
+            sessionIndex = 0
         }
     }
 
