@@ -52,8 +52,10 @@ public final class LocalServer: @unchecked Sendable {
         server.executableURL = URL(fileURLWithPath: binary)
         server.arguments = ["-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
                             "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)", "-t", "2", "--no-warmup"]
+            + settings.extraArguments
         let log = llmDirectory + "/server-\(settings.port).log"
         FileManager.default.createFile(atPath: log, contents: nil)
+        server.standardInput = FileHandle.nullDevice
         server.standardOutput = FileHandle(forWritingAtPath: log)
         server.standardError = FileHandle(forWritingAtPath: log)
         try server.run()

@@ -31,6 +31,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var contextPerSlot = 2048
         public var modelPath = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
         public var alias = "local"
+        /// More llama-server arguments (e.g. a metadata override for a fine-tuned model).
+        public var extraArguments: [String] = []
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     }
 

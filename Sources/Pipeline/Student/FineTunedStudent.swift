@@ -13,6 +13,9 @@ public enum FineTunedStudent {
         settings.port = URL(string: student.baseURL)?.port ?? port(config)
         settings.modelPath = student.modelPath ?? settings.modelPath
         settings.alias = student.model
+        // llama-finetune records its training window as the model's context length; the base
+        // model's own (SmolLM2: 8192) still holds, so the server is told so.
+        if student.modelPath != nil { settings.extraArguments = ["--override-kv", "llama.context_length=int:8192"] }
         return settings
     }
 

@@ -48,7 +48,7 @@ struct SFTTrainCommand: ParsableCommand {
     @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.") var knowledgeFormat: String = "none"
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
     @Option(help: "local or command. Default: command when bundlekd.toml has [trainer] command, else local.") var trainer: String?
-    @Option(help: "Training epochs.") var epochs: Int = 2
+    @Option(help: "Training epochs.") var epochs: Int = 1
     @Option(help: "Learning rate (AdamW).") var lr: Double = 1e-4
     @Option(help: "LoRA rank, for trainer commands that use one ({rank}); the local trainer tunes all weights.") var rank: Int?
     @Option(help: "Training context in tokens (local trainer).") var context: Int = 256
