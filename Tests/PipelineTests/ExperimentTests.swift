@@ -133,3 +133,22 @@ struct TrainerTests {
         #expect(try workspace.student(named: "missing") == nil)
     }
 }
+
+struct BaselineTests {
+    func run(_ id: Int64, formats: String, method: String = "icl", student: String, sessions: Int = 180) -> RunRecord {
+        RunRecord(id: id, key: "k\(id)", createdAt: Date(), domain: "electronic", student: student, formats: formats, strategy: "random",
+                  ratio: 0.05, method: method, seed: 42, sessions: sessions, studentPromptTokens: 0, studentCompletionTokens: 0,
+                  teacherTokens: 0, seconds: 0, status: "done")
+    }
+
+    /// A fine-tuned student has no zero-shot run of its own: it is compared with the base
+    /// student's; a run with its own zero-shot run keeps that; another test set gets none.
+    @Test func fineTunedStudentsAreComparedWithTheBaseStudent() {
+        let metrics = RunMetrics(mode: .paper, sessions: [])
+        let scored = [(run(1, formats: "none", student: "local"), metrics), (run(2, formats: "none", student: "other"), metrics),
+                      (run(3, formats: "none", student: "local", sessions: 10), metrics)]
+        #expect(ExperimentReport.zeroShot(for: run(4, formats: "rules", method: "sft", student: "sft-rules"), in: scored)?.0.id == 1)
+        #expect(ExperimentReport.zeroShot(for: run(5, formats: "rules", student: "other"), in: scored)?.0.id == 2)
+        #expect(ExperimentReport.zeroShot(for: run(6, formats: "rules", student: "local", sessions: 99), in: scored) == nil)
+    }
+}

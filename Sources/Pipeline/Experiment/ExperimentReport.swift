@@ -18,7 +18,7 @@ public struct ExperimentReport: Sendable {
 
     /// Scores every run from its stored predictions (no model calls). p-values compare each run
     /// with `baselineRunID` when given (runs of another domain or test set get none), else with
-    /// the zero-shot run of the same domain, student and test set.
+    /// the zero-shot run of the same domain and test set (see `zeroShot(for:in:)`).
     public static func build(workspace: Workspace, datasets: [Dataset], mode: ScoringMode,
                              baselineRunID: Int64? = nil) throws -> ExperimentReport {
         let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
@@ -33,7 +33,7 @@ public struct ExperimentReport: Sendable {
         let rows = scored.map { run, metrics -> Row in
             let evaluated = metrics.evaluated
             let baseline = baselineRunID.map { id in scored.first { $0.0.id == id && $0.0.domain == run.domain && $0.0.sessions == run.sessions } }
-                ?? scored.first { $0.0.formats == "none" && $0.0.domain == run.domain && $0.0.student == run.student && $0.0.sessions == run.sessions }
+                ?? zeroShot(for: run, in: scored)
             var p: Double?
             if let baseline, baseline.0.id != run.id {
                 let theirs = Dictionary(uniqueKeysWithValues: baseline.1.evaluated.map { ($0.sessionID, $0.precision) })
@@ -47,6 +47,14 @@ public struct ExperimentReport: Sendable {
                        pValue: p)
         }
         return ExperimentReport(mode: mode, rows: rows)
+    }
+
+    /// The zero-shot run a run is compared with: the same domain and test set, its own student
+    /// if that has one (a different base model), else the base student's — a fine-tuned student
+    /// is compared with the model it was tuned from.
+    static func zeroShot(for run: RunRecord, in scored: [(RunRecord, RunMetrics)]) -> (RunRecord, RunMetrics)? {
+        let candidates = scored.filter { $0.0.formats == "none" && $0.0.method == "icl" && $0.0.domain == run.domain && $0.0.sessions == run.sessions }
+        return candidates.first { $0.0.student == run.student } ?? candidates.first
     }
 
     static let headers = ["domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
@@ -67,7 +75,7 @@ public struct ExperimentReport: Sendable {
         "Scoring: \(mode.rawValue) mode" + (mode == .paper
             ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
             : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
-            + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against the zero-shot run."
+            + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against the zero-shot run (of the base student, for a fine-tuned one)."
     }
 
     public func markdown() -> String {

@@ -60,7 +60,7 @@ extension CompareScreen {
             return answer.bundles.enumerated().filter { $0.element.positions.contains(position) }
                 .map { Span("\(label)\($0.offset + 1) ", theme.category($0.element.category)) }
         }
-        let column = 3 * max(1, session.bundles.count) + 1
+        let column = max(6, 3 * session.bundles.count + 1)
         let studentColumn = max(6, 3 * max(a?.bundles.count ?? 0, b?.bundles.count ?? 0) + 1)
         let titleWidth = max(10, width - 4 - column - studentColumn * (b == nil ? 1 : 2) - 2)
         var header = " #  " + DisplayWidth.pad("Item", to: titleWidth) + "  " + DisplayWidth.pad("Truth", to: column)
