@@ -82,7 +82,6 @@ struct RealFineTuneTests {
         var settings = FineTuneSettings()
         settings.epochs = 2
         settings.learningRate = 5e-4
-        settings.contextSize = 128
         let result = try await tools.train(textFile: folder + "/train.txt", output: folder + "/model.gguf", settings: settings,
                                            trainingTokens: ICLPromptBuilder.tokens(text)) { _ in }
         print("tiny fine-tune: loss per epoch \(result.epochLosses), \(result.wallSeconds) s, peak \(result.peakMemoryBytes / 1_048_576) MiB")

@@ -7,6 +7,7 @@ public struct FineTuneSettings: Sendable, Equatable, Codable {
     /// validation loss again (2.53 → 3.86), see the README.
     public var epochs = 1
     public var learningRate = 1e-4
+    /// A multiple of 256: llama.cpp pads the context to one, and the trainer's batch must equal it.
     public var contextSize = 256
     public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public var rank: Int?

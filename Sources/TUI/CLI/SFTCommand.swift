@@ -51,7 +51,7 @@ struct SFTTrainCommand: ParsableCommand {
     @Option(help: "Training epochs.") var epochs: Int = 1
     @Option(help: "Learning rate (AdamW).") var lr: Double = 1e-4
     @Option(help: "LoRA rank, for trainer commands that use one ({rank}); the local trainer tunes all weights.") var rank: Int?
-    @Option(help: "Training context in tokens (local trainer).") var context: Int = 256
+    @Option(help: "Training context in tokens, a multiple of 256 (local trainer).") var context: Int = 256
     @Option(help: "Where an external trainer's data and output go. Default: students/NAME beside the workspace.") var output: String?
 
     var studentName: String { name ?? "sft-\(knowledgeFormat)-\(sample)" }
@@ -61,7 +61,9 @@ struct SFTTrainCommand: ParsableCommand {
             throw ValidationError("--format must be none, patterns, rules or thoughts, got '\(knowledgeFormat)'")
         }
         guard trainer == nil || ["local", "command"].contains(trainer!) else { throw ValidationError("--trainer must be local or command") }
-        guard epochs >= 1, lr > 0, context >= 32 else { throw ValidationError("--epochs ≥ 1, --lr > 0 and --context ≥ 32 are needed") }
+        guard epochs >= 1, lr > 0 else { throw ValidationError("--epochs must be at least 1 and --lr above 0") }
+        // llama.cpp pads a context to a multiple of 256, and the trainer needs batch = context.
+        guard context >= 256, context % 256 == 0 else { throw ValidationError("--context must be a multiple of 256, got \(context)") }
     }
 
     func run() throws {
