@@ -60,6 +60,7 @@ struct RealFineTuneTests {
         settings.port = port
         settings.modelPath = path
         settings.slots = 1
+        settings.extraArguments = FineTunedStudent.contextOverride
         let server = LocalServer(settings: settings)
         try await server.start()
         defer { server.stop() }

@@ -2,6 +2,10 @@ import Foundation
 
 /// Where a locally fine-tuned student lives and how it is served.
 public enum FineTunedStudent {
+    /// llama-finetune records its training window as the model's context length; the base
+    /// model's own (SmolLM2: 8192) still holds.
+    public static let contextOverride = ["--override-kv", "llama.context_length=int:8192"]
+
     /// Its own llama-server, next to the local one: the shared local port + 7.
     public static func port(_ config: WorkspaceConfig) -> Int { config.local.port + 7 }
 
@@ -13,9 +17,7 @@ public enum FineTunedStudent {
         settings.port = URL(string: student.baseURL)?.port ?? port(config)
         settings.modelPath = student.modelPath ?? settings.modelPath
         settings.alias = student.model
-        // llama-finetune records its training window as the model's context length; the base
-        // model's own (SmolLM2: 8192) still holds, so the server is told so.
-        if student.modelPath != nil { settings.extraArguments = ["--override-kv", "llama.context_length=int:8192"] }
+        if student.modelPath != nil { settings.extraArguments = contextOverride }
         return settings
     }
 
