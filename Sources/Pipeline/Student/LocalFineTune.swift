@@ -138,7 +138,13 @@ public struct LocalFineTune: Sendable {
                 DispatchQueue.global().async { process.waitUntilExit(); done.resume() }
             }
         } onCancel: {
-            if process.isRunning { process.terminate() }
+            // The trainer inherits an ignored SIGINT (Ctrl-C cancels this task instead) and may
+            // inherit a blocked SIGTERM from the spawning thread: SIGKILL follows if needed.
+            guard process.isRunning else { return }
+            process.terminate()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
         }
         errors.fileHandleForReading.readabilityHandler = nil
         collector.feed(errors.fileHandleForReading.readDataToEndOfFile())
