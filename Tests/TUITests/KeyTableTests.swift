@@ -89,6 +89,7 @@ struct KeyTableTests {
             case .end: shown = screen == .sessions ? "End" : "G"
             case .enter: shown = "Enter"
             case .backspace: shown = "Backspace"
+            case .escape: shown = "Esc"
             default: shown = "\(key)"
             }
             #expect(labels.contains(shown), "\(screen): \(key) is not in the help")

@@ -31,7 +31,7 @@ public struct CompareScreen: Sendable {
         KeyBinding([.char("b")], "b", "run B beside A: cycle runs of the same domain, then off", .cycleOther),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
         KeyBinding([.char("/")], "/", "filter the sessions by id, title or intent (Enter keeps, Esc clears)", .editFilter),
-        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
+        KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("J"), .pageDown], "J K  PgDn PgUp", "scroll", .scroll(3)),
         KeyBinding([.char("K"), .pageUp], "", "", .scroll(-3)),
     ]

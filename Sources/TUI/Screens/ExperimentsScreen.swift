@@ -47,7 +47,7 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.home, .char("g")], "g G", "first / last run", .first),
         KeyBinding([.end, .char("G")], "", "", .last),
         KeyBinding([.char("/")], "/", "filter the runs (Enter keeps, Esc clears)", .editFilter),
-        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
+        KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("b")], "b", "the selected run becomes the baseline of the p-values", .baseline),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
         KeyBinding([.char("c")], "c", "chart: precision, recall, coverage", .cycleMetric),

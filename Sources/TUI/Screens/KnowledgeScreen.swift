@@ -71,7 +71,7 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.home, .char("g")], "g G", "first / last row", .first),
         KeyBinding([.end, .char("G")], "", "", .last),
         KeyBinding([.char("/")], "/", "filter the list by its text (Enter keeps, Esc clears)", .editFilter),
-        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
+        KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("o")], "o", "sort patterns by support, confidence, lift", .cycleSort),
         KeyBinding([.char("p")], "p r t", "patterns / rules / thoughts in the student's prompt", .toggle(.pattern)),
         KeyBinding([.char("r")], "", "", .toggle(.rule)),

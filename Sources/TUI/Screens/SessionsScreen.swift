@@ -75,7 +75,7 @@ public struct SessionsScreen: Sendable {
         KeyBinding([.home, .char("g")], "g G  Home End", "first / last session", .first),
         KeyBinding([.end, .char("G")], "", "", .last),
         KeyBinding([.char("/")], "/", "filter by id, title, category or intent (Enter keeps, Esc clears)", .editFilter),
-        KeyBinding([.backspace], "Backspace", "clear the filter", .clearFilter),
+        KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("J")], "J K", "scroll the session details", .scrollDetail(1)),
         KeyBinding([.char("K")], "", "", .scrollDetail(-1)),
         KeyBinding([.char("s")], "s", "sort: data order, length, bundles, difficulty", .cycleSort),
