@@ -83,6 +83,10 @@ struct ScreensTests {
         #expect(screen.contains("\"rules\" : ["))   // pretty-printed once complete
         #expect(screen.contains("Parsed 1 rule"))
         #expect(screen.contains("1/2 steps · 3 calls (1 cached) · 300+40 tokens"))
+        #expect(view(m).lines().last!.contains("▶ extract  rules on 2 sessions"))   // not the totals twice
+        _ = send(&m, .char("1"))
+        #expect(view(m).lines().last!.contains("1/2 steps · 3 calls (1 cached)"))   // elsewhere the totals
+        _ = send(&m, .char("2"))
         #expect(send(&m, .char(" ")) == [.setPaused(true)])
         #expect(m.work?.paused == true)
         #expect(view(m).lines().joined().contains("PAUSED"))

@@ -103,8 +103,10 @@ private func renderStatusLine(_ model: AppModel, _ buffer: inout Buffer) {
         line = [Span(" filter: ", theme.statusKey), Span(filter.text + "▏", theme.status),
                 Span("   Enter keep · Esc clear", theme.status)]
     } else if let work = model.work {
+        // The Extract screen shows the totals itself; the status bar then says what is running.
+        let text = work.line.isEmpty || (model.activeScreen == .extract && work.kind == .extraction) ? work.detail : work.line
         line = [Span(work.paused ? " ❚❚ \(work.kind.rawValue) paused " : " ▶ \(work.kind.rawValue) ", theme.working),
-                Span(" " + (work.line.isEmpty ? work.detail : work.line), theme.status)]
+                Span(" " + text, theme.status)]
     } else if let caption = model.caption {
         line = [Span(" demo ", theme.working), Span(" " + caption, theme.statusKey)]
     } else if let notice = model.notice {
