@@ -234,6 +234,15 @@ struct ScreensTests {
         #expect(m.palette == nil)
     }
 
+    /// While the data loads, a notice (say, the local server starting) is only a notice; a
+    /// load failure ends the app.
+    @Test func onlyALoadFailureEndsTheAppWhileLoading() {
+        var m = AppModel(datasets: [], sourceLabel: "x")
+        m.loading = "reading …"
+        #expect(update(&m, .notice("starting the local model server")) == [])
+        #expect(update(&m, .dataLoadFailed("s.jsonl:1: not valid JSON")) == [.quit])
+    }
+
     @Test func ctrlCCancelsWorkAndQuitsWhenIdle() throws {
         var m = try workbenchModel(.extract)
         _ = update(&m, .workStarted(.extraction, detail: "x"))

@@ -31,6 +31,8 @@ public enum Msg: Sendable {
     case resized(width: Int, height: Int)
     /// The data, read in the background after the first frame.
     case datasetsLoaded([Dataset], label: String)
+    /// The data could not be read: the app ends with this line and exit status 1.
+    case dataLoadFailed(String)
     /// The workspace as read in the background: knowledge, runs, predictions, the report.
     case workspaceLoaded(WorkspaceSnapshot)
     case workStarted(WorkKind, detail: String)

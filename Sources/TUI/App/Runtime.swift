@@ -65,10 +65,7 @@ struct Runtime {
     /// Applies one message and performs its effects; false when the app should quit.
     private mutating func process(_ msg: Msg) -> Bool {
         if case .datasetsLoaded(let datasets, _) = msg { worker.datasets = datasets }
-        if case .notice(let text) = msg, model.loading != nil {   // the data could not be read
-            failure = text
-            return false
-        }
+        if case .dataLoadFailed(let reason) = msg { failure = reason }
         for effect in update(&model, msg) {
             switch effect {
             case .quit: return false

@@ -24,6 +24,8 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         model.sessions.layoutChanged(bodyHeight: model.bodyHeight)
         model.knowledge.recompute(datasets: datasets, stored: model.snapshot?.knowledge ?? [])
         return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
+    case .dataLoadFailed:
+        return [.quit]   // the runtime reports the reason after closing the terminal
     case .workspaceLoaded(let snapshot):
         model.snapshot = snapshot
         model.sessions.setDifficulty(snapshot.errorRates)

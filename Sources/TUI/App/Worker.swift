@@ -76,10 +76,9 @@ final class Worker: @unchecked Sendable {
             do {
                 try await LLMSession.run(config: config, workspace: workspace, beforeNetwork: { _ in await gate.wait() },
                                          report: { inbox.post(.notice($0)) }, body)
-            } catch is CancellationError {
-                failure = "cancelled; finished steps are stored and resume next time"
             } catch {
-                failure = Task.isCancelled ? "cancelled; finished steps are stored and resume next time" : "\(error)"
+                // A cancelled transfer may surface as its own error rather than CancellationError.
+                failure = error is CancellationError || Task.isCancelled ? "cancelled; finished steps are stored and resume next time" : "\(error)"
             }
             lock.withLock { task = nil }
             inbox.post(.workFinished(kind, failure: failure))

@@ -98,7 +98,7 @@ enum Workbench {
                 let label = (source.data ?? "demo") + " · " + datasets.map(\.domain).joined(separator: ", ")
                 inbox.post(.datasetsLoaded(datasets, label: label))
             } catch {
-                inbox.post(.notice("\(error)"))
+                inbox.post(.dataLoadFailed("\(error)"))
             }
         }
         if let demo { DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start() }
