@@ -66,7 +66,6 @@ extension SamplingStrategy: ExpressibleByArgument {}
 /// a plain line per finished step otherwise).
 final class ProgressPrinter: @unchecked Sendable {
     private let lock = NSLock()
-    private let isTerminal = isatty(2) == 1
     private var lastDraw = Date.distantPast
     private var lastDone = -1
     private var latest = ExtractionProgress()
@@ -77,21 +76,21 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .progress(let progress):
             latest = progress
-            if isTerminal {
+            if StatusLine.isTerminal {
                 guard Date().timeIntervalSince(lastDraw) > 0.1 || progress.stepsDone != lastDone else { return }
-                write("\r\u{1B}[K" + line(progress))
+                StatusLine.redraw(line(progress))
             } else if progress.stepsDone != lastDone {
-                write(line(progress) + "\n")
+                StatusLine.print(line(progress))
             }
             lastDraw = Date()
             lastDone = progress.stepsDone
-        case .note(let text): write((isTerminal ? "\r\u{1B}[K" : "") + "note: \(text)\n")
-        case .stepFailed(let stage, let session, let reason): write((isTerminal ? "\r\u{1B}[K" : "") + "\(stage.stageName) \(session ?? "-"): \(reason)\n")
+        case .note(let text): StatusLine.print("note: \(text)")
+        case .stepFailed(let stage, let session, let reason): StatusLine.print("\(stage.stageName) \(session ?? "-"): \(reason)")
         default: break
         }
     }
 
-    func finish() { if isTerminal { write("\r\u{1B}[K" + line(latest) + "\n") } }
+    func finish() { if StatusLine.isTerminal { StatusLine.print(line(latest)) } }
 
     private func line(_ p: ExtractionProgress) -> String {
         let eta = p.eta.map { String(format: " · ETA %d:%02d", Int($0) / 60, Int($0) % 60) } ?? ""
@@ -100,6 +99,5 @@ final class ProgressPrinter: @unchecked Sendable {
                       p.tokensPerSecond, p.itemsStored, eta)
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
 

@@ -73,7 +73,7 @@ struct GridCommand: ParsableCommand {
             }
             await studentServer?.stop()
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
-            GridProgress.clear()
+            StatusLine.clear()
             print(report.markdown())
         }
         FileHandle.standardError.write(Data(String(format: "grid finished in %.1f s\n", Date().timeIntervalSince(started)).utf8))
@@ -109,8 +109,6 @@ extension ScoringMode: ExpressibleByArgument {}
 
 /// One status line for the grid on stderr.
 enum GridProgress {
-    static let isTerminal = isatty(2) == 1
-
     static func show(_ label: String, _ event: ExperimentEvent) {
         var line: String?
         switch event {
@@ -120,15 +118,10 @@ enum GridProgress {
         default: break
         }
         guard let line else { return }
-        if isTerminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-            if case .cellFinished = event { FileHandle.standardError.write(Data("\n".utf8)) }
-        } else if case .cellFinished = event {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+        var finished = false
+        if case .cellFinished = event { finished = true }
+        StatusLine.show(line, final: finished)
     }
-
-    static func clear() { if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
 }
 
 /// `bundlekd report`: the results table of every stored run, scored from stored predictions.

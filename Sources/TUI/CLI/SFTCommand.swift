@@ -200,7 +200,6 @@ enum SFTTools {
 final class FineTuneProgressBar: @unchecked Sendable {
     private let epochs: Int
     private let contextSize: Int
-    private let isTerminal = isatty(2) == 1
     private var lastEpochPrinted = -1
 
     init(epochs: Int, contextSize: Int) {
@@ -214,12 +213,10 @@ final class FineTuneProgressBar: @unchecked Sendable {
         let line = String(format: "epoch %d/%d · step %d/%d · loss %.4f · accuracy %.1f%% · %.0f tok/s · ETA %d:%02d",
                           step.epoch + 1, epochs, step.done, step.total, step.loss, step.accuracy * 100, rate,
                           step.etaSeconds / 60, step.etaSeconds % 60)
-        if isTerminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (step.done == step.total ? "\n" : "")).utf8))
-        } else if step.done == step.total && step.epoch != lastEpochPrinted {
-            lastEpochPrinted = step.epoch
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+        // The trainer may report an epoch's last step twice; it ends the line once.
+        let final = step.done == step.total && step.epoch != lastEpochPrinted
+        if final { lastEpochPrinted = step.epoch }
+        StatusLine.show(line, final: final)
     }
 
 }

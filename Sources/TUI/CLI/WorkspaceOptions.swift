@@ -80,9 +80,7 @@ actor LocalServerStarter {
     }
 
     /// Notices go to stderr on a fresh line (a progress bar may be on the current one).
-    static let toStandardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data("\(isatty(2) == 1 ? "\r\u{1B}[K" : "")bundlekd: \(line)\n".utf8))
-    }
+    static let toStandardError: @Sendable (String) -> Void = { StatusLine.print("bundlekd: \($0)") }
 
     func ensureRunning() async throws {
         if starting == nil {
