@@ -11,15 +11,25 @@ The first path segment picks the behaviour; the rest is the usual /v1/chat/compl
   garbage   answers 200 with a body that is not JSON
   huge      answers with 5,000,000 characters of content
   bad400    answers 400 with an OpenAI-style error object
-GET /stats returns {"requests": N, "disconnects": M}; GET /<mode>/v1/models lists one model.
+  queued    says nothing for 3 s (a request waiting for a slot), then answers as ok
+  hang      accepts the connection and never answers, GET /hang/v1/models included
+  busy      never answers a completion, but GET /busy/v1/models answers (alive, only busy)
+  jsononly  ignores "stream" and always answers one JSON body
+  noschema  refuses json_schema like llama-cpp-python (500 "Input should be 'text' or 'json_object'")
+  noformat  refuses any response_format (400)
+  html501   answers 501 with a multi-line HTML page
+  chaos     a random fault per request (429, 500, reset, garbage, stall, slow first byte, or ok),
+            drawn from the request body and how often it was seen, so a retry may succeed
+GET /stats returns {"requests": N, "disconnects": M, "formats": {mode: last response_format type}};
+GET /<mode>/v1/models lists one model.
 Prints "PORT <n>" on its first line; exits after 300 s on its own.
 """
-import json, signal, sys, threading, time
+import json, random, signal, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-stats = {"requests": 0, "disconnects": 0}
-seen = set()
+stats = {"requests": 0, "disconnects": 0, "formats": {}, "faults": {}}
+seen = {}
 
 
 def completion(text, model="fault-model"):
@@ -52,7 +62,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/stats":
             with lock:
-                return self.send_json(200, dict(stats))
+                return self.send_json(200, json.loads(json.dumps(stats)))
+        if self.path.startswith("/hang/"):
+            time.sleep(300)
+            return
         if self.path.endswith("/v1/models"):
             return self.send_json(200, {"object": "list", "data": [{"id": "fault-model", "object": "model"}]})
         self.send_json(404, {"error": {"message": "no such path"}})
@@ -62,11 +75,58 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         with lock:
             stats["requests"] += 1
-            first = (mode, body) not in seen
-            seen.add((mode, body))
+            count = seen.get((mode, body), 0)
+            seen[(mode, body)] = count + 1
+            first = count == 0
         request = json.loads(body or b"{}")
         stream = request.get("stream", False)
+        form = (request.get("response_format") or {}).get("type", "none")
+        with lock:
+            stats["formats"][mode] = form
         try:
+            if mode in ("hang", "busy"):
+                time.sleep(300)
+                return
+            if mode == "queued":
+                time.sleep(3)
+            if mode == "jsononly":
+                stream = False
+            if mode == "noschema" and form == "json_schema":
+                return self.send_json(500, {"error": {"message": "1 validation error for CreateChatCompletionRequest\n"
+                                                      "response_format.type\n  Input should be 'text' or 'json_object'"}})
+            if mode == "noformat" and form != "none":
+                return self.send_json(400, {"error": {"message": "response_format is not supported by this server"}})
+            if mode == "html501":
+                page = b"<!DOCTYPE html>\n<html>\n<head><title>501 Not Implemented</title></head>\n<body>\n" \
+                       b"<h1>Not Implemented</h1>\n<p>The server does not support this.</p>\n</body></html>\n"
+                self.send_response(501)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                return self.wfile.write(page)
+            if mode == "chaos":
+                fault = random.Random(body + bytes([count % 256])).choice(
+                    ["ok", "ok", "ok", "429", "500", "reset", "garbage", "stall", "slow"])
+                with lock:
+                    stats["faults"][fault] = stats["faults"].get(fault, 0) + 1
+                if fault == "429":
+                    return self.send_json(429, {"error": {"message": "rate limited"}}, [("Retry-After", "0")])
+                if fault == "500":
+                    return self.send_json(500, {"error": {"message": "temporary failure"}})
+                if fault == "reset":
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    return
+                if fault == "garbage":
+                    data = b"data: {not json\n\n"
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    return self.wfile.write(data)
+                if fault == "stall":
+                    mode = "stall"
+                if fault == "slow":
+                    time.sleep(1.5)
             if mode == "retry429" and first:
                 return self.send_json(429, {"error": {"message": "rate limited, slow down"}}, [("Retry-After", "1")])
             if mode == "flaky500" and first:
@@ -91,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
             write(b"data: " + json.dumps(chunk({"role": "assistant"})).encode() + b"\n\n")
             if mode == "stall":
                 write(b"data: " + json.dumps(chunk({"content": "Hel"})).encode() + b"\n\n")
-                time.sleep(30)
+                time.sleep(30 if stats is None or "chaos" not in self.path else 4)
                 return
             if mode == "slow":
                 for i in range(200):

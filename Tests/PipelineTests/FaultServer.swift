@@ -30,18 +30,30 @@ final class FaultServer: @unchecked Sendable {
 
     func baseURL(_ mode: String) -> String { "http://127.0.0.1:\(port)/\(mode)/v1" }
 
-    func endpoint(_ mode: String, attempts: Int = 3, stall: Int = 60) -> EndpointConfig {
-        EndpointConfig(baseURLs: [baseURL(mode)], model: "fault-model", maxConcurrency: 2, maxTokens: 32, seed: 1,
-                       connectTimeout: 2, stallSeconds: stall, maxAttempts: attempts, backoffBase: 0.05, maxBackoff: 2)
+    func endpoint(_ mode: String, attempts: Int = 3, stall: Int = 60, firstToken: Int = 600, hung: Int = 120) -> EndpointConfig {
+        var endpoint = EndpointConfig(baseURLs: [baseURL(mode)], model: "fault-model", maxConcurrency: 2, maxTokens: 32, seed: 1,
+                                      connectTimeout: 2, stallSeconds: stall, maxAttempts: attempts, backoffBase: 0.05, maxBackoff: 2)
+        endpoint.firstTokenSeconds = firstToken
+        endpoint.hungSeconds = hung
+        return endpoint
     }
 
-    func stats() async throws -> (requests: Int, disconnects: Int) {
+    /// The `response_format` type the server last received in `mode` ("none" without one).
+    func lastFormat(_ mode: String) async throws -> String? {
+        try await statsObject()["formats"].flatMap { ($0 as? [String: String])?[mode] }
+    }
+
+    func statsObject() async throws -> [String: Any] {
         var request = HTTPRequest(url: "http://127.0.0.1:\(port)/stats")
         request.connectTimeout = 2
         let body = ByteBuffer()
         _ = await CurlTransport.run(request) { _, bytes in body.append(bytes); return true }
-        let object = try JSONSerialization.jsonObject(with: Data(body.bytes)) as! [String: Int]
-        return (object["requests"]!, object["disconnects"]!)
+        return try JSONSerialization.jsonObject(with: Data(body.bytes)) as! [String: Any]
+    }
+
+    func stats() async throws -> (requests: Int, disconnects: Int) {
+        let object = try await statsObject()
+        return (object["requests"] as! Int, object["disconnects"] as! Int)
     }
 }
 

@@ -11,6 +11,8 @@ public final class ChatClient: Sendable {
     private let apiKey: String?
     private let limiter: AsyncLimiter
     private let inFlight: Mutex<[Int]>
+    /// The structured-output mode each base URL accepts, learned from its refusals.
+    let structuredFallback: StructuredOutputFallback
 
     /// The outcome of a successful call.
     public struct Outcome: Sendable {
@@ -28,10 +30,14 @@ public final class ChatClient: Sendable {
         apiKey = try endpoint.apiKey(environment: environment)
         limiter = AsyncLimiter(limit: endpoint.maxConcurrency)
         inFlight = Mutex(Array(repeating: 0, count: endpoint.baseURLs.count))
+        structuredFallback = StructuredOutputFallback(configured: endpoint.structuredOutput)
     }
 
-    /// Sends `request`; with `onDelta` it streams and calls `onDelta` with each piece of text.
-    public func complete(_ request: ChatRequest, onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
+    /// Sends `request`; with `onDelta` it calls `onDelta` with each piece of text as it arrives.
+    /// Every request is streamed internally, so a token is a sign of life and a long answer is
+    /// never mistaken for a stall; `observer` hears of each attempt and of long waits.
+    public func complete(_ request: ChatRequest, observer: CallObserver = CallObserver(),
+                         onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
         var attempt = 0
         var started: UInt64?
         while true {
@@ -39,9 +45,10 @@ public final class ChatClient: Sendable {
             try Task.checkCancellation()
             await limiter.acquire()
             if started == nil { started = DispatchTime.now().uptimeNanoseconds }
+            observer.attempt(attempt)
             let index = pickBaseURL()
             let baseURL = endpoint.baseURLs[index]
-            let result = await perform(request, baseURL: baseURL, onDelta: onDelta)
+            let result = await perform(request, baseURL: baseURL, observer: observer, onDelta: onDelta)
             inFlight.withLock { $0[index] -= 1 }
             await limiter.release()
             switch result {
@@ -50,6 +57,12 @@ public final class ChatClient: Sendable {
                 return Outcome(response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency)
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
+                let refused = structuredFallback.mode(for: baseURL)
+                if let lower = structuredFallback.stepDown(after: failure.error, baseURL: baseURL, asked: request.responseFormat) {
+                    observer.notice("\(baseURL) refused \(refused.rawValue) output; asking with \(lower.rawValue) from now on")
+                    attempt -= 1   // the server told us what it supports: not a failed attempt
+                    continue
+                }
                 guard failure.error.isRetryable, !failure.deliveredText, attempt < endpoint.maxAttempts else {
                     throw failure.error
                 }
@@ -64,6 +77,7 @@ public final class ChatClient: Sendable {
         var request = HTTPRequest(url: url)
         request.headers = authorizationHeaders
         request.connectTimeout = endpoint.connectTimeout
+        request.firstByteSeconds = min(endpoint.firstTokenSeconds, 30)
         request.stallSeconds = min(endpoint.stallSeconds, 10)
         let body = ByteBuffer()
         let result = await CurlTransport.run(request) { _, bytes in body.append(bytes); return true }
@@ -102,18 +116,47 @@ public final class ChatClient: Sendable {
         let deliveredText: Bool
     }
 
-    private func perform(_ request: ChatRequest, baseURL: String, onDelta: (@Sendable (String) -> Void)?) async -> Result<ChatResponse, Failure> {
+    private func perform(_ request: ChatRequest, baseURL: String, observer: CallObserver,
+                         onDelta: (@Sendable (String) -> Void)?) async -> Result<ChatResponse, Failure> {
         let url = baseURL + "/chat/completions"
         var http = HTTPRequest(url: url)
         http.method = "POST"
-        http.headers = ["Content-Type: application/json", "Accept: " + (onDelta == nil ? "application/json" : "text/event-stream")]
-            + authorizationHeaders
-        http.body = request.body(stream: onDelta != nil)
+        http.headers = ["Content-Type: application/json", "Accept: text/event-stream"] + authorizationHeaders
+        http.body = request.body(stream: true, structuredOutput: structuredFallback.mode(for: baseURL))
         http.connectTimeout = endpoint.connectTimeout
+        http.firstByteSeconds = endpoint.firstTokenSeconds
         http.stallSeconds = endpoint.stallSeconds
-        let state = ResponseAccumulator(streaming: onDelta != nil, onDelta: onDelta)
-        let result = await CurlTransport.run(http) { progress, bytes in state.receive(status: progress.status, bytes) }
-        return state.finish(result, request: http)
+        let probe = ServerProbe(modelsURL: baseURL + "/models", headers: authorizationHeaders,
+                                interval: min(10, Double(endpoint.hungSeconds) / 3), hungSeconds: endpoint.hungSeconds)
+        defer { probe.stop() }
+        let verdict = Mutex(ServerProbe.Verdict.waiting)
+        http.whileWaiting = { seconds in
+            let now = probe.verdict
+            verdict.withLock { $0 = now }
+            if seconds >= CallObserver.quietSeconds { observer.waiting(seconds) }
+            return now == .waiting
+        }
+        let state = ResponseAccumulator(onDelta: onDelta)
+        let result = await CurlTransport.run(http) { progress, bytes in state.receive(progress, bytes) }
+        if result.aborted != nil || result.transferFailed { observer.waiting(0) }
+        return state.finish(result, request: http, verdict: verdict.withLock { $0 })
+    }
+}
+
+/// What a caller hears of one call while it runs: each attempt as it starts, the seconds waited
+/// for a first token (0 when the wait is over), and one-line notices (e.g. a format fallback).
+public struct CallObserver: Sendable {
+    /// Waits shorter than this are not reported: a normal answer starts sooner.
+    public static let quietSeconds = 5
+    public var attempt: @Sendable (Int) -> Void
+    public var waiting: @Sendable (Int) -> Void
+    public var notice: @Sendable (String) -> Void
+
+    public init(attempt: @escaping @Sendable (Int) -> Void = { _ in }, waiting: @escaping @Sendable (Int) -> Void = { _ in },
+                notice: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.attempt = attempt
+        self.waiting = waiting
+        self.notice = notice
     }
 }
 

@@ -70,11 +70,20 @@ public struct ChatRequest: Hashable, Sendable {
         try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
-    /// The OpenAI-compatible request body.
-    public func body(stream: Bool) -> Data {
+    /// The OpenAI-compatible request body, asking for JSON the way `structuredOutput` says:
+    /// `json_object` carries the schema where there is one (llama-cpp-python reads it there),
+    /// `none` leaves the format to the prompt.
+    public func body(stream: Bool, structuredOutput: StructuredOutput = .jsonSchema) -> Data {
         var object = content
         object["stream"] = stream
         if stream { object["stream_options"] = ["include_usage": true] }
+        switch (structuredOutput, responseFormat) {
+        case (.none, _): object["response_format"] = nil
+        case (.jsonObject, .jsonSchema(_, let schema)):
+            object["response_format"] = ["type": "json_object",
+                                         "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:]]
+        default: break
+        }
         return Self.canonicalJSON(object)
     }
 

@@ -18,13 +18,29 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     /// Seconds to establish the connection.
     public var connectTimeout = 10
-    /// A transfer slower than 1 byte/s for this many seconds counts as stalled. There is no
-    /// total timeout: a long generation is not a stall.
+    /// Seconds from sending the request to the first byte of the body. A request waiting in the
+    /// server's queue, or a prompt being read, sends nothing: this limit is generous on purpose.
+    public var firstByteSeconds = 600
+    /// Once the body has started, this many seconds without a byte is a stall. There is no total
+    /// timeout: a long generation that keeps sending is never cut.
     public var stallSeconds = 60
+    /// Called about once a second while no body byte has arrived, with the seconds waited;
+    /// returning false aborts the transfer (the caller found the server dead).
+    public var whileWaiting: (@Sendable (Int) -> Bool)?
     /// A response body larger than this is refused instead of filling memory.
     public var maxResponseBytes = 64 << 20
 
     public init(url: String) { self.url = url }
+}
+
+/// Why the transport itself ended a transfer early.
+public enum TransferAbort: Equatable, Sendable {
+    /// No body byte within `firstByteSeconds`.
+    case noFirstByte(seconds: Int)
+    /// The body started, then nothing for `stallSeconds`.
+    case stalled(seconds: Int)
+    /// `whileWaiting` gave up on the server after this many seconds.
+    case gaveUp(seconds: Int)
 }
 
 /// What came back: the status, the headers (names lower-cased) and curl's own outcome.
@@ -34,6 +50,7 @@ public struct HTTPResult: Sendable {
     public var curlCode: Int32 = 0
     public var curlMessage = ""
     public var tooLarge = false
+    public var aborted: TransferAbort?
 
     public var transferFailed: Bool { curlCode != 0 }
 }
@@ -68,7 +85,7 @@ public enum CurlTransport {
             return HTTPResult(curlCode: -1, curlMessage: "curl_easy_init failed")
         }
         defer { curl_easy_cleanup(handle) }
-        let context = TransferContext(token: token, limit: request.maxResponseBytes, onData: onData)
+        let context = TransferContext(request: request, token: token, onData: onData)
         let retained = Unmanaged.passRetained(context)
         defer { retained.release() }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -78,8 +95,6 @@ public enum CurlTransport {
         cc_easy_setopt_string(handle, CURLOPT_URL, request.url)
         cc_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         cc_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, request.connectTimeout)
-        cc_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-        cc_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, request.stallSeconds)
         cc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         cc_easy_setopt_write_cb(handle, CURLOPT_WRITEFUNCTION, writeCallback)
         cc_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, retained.toOpaque())
@@ -109,6 +124,7 @@ public enum CurlTransport {
         result.status = status
         result.curlCode = Int32(code.rawValue)
         result.tooLarge = context.tooLarge
+        result.aborted = context.aborted
         if code != CURLE_OK {
             let detail = String(cString: errorBuffer)
             result.curlMessage = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
@@ -117,19 +133,51 @@ public enum CurlTransport {
     }
 }
 
-/// State shared with the C callbacks through an opaque pointer.
+/// State shared with the C callbacks through an opaque pointer. All callbacks run on the
+/// transfer's own thread, so the plain fields need no lock.
 final class TransferContext {
     let token: CancelToken
     let limit: Int
+    let firstByteSeconds: Double
+    let stallSeconds: Double
+    let whileWaiting: (@Sendable (Int) -> Bool)?
     let onData: @Sendable (HTTPResult, [UInt8]) -> Bool
+    let started = TransferContext.now()
+    var lastByte: Double?
+    var lastHeartbeat = 0
     var result = HTTPResult()
     var received = 0
     var tooLarge = false
+    var aborted: TransferAbort?
 
-    init(token: CancelToken, limit: Int, onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool) {
+    init(request: HTTPRequest, token: CancelToken, onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool) {
         self.token = token
-        self.limit = limit
+        limit = request.maxResponseBytes
+        firstByteSeconds = Double(request.firstByteSeconds)
+        stallSeconds = Double(request.stallSeconds)
+        whileWaiting = request.whileWaiting
         self.onData = onData
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// The liveness rule, checked on every progress tick: waiting for the first byte is bounded
+    /// by its own limit (and the caller's verdict); after it, only silence counts as a stall.
+    func shouldAbort() -> Bool {
+        if token.isCancelled { return true }
+        let now = Self.now()
+        guard let lastByte else {
+            let waited = now - started
+            if waited > firstByteSeconds { aborted = .noFirstByte(seconds: Int(firstByteSeconds)); return true }
+            let whole = Int(waited)
+            if let whileWaiting, whole > lastHeartbeat {
+                lastHeartbeat = whole
+                if !whileWaiting(whole) { aborted = .gaveUp(seconds: whole); return true }
+            }
+            return false
+        }
+        if now - lastByte > stallSeconds { aborted = .stalled(seconds: Int(stallSeconds)); return true }
+        return false
     }
 }
 
@@ -139,6 +187,7 @@ private let writeCallback: curl_write_callback = { pointer, size, count, userdat
     guard let pointer, let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
     if context.token.isCancelled { return 0 }   // a short count makes curl abort the transfer
+    context.lastByte = TransferContext.now()
     context.received += length
     if context.received > context.limit {
         context.tooLarge = true
@@ -168,5 +217,5 @@ private let headerCallback: curl_write_callback = { pointer, size, count, userda
 
 private let progressCallback: curl_xferinfo_callback = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
-    return Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().token.isCancelled ? 1 : 0
+    return Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue().shouldAbort() ? 1 : 0
 }

@@ -17,7 +17,15 @@ public struct EndpointConfig: Sendable, Equatable {
     public var maxTokens: Int
     public var seed: Int?
     public var connectTimeout: Int
+    /// Seconds a request may wait for its first token, queueing in the server included.
+    public var firstTokenSeconds = 600
+    /// Seconds without a token, once the answer has started, that count as a stall.
     public var stallSeconds: Int
+    /// Seconds a waiting request tolerates a server that answers no probe at all (hung).
+    public var hungSeconds = 120
+    /// How answers are constrained to JSON; `.auto` starts with a schema and steps down when
+    /// the server refuses it.
+    public var structuredOutput = StructuredOutput.auto
     public var maxAttempts: Int
     /// Backoff before retry n is base·2ⁿ⁻¹ seconds (with jitter), at most `maxBackoff`.
     public var backoffBase: Double
@@ -49,4 +57,13 @@ public struct EndpointConfig: Sendable, Equatable {
         guard let key = environment[variable], !key.isEmpty else { throw LLMError.missingAPIKey(variable: variable) }
         return key
     }
+}
+
+/// How a request asks for JSON: a schema (`json_schema`), any JSON object (`json_object`), or
+/// nothing but the prompt (the schema is in the prompt and the parser is tolerant).
+public enum StructuredOutput: String, Sendable, CaseIterable, Codable {
+    case auto
+    case jsonSchema = "json_schema"
+    case jsonObject = "json_object"
+    case none
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one door every teacher and student call goes through: it serves repeated deterministic
 /// requests from the workspace cache, sends the rest through the role's client, and logs every
@@ -11,6 +12,10 @@ public final class LLMGateway: Sendable {
     /// Runs before a request goes over the network (not for cache hits): the CLI starts the
     /// local server here, so a fully cached run never waits for it.
     private let beforeNetwork: (@Sendable (LLMRole) async throws -> Void)?
+    /// Hears the seconds a request has waited for its first token (0: the wait is over) and
+    /// one-line notices such as a structured-output fallback.
+    private let waiting: @Sendable (LLMRole, Int) -> Void
+    private let notice: @Sendable (String) -> Void
 
     /// How one call may use the cache.
     public struct CacheUse: Sendable, Equatable {
@@ -36,9 +41,13 @@ public final class LLMGateway: Sendable {
 
     public init(config: WorkspaceConfig, workspace: Workspace,
                 environment: [String: String] = ProcessInfo.processInfo.environment,
-                beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil) throws {
+                beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
+                waiting: @escaping @Sendable (LLMRole, Int) -> Void = { _, _ in },
+                notice: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.config = config
         self.beforeNetwork = beforeNetwork
+        self.waiting = waiting
+        self.notice = notice
         self.workspace = workspace
         teacher = try ChatClient(endpoint: config.teacher, environment: environment)
         student = try ChatClient(endpoint: config.student, environment: environment)
@@ -79,9 +88,12 @@ public final class LLMGateway: Sendable {
             return Call(response: response, callID: id, cacheHit: true, attempts: 0, latencyMs: record.latencyMs)
         }
         var record = makeRecord(role, request, hash: hash, endpoint: config.endpoint(role).baseURLs[0], streamed: onDelta != nil)
+        let attempts = AttemptCount()
+        let waiting = self.waiting
+        let observer = CallObserver(attempt: { attempts.set($0) }, waiting: { waiting(role, $0) }, notice: notice)
         do {
             try await beforeNetwork?(role)
-            let outcome = try await client(role).complete(request, onDelta: onDelta)
+            let outcome = try await client(role).complete(request, observer: observer, onDelta: onDelta)
             record.endpoint = outcome.baseURL
             record.responseText = outcome.response.text
             record.finishReason = outcome.response.finishReason
@@ -93,6 +105,7 @@ public final class LLMGateway: Sendable {
             return Call(response: outcome.response, callID: id, cacheHit: false, attempts: outcome.attempts, latencyMs: record.latencyMs)
         } catch {
             record.error = error is CancellationError ? "cancelled" : "\(error)"
+            record.attempts = attempts.value   // the attempts that really went out (0: none did)
             record.latencyMs = elapsed()
             _ = try? workspace.log(record)   // the original error matters more than a failed log write
             throw error
@@ -110,4 +123,11 @@ public final class LLMGateway: Sendable {
                              responseText: nil, finishReason: nil, promptTokens: nil, completionTokens: nil,
                              latencyMs: 0, attempts: 1, error: nil, cacheHit: false)
     }
+}
+
+/// The number of the attempt under way, set from the client's observer.
+private final class AttemptCount: Sendable {
+    private let count = Mutex(0)
+    func set(_ attempt: Int) { count.withLock { $0 = attempt } }
+    var value: Int { count.withLock { $0 } }
 }

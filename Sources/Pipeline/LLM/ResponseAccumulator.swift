@@ -1,11 +1,12 @@
 import Foundation
 
-/// Turns the bytes of one chat-completion response into a `ChatResponse`: a JSON body, or an
-/// SSE stream of chunks (role chunk, content deltas, an empty final delta with the finish
-/// reason, llama-server's usage-only chunk with no choices, then `[DONE]`).
+/// Turns the bytes of one chat-completion response into a `ChatResponse`: an SSE stream of
+/// chunks (role chunk, content deltas, an empty final delta with the finish reason,
+/// llama-server's usage-only chunk with no choices, then `[DONE]`), or a JSON body from a
+/// server that ignores `stream` (told apart by the content type, else by the first byte).
 final class ResponseAccumulator: @unchecked Sendable {
     private let lock = NSLock()
-    private let streaming: Bool
+    private var streaming: Bool?
     private let onDelta: (@Sendable (String) -> Void)?
     private var parser = SSEParser()
     private var body: [UInt8] = []
@@ -17,16 +18,21 @@ final class ResponseAccumulator: @unchecked Sendable {
     private var streamError: String?
     private var delivered = false
 
-    init(streaming: Bool, onDelta: (@Sendable (String) -> Void)?) {
-        self.streaming = streaming
+    init(onDelta: (@Sendable (String) -> Void)?) {
         self.onDelta = onDelta
     }
 
     /// Called on the transfer thread for each chunk; returns false to abort.
-    func receive(status: Int, _ bytes: [UInt8]) -> Bool {
+    func receive(_ progress: HTTPResult, _ bytes: [UInt8]) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        guard streaming, status == 200 else {
+        if streaming == nil {
+            let type = progress.headers["content-type"] ?? ""
+            let first = bytes.first { ![9, 10, 13, 32].contains($0) }
+            let looksLikeEvents = first.map { "de:ir".utf8.contains($0) } ?? false
+            streaming = progress.status == 200 && (type.contains("event-stream") || (!type.contains("json") && looksLikeEvents))
+        }
+        guard streaming == true else {
             body += bytes
             return true
         }
@@ -50,8 +56,10 @@ final class ResponseAccumulator: @unchecked Sendable {
         if let reason = choice["finish_reason"] as? String { finishReason = reason }
         if let delta = choice["delta"] as? [String: Any], let content = delta["content"] as? String, !content.isEmpty {
             text += content
-            delivered = true
-            onDelta?(content)
+            if let onDelta {
+                delivered = true
+                onDelta(content)
+            }
         }
     }
 
@@ -61,7 +69,8 @@ final class ResponseAccumulator: @unchecked Sendable {
         return TokenUsage(promptTokens: prompt, completionTokens: completion)
     }
 
-    func finish(_ result: HTTPResult, request: HTTPRequest) -> Result<ChatResponse, ChatClient.Failure> {
+    func finish(_ result: HTTPResult, request: HTTPRequest,
+                verdict: ServerProbe.Verdict = .waiting) -> Result<ChatResponse, ChatClient.Failure> {
         let url = request.url
         lock.lock()
         defer { lock.unlock() }
@@ -70,15 +79,28 @@ final class ResponseAccumulator: @unchecked Sendable {
         }
         if result.tooLarge { return fail(.tooLarge(url: url, limit: request.maxResponseBytes)) }
         if let streamError { return fail(.malformed(url: url, message: streamError)) }
+        switch result.aborted {
+        case .noFirstByte(let seconds)?:
+            return fail(.noAnswer(url: url, message: "no token in \(seconds) s though the server is up (first_token_seconds)"))
+        case .stalled(let seconds)?:
+            return fail(.connection(url: url, message: "the answer stalled: no token for \(seconds) s (stall_seconds)"))
+        case .gaveUp(let seconds)?:
+            switch verdict {
+            case .gone(let why): return fail(.noAnswer(url: url, message: "the server went away after \(seconds) s (\(why))"))
+            case .hung(let silent):
+                return fail(.noAnswer(url: url, message: "the server accepts connections but answered nothing for \(silent) s"))
+            case .waiting: return fail(.noAnswer(url: url, message: "gave up after \(seconds) s"))
+            }
+        case nil: break
+        }
         if result.transferFailed {
-            let stalled = result.curlCode == 28 ? " (stalled or timed out)" : ""
-            return fail(.connection(url: url, message: result.curlMessage + stalled))
+            return fail(.connection(url: url, message: result.curlMessage))
         }
         guard result.status == 200 else {
             return fail(.http(url: url, status: result.status, message: LLMError.serverMessage(body)),
                         retryAfter: result.headers["retry-after"].flatMap(Self.retryAfterSeconds))
         }
-        if streaming {
+        if streaming == true {
             for event in parser.finish() { handle(event.data) }
             guard sawDone || finishReason != nil else {
                 return fail(.connection(url: url, message: "the stream ended before [DONE]"))

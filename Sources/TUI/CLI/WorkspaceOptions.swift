@@ -44,12 +44,13 @@ enum LLMSession {
     static func run<T>(config: WorkspaceConfig, workspace: Workspace,
                        beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
                        report: @escaping @Sendable (String) -> Void = LocalServerStarter.toStandardError,
+                       waiting: @escaping @Sendable (LLMRole, Int) -> Void = LLMSession.waitingOnStandardError,
                        _ body: (LLMGateway) async throws -> T) async throws -> T {
         let starter = LocalServerStarter(config: config, report: report)
-        let gateway = try LLMGateway(config: config, workspace: workspace) { role in
+        let gateway = try LLMGateway(config: config, workspace: workspace, beforeNetwork: { role in
             try await beforeNetwork?(role)
             if config.usesLocalServer(role) { try await starter.ensureRunning() }
-        }
+        }, waiting: waiting, notice: report)
         do {
             let result = try await body(gateway)
             await starter.stop()
@@ -58,6 +59,16 @@ enum LLMSession {
             await starter.stop()
             throw error
         }
+    }
+}
+
+extension LLMSession {
+    /// A request still waiting for its first token is shown on the status line every 5 s (on a
+    /// terminal; in a log every 30 s), so a slow or queued server is never 60 s of silence.
+    static let waitingOnStandardError: @Sendable (LLMRole, Int) -> Void = { role, seconds in
+        guard seconds > 0, seconds % 5 == 0 else { return }
+        let line = "waiting for the \(role.rawValue) server (\(seconds) s)"
+        if StatusLine.isTerminal { StatusLine.redraw(line) } else if seconds % 30 == 0 { StatusLine.print("bundlekd: " + line) }
     }
 }
 

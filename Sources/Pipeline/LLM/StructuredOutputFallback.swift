@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Remembers, per base URL, the strongest way of asking for JSON that the server accepts.
+///
+/// With `.auto` a request starts with a JSON Schema; a server that refuses it (llama-cpp-python
+/// answers 500 "Input should be 'text' or 'json_object'") is asked again with `json_object`, and
+/// one that refuses that too gets no `response_format` at all: the schema is in the prompt and
+/// the answer parser is tolerant. A configured mode is used as it is and never stepped down.
+final class StructuredOutputFallback: Sendable {
+    let configured: StructuredOutput
+    private let learned = Mutex<[String: StructuredOutput]>([:])
+
+    init(configured: StructuredOutput) { self.configured = configured }
+
+    /// The mode requests to `baseURL` use now.
+    func mode(for baseURL: String) -> StructuredOutput {
+        configured == .auto ? learned.withLock { $0[baseURL] } ?? .jsonSchema : configured
+    }
+
+    /// Every mode learned so far, for `llm status`.
+    var learnedModes: [String: StructuredOutput] { learned.withLock { $0 } }
+
+    /// After `error` from `baseURL`: the lower mode to try when the error is a refusal of the
+    /// structured-output request itself, else nil.
+    func stepDown(after error: LLMError, baseURL: String, asked: ResponseFormat?) -> StructuredOutput? {
+        guard configured == .auto, asked != nil, Self.isRefusal(error) else { return nil }
+        return learned.withLock { modes in
+            let current = modes[baseURL] ?? .jsonSchema
+            let effective: StructuredOutput = (current == .jsonSchema && asked == .jsonObject) ? .jsonObject : current
+            let lower: StructuredOutput
+            switch effective {
+            case .jsonSchema, .auto: lower = .jsonObject
+            case .jsonObject: lower = .none
+            case .none: return nil
+            }
+            modes[baseURL] = lower
+            return lower
+        }
+    }
+
+    /// A 4xx/5xx whose message is about the response format, not about the request's content.
+    static func isRefusal(_ error: LLMError) -> Bool {
+        guard case .http(_, let status, let message) = error, [400, 422, 500, 501].contains(status) else { return false }
+        let text = message.lowercased()
+        return ["response_format", "json_schema", "json_object", "'text'", "grammar", "schema"].contains { text.contains($0) }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// Liveness against scripts/fault_server.py: waiting is not stalling, a hung or gone server is
+/// found in bounded time, and a server that refuses a structured-output mode gets a lower one.
+@Suite(.serialized)
+struct LivenessTests {
+    let server: FaultServer
+    init() throws { server = try FaultServer() }
+
+    func request(_ text: String = "hi", format: ResponseFormat? = nil) -> ChatRequest {
+        ChatRequest(model: "fault-model", messages: [.user(text)], maxTokens: 32, seed: 1, responseFormat: format)
+    }
+
+    /// 3 s of silence before the first byte (a queued request) with a 1 s stall limit: the old
+    /// bytes-per-second rule cut this; only silence *after* the first token is a stall now.
+    @Test func aQueuedRequestIsNotAStall() async throws {
+        let outcome = try await ChatClient(endpoint: server.endpoint("queued", stall: 1, firstToken: 30)).complete(request("queued"))
+        #expect(outcome.response.text == "Hello, 世界!")
+        #expect(outcome.attempts == 1)
+    }
+
+    /// A server that accepts connections and answers nothing, not even the probe: reported as
+    /// hung after `hungSeconds`, not retried, with "waiting" reports while it lasted.
+    @Test func aHungServerIsFoundInBoundedTime() async throws {
+        let waits = DeltaLog()
+        let attempts = DeltaLog()
+        let observer = CallObserver(attempt: { attempts.add("\($0)") }, waiting: { waits.add("\($0)") })
+        let started = Date()
+        do {
+            _ = try await ChatClient(endpoint: server.endpoint("hang", attempts: 3, hung: 6)).complete(request("hang"), observer: observer)
+            Issue.record("expected no answer")
+        } catch let error as LLMError {
+            guard case .noAnswer(_, let message) = error else { Issue.record("\(error)"); return }
+            #expect(message.hasPrefix("the server accepts connections but answered nothing for"))
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed >= 6 && elapsed < 20)
+        #expect(attempts.all == ["1"])
+        #expect(waits.all.contains("5"))
+        #expect(waits.all.last == "0")
+    }
+
+    /// The completion never starts but the server answers its probes: alive and busy, so only
+    /// the first-token limit ends the wait, and the message says the server is up.
+    @Test func aBusyServerHitsTheFirstTokenLimitNotTheHungRule() async throws {
+        do {
+            _ = try await ChatClient(endpoint: server.endpoint("busy", attempts: 1, firstToken: 7, hung: 3)).complete(request("busy"))
+            Issue.record("expected no answer")
+        } catch let error as LLMError {
+            #expect(error == .noAnswer(url: server.baseURL("busy") + "/chat/completions",
+                                       message: "no token in 7 s though the server is up (first_token_seconds)"))
+        }
+    }
+
+    @Test func aServerThatIgnoresStreamIsRead() async throws {
+        let deltas = DeltaLog()
+        let outcome = try await ChatClient(endpoint: server.endpoint("jsononly")).complete(request()) { deltas.add($0) }
+        #expect(outcome.response.text == "Hello, 世界!")
+        #expect(outcome.response.usage == TokenUsage(promptTokens: 11, completionTokens: 7))
+    }
+
+    static let schema = #"{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}"#
+
+    @Test func aRefusedSchemaFallsBackToJSONObjectOnceAndIsRemembered() async throws {
+        let notices = DeltaLog()
+        let client = try ChatClient(endpoint: server.endpoint("noschema"))
+        let format = ResponseFormat.jsonSchema(name: "t", schema: Self.schema)
+        let first = try await client.complete(request("s1", format: format), observer: CallObserver(notice: { notices.add($0) }))
+        #expect(first.attempts == 1)
+        #expect(try await server.lastFormat("noschema") == "json_object")
+        let before = try await server.stats().requests
+        _ = try await client.complete(request("s2", format: format))
+        #expect(try await server.stats().requests == before + 1)   // remembered: no second refusal
+        #expect(notices.all == ["\(server.baseURL("noschema")) refused json_schema output; asking with json_object from now on"])
+        #expect(client.structuredFallback.learnedModes == [server.baseURL("noschema"): .jsonObject])
+    }
+
+    @Test func aServerWithNoStructuredOutputGetsThePromptAlone() async throws {
+        let client = try ChatClient(endpoint: server.endpoint("noformat"))
+        let outcome = try await client.complete(request("f", format: .jsonSchema(name: "t", schema: Self.schema)))
+        #expect(outcome.response.text == "Hello, 世界!")
+        #expect(try await server.lastFormat("noformat") == "none")
+    }
+
+    @Test func aConfiguredModeIsNeverSteppedDown() async throws {
+        var endpoint = server.endpoint("noschema", attempts: 1)
+        endpoint.structuredOutput = .jsonSchema
+        await #expect(throws: LLMError.self) {
+            try await ChatClient(endpoint: endpoint).complete(request("c", format: .jsonSchema(name: "t", schema: Self.schema)))
+        }
+        endpoint.structuredOutput = .jsonObject
+        _ = try await ChatClient(endpoint: endpoint).complete(request("c2", format: .jsonSchema(name: "t", schema: Self.schema)))
+        #expect(try await server.lastFormat("noschema") == "json_object")
+    }
+
+    @Test func anHTMLErrorPageIsItsStatusAndFirstLine() async throws {
+        await #expect(throws: LLMError.http(url: server.baseURL("html501") + "/chat/completions", status: 501,
+                                            message: "501 Not Implemented")) {
+            try await ChatClient(endpoint: server.endpoint("html501")).complete(request())
+        }
+    }
+
+    /// A retried failure logs the attempts that really went out, not 1.
+    @Test func theCallLogCountsEveryAttempt() async throws {
+        let folder = FixtureFolder()
+        let workspace = try Workspace(path: folder.path + "/w.sqlite")
+        var config = WorkspaceConfig()
+        config.teacher = server.endpoint("ok", attempts: 3)
+        config.teacher.baseURLs = ["http://127.0.0.1:1/v1"]
+        config.student = config.teacher
+        let gateway = try LLMGateway(config: config, workspace: workspace)
+        await #expect(throws: LLMError.self) { try await gateway.chat(.teacher, gateway.request(.teacher, [.user("x")])) }
+        #expect(try workspace.recentCalls(limit: 1).first?.attempts == 3)
+    }
+}
