@@ -18,11 +18,14 @@ let package = Package(
         // C system libraries: module.modulemap + shim.h (macros and variadics wrapped).
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // fork + exec for child servers and trainers: clean signal mask, parent-death signal.
+        .target(name: "CChild"),
         // The pipeline: data, mining, LLM, workspace, knowledge, student, evaluation. No terminal code.
         .target(
             name: "Pipeline",
             dependencies: [
                 "CCurl",
+                "CChild",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

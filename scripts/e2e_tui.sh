@@ -166,12 +166,62 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     T kill-session -t e2e 2>/dev/null
     rm -rf "$work"
 
+    # No model server outlives the workbench, whatever signal ends it. Each case starts a long
+    # answer (the command starts its own server on a port nothing else uses), then ends it.
+    work=$(mktemp -d)
+    printf '[local]\nport = 18098\n' > "$work/bundlekd.toml"
+    server_pid() { pgrep -f -- "--port 18098" | head -1; }
+    wait_server_up() { for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18098/health >/dev/null && return 0; sleep 0.1; done; return 1; }
+    wait_gone() { for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+    for sig in TERM HUP INT KILL; do
+        "$BIN" llm chat --no-cache --max-tokens 400 --config "$work/bundlekd.toml" "Tell me a long story about a shop." \
+            >/dev/null 2>&1 &
+        cli=$!
+        if wait_server_up; then
+            srv=$(server_pid)
+            kill -$sig $cli; wait $cli 2>/dev/null; rc=$?
+            if wait_gone "$srv"; then ok "SIG$sig to 'llm chat' leaves no server behind (exit $rc)"
+            else fail "SIG$sig to 'llm chat' leaves no server behind" "$(ps -o pid,stat,args -p "$srv")"; kill -9 "$srv"; fi
+        else fail "SIG$sig: the server did not come up" "$(tail -5 "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/server-18098.log")"; kill -9 $cli; fi
+    done
+    # Ctrl-C at a terminal (the whole foreground group gets SIGINT), and closing the terminal
+    # (tmux kill-session sends SIGHUP) while the workbench streams an extraction.
+    T new-session -d -s sig -x 120 -y 20 "$BIN llm chat --no-cache --max-tokens 400 --config $work/bundlekd.toml 'A long story.'; echo EXIT=\$?; sleep 30"
+    if wait_server_up; then
+        srv=$(server_pid); T send-keys -t sig C-c
+        for _ in $(seq 1 100); do T capture-pane -p -t sig | grep -q "EXIT=" && break; sleep 0.1; done
+        T capture-pane -p -t sig | grep -q "EXIT=130" && wait_gone "$srv" && ok "Ctrl-C in 'llm chat' exits 130 and stops the server" \
+            || { fail "Ctrl-C in 'llm chat' exits 130 and stops the server" "$(T capture-pane -p -t sig)"; kill -9 "$srv" 2>/dev/null; }
+    else fail "Ctrl-C in llm chat: the server did not come up"; fi
+    T kill-session -t sig 2>/dev/null
+    T new-session -d -s sig -x 120 -y 40 -e TERM=tmux-256color "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml"
+    for _ in $(seq 1 100); do T capture-pane -p -t sig | grep -qF "Sessions " && break; sleep 0.05; done
+    T send-keys -t sig 2; sleep 0.3; T send-keys -t sig Enter
+    if wait_server_up; then
+        srv=$(server_pid); T kill-session -t sig
+        wait_gone "$srv" && ok "closing the terminal (SIGHUP) during an extraction stops the server" \
+            || { fail "closing the terminal during an extraction stops the server" "$(ps -o pid,stat,args -p "$srv")"; kill -9 "$srv"; }
+    else fail "the TUI extraction did not start the server" "$(T capture-pane -p -t sig)"; T kill-session -t sig 2>/dev/null; fi
+    # A server this workbench did not start is used, and left running.
+    LLM_PORT=18098 scripts/llm-server.sh start >/dev/null
+    srv=$(server_pid)
+    out=$("$BIN" llm chat --config "$work/bundlekd.toml" --max-tokens 8 "Hi" 2>&1)
+    kill -0 "$srv" 2>/dev/null && curl -sf http://127.0.0.1:18098/health >/dev/null && ! echo "$out" | grep -q "starting the local" \
+        && ok "a server already running on the port is used and not stopped" || fail "a server already running is used and not stopped" "$out"
+    LLM_PORT=18098 scripts/llm-server.sh stop
+    rm -rf "$work"
+
     # The CPU trainer's bad inputs: each is one line and a non-zero exit, and nothing is registered.
     work=$(mktemp -d)
     printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
     d="--data $ROOT/sessions --domain food --config bundlekd.toml"
-    (cd "$work" && "$ROOT/$BIN" extract $d --stages patterns --limit 0 --sample empty >/dev/null 2>&1)
-    out=$(cd "$work" && "$ROOT/$BIN" sft train $d --sample empty --format rules 2>&1); rc=$?
+    # A sample with no sessions: the food sessions, all put in the test split, so none is for training.
+    python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    s = json.loads(l)
+    if s["domain"] == "food": s["split"] = "test"; print(json.dumps(s))' "$ROOT/sessions/demo.jsonl" > "$work/testonly.jsonl"
+    (cd "$work" && "$ROOT/$BIN" extract --data testonly.jsonl --config bundlekd.toml --stages patterns --sample empty >/dev/null 2>&1)
+    out=$(cd "$work" && "$ROOT/$BIN" sft train --data testonly.jsonl --config bundlekd.toml --sample empty --format rules 2>&1); rc=$?
     [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && echo "$out" | grep -q "the sample 'empty' has no sessions" \
         && ok "sft train on an empty sample: one line, exit 1" || fail "sft train on an empty sample" "rc=$rc $out"
     (cd "$work" && "$ROOT/$BIN" extract $d --stages patterns --ratio 0.2 --sample few >/dev/null 2>&1)

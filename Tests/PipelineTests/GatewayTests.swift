@@ -104,7 +104,7 @@ struct GatewayTests {
         #expect(config.teacher.temperature == 0.7 && config.teacher.apiKeyVariable == "OPENAI_API_KEY")
         #expect(config.student.baseURLs == ["http://127.0.0.1:18181/v1"] && config.student.maxTokens == 64)
         #expect(config.usesLocalServer(.student) && !config.usesLocalServer(.teacher))
-        #expect(throws: DataError(file: "bundlekd.toml", field: "teacher.api_key",
+        #expect(throws: DataError(file: "bundlekd.toml", line: 2, field: "teacher.api_key",
                                   "keys must not be written in files; name an environment variable with api_key_env")) {
             try WorkspaceConfig.parse("[teacher]\napi_key = \"sk-123\"")
         }

@@ -17,14 +17,14 @@ public enum BundleRecLoader {
         for name in requiredFiles where !FileManager.default.fileExists(atPath: file(name)) {
             throw DataError(file: file(name), "file not found (a BundleRec domain folder needs \(requiredFiles.joined(separator: ", ")))")
         }
-        let sessionItems = try CSVTable(path: file("session_item.csv"), columns: 2)
-        let sessionBundles = try CSVTable(path: file("session_bundle.csv"), columns: 2)
-        let bundleItems = try CSVTable(path: file("bundle_item.csv"), columns: 2)
-        let intents = try CSVTable(path: file("bundle_intent.csv"), columns: 2)
-        let items = try loadItems(titles: CSVTable(path: file("item_titles.csv"), columns: 2),
-                                  categories: CSVTable(path: file("item_categories.csv"), columns: 2))
+        let sessionItems = try CSVTable(path: file("session_item.csv"), columns: ["session ID", "item ID"])
+        let sessionBundles = try CSVTable(path: file("session_bundle.csv"), columns: ["session ID", "bundle ID"])
+        let bundleItems = try CSVTable(path: file("bundle_item.csv"), columns: ["bundle ID", "item ID"])
+        let intents = try CSVTable(path: file("bundle_intent.csv"), columns: ["bundle ID", "intent"])
+        let items = try loadItems(titles: CSVTable(path: file("item_titles.csv"), columns: ["item ID", "titles"]),
+                                  categories: CSVTable(path: file("item_categories.csv"), columns: ["item ID", "categories"]))
         let owners = FileManager.default.fileExists(atPath: file("user_session.csv"))
-            ? try loadOwners(CSVTable(path: file("user_session.csv"), columns: 3)) : [:]
+            ? try loadOwners(CSVTable(path: file("user_session.csv"), columns: ["user ID", "session ID", "timestamp"])) : [:]
 
         var order: [Int] = []
         var itemsBySession: [Int: [String]] = [:]

@@ -51,7 +51,7 @@ public enum DICLLoader {
 
     static func loadSessionMap(_ path: String) throws -> [String: String] {
         guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        let table = try CSVTable(path: path, columns: 3)
+        let table = try CSVTable(path: path, columns: ["dicl session ID", "bundlerec session ID", "split"])
         var map: [String: String] = [:]
         for row in table.rows { map[String(try table.integer(row, 0))] = String(try table.integer(row, 1)) }
         return map
@@ -68,8 +68,8 @@ struct BundleRecJoin {
     static func load(folder: String) throws -> BundleRecJoin? {
         let file = { (name: String) in (folder as NSString).appendingPathComponent(name) }
         guard FileManager.default.fileExists(atPath: file("item_idx_mapping.csv")) else { return nil }
-        let mapping = try CSVTable(path: file("item_idx_mapping.csv"), columns: 2)
-        let categories = try CSVTable(path: file("item_categories.csv"), columns: 2)
+        let mapping = try CSVTable(path: file("item_idx_mapping.csv"), columns: ["item ID", "source ID"])
+        let categories = try CSVTable(path: file("item_categories.csv"), columns: ["item ID", "categories"])
         var pathsByID: [String: [[String]]] = [:]
         for row in categories.rows {
             pathsByID[row.fields[0]] = (try? CategoryPaths.parse(row.fields[1])) ?? []

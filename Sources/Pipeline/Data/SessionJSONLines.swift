@@ -37,6 +37,7 @@ public enum SessionJSONLines {
         let text = try TextFile.read(path)
         var domains: [String] = []
         var sessions: [String: [Session]] = [:]
+        var firstLine: [String: [String: Int]] = [:]   // domain → session id → the line that defined it
         var items: [String: [String: Item]] = [:]
         var splits: [String: [String: SplitRole]] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -51,6 +52,11 @@ public enum SessionJSONLines {
                 }
                 items[line.domain, default: [:]][item.id] = parsed
             }
+            if let first = firstLine[line.domain]?[line.id] {
+                throw DataError(file: path, line: lineNumber, field: "id",
+                                "session \(line.id) of \(line.domain) is also on line \(first); ids must be unique within a domain")
+            }
+            firstLine[line.domain, default: [:]][line.id] = lineNumber
             sessions[line.domain, default: []].append(try session(from: line, file: path, line: lineNumber))
             if let role = line.split { splits[line.domain, default: [:]][line.id] = role }
         }

@@ -71,6 +71,22 @@ public final class ChatClient: Sendable {
         }
     }
 
+    /// How this client asks the first base URL for JSON: the configured mode, or with `.auto`
+    /// what a one-token request with a tiny schema finds the server accepts.
+    public func structuredOutputMode(model: String) async -> String {
+        let baseURL = endpoint.baseURLs[0]
+        guard endpoint.structuredOutput == .auto else { return "\(endpoint.structuredOutput.rawValue) (configured)" }
+        let schema = #"{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}"#
+        let probe = ChatRequest(model: model, messages: [.user("Answer {\"ok\": true}")], maxTokens: 1,
+                                responseFormat: .jsonSchema(name: "probe", schema: schema))
+        do {
+            _ = try await complete(probe)
+            return "\(structuredFallback.mode(for: baseURL).rawValue) (auto, checked now)"
+        } catch {
+            return "auto (not checked: \(error))"
+        }
+    }
+
     /// The model ids the server lists (`GET /v1/models`).
     public func models(baseURL: String? = nil) async throws -> [String] {
         let url = (baseURL ?? endpoint.baseURLs[0]) + "/models"

@@ -6,7 +6,7 @@ import Foundation
 public final class LocalServer: @unchecked Sendable {
     public let settings: WorkspaceConfig.LocalServer
     public let llmDirectory: String
-    private var process: Process?
+    private var process: ChildProcess?
 
     public init(settings: WorkspaceConfig.LocalServer,
                 llmDirectory: String = ProcessInfo.processInfo.environment["LLM_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/llm") {
@@ -20,6 +20,9 @@ public final class LocalServer: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: venvPython) && FileManager.default.fileExists(atPath: modelPath)
     }
 
+    /// True when the model is the one the setup script installs (so installing brings it).
+    public var usesBundledModel: Bool { settings.modelPath == WorkspaceConfig.LocalServer().modelPath }
+
     /// True when `/health` answers 200.
     public func isHealthy() async -> Bool {
         var request = HTTPRequest(url: "http://127.0.0.1:\(settings.port)/health")
@@ -31,34 +34,27 @@ public final class LocalServer: @unchecked Sendable {
 
     /// Runs the setup script (slow once, then seconds), printing its progress to stderr.
     public func install(setupScript: String) throws {
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: "/bin/bash")
-        setup.arguments = [setupScript]
-        var environment = ProcessInfo.processInfo.environment
-        environment["LLM_DIR"] = llmDirectory
-        setup.environment = environment
-        try setup.run()
-        setup.waitUntilExit()
-        guard setup.terminationStatus == 0 else {
-            throw LLMError.notConfigured("installing the local model server failed (\(setupScript) exited \(setup.terminationStatus))")
+        // Its progress goes to stderr: stdout may be a command's answer (e.g. `llm chat`).
+        let setup = try ChildProcess.spawn("/bin/bash", [setupScript], environment: ["LLM_DIR": llmDirectory], stdout: 2, stderr: 2)
+        let status = setup.waitUntilExit()
+        guard status == 0 else {
+            throw LLMError.notConfigured("installing the local model server failed (\(setupScript) exited \(status))")
         }
     }
 
     /// Starts llama-server with parallel slots and waits up to `timeout` seconds for `/health`.
-    public func start(timeout: Double = 60) async throws {
+    public func start(timeout: Double = 120) async throws {
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw LLMError.notConfigured("the local model \(modelPath) does not exist (local.model_path)")
+        }
         guard isInstalled else { throw LLMError.notConfigured("the local model server is not installed; run 'make llm'") }
         let binary = try llamaServerPath()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: binary)
-        server.arguments = ["-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
-                            "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)", "-t", "2", "--no-warmup"]
-            + settings.extraArguments
         let log = llmDirectory + "/server-\(settings.port).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = FileHandle(forWritingAtPath: log)
-        server.standardError = FileHandle(forWritingAtPath: log)
-        try server.run()
+        let logFile = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard logFile >= 0 else { throw LLMError.notConfigured("\(log): cannot write the server log") }
+        defer { close(logFile) }
+        let server = try ChildProcess.spawn(binary, arguments, environment: ChildEnvironment.openMP,
+                                            stdout: logFile, stderr: logFile)
         process = server
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -72,16 +68,22 @@ public final class LocalServer: @unchecked Sendable {
         throw LLMError.notConfigured("the local model server did not become ready in \(Int(timeout)) s; see \(log)")
     }
 
-    /// Stops the server this object started (by its process id); a server started elsewhere is left alone.
+    /// llama-server's arguments: slots, context, a thread count from the machine, and enough
+    /// HTTP threads that probes and queued requests never wait for a free connection handler.
+    var arguments: [String] {
+        ["-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
+         "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)",
+         "-t", "\(settings.threads)", "--threads-http", "\(max(8, settings.slots * 4))", "--no-warmup"]
+            + settings.extraArguments
+    }
+
+    /// The process id of the server this object started, while it runs.
+    public var pid: pid_t? { process?.isRunning == true ? process?.pid : nil }
+
+    /// Stops the server this object started; a server started elsewhere is left alone.
     public func stop() {
-        guard let process, process.isRunning else { return }
-        process.terminate()
-        // SIGTERM can be blocked in a child spawned from a thread that masks it; then SIGKILL.
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        self.process = nil
+        process?.stop()
+        process = nil
     }
 
     /// Another llama.cpp tool installed beside llama-server (llama-quantize, llama-tokenize, …).

@@ -31,6 +31,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var contextPerSlot = 2048
         public var modelPath = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
         public var alias = "local"
+        /// llama-server's compute threads (`-t`); default: the machine's cores.
+        public var threads = ChildEnvironment.threads
         /// More llama-server arguments (e.g. a metadata override for a fine-tuned model).
         public var extraArguments: [String] = []
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
@@ -60,6 +62,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         return try parse(TextFile.read(path), file: path)
     }
 
+    /// Parses the file strictly: an unknown key or section, a wrong type or a value out of range
+    /// is one `DataError` naming the file, line and key; nothing falls back to a default.
     public static func parse(_ text: String, file: String = "bundlekd.toml") throws -> WorkspaceConfig {
         let table: TOMLTable
         do {
@@ -67,56 +71,71 @@ public struct WorkspaceConfig: Sendable, Equatable {
         } catch let error as TOMLParseError {
             throw DataError(file: file, line: error.source.begin.line, error.description)
         }
+        var root = ConfigReader(file: file, text: text, table: table)
         var config = WorkspaceConfig()
-        if let database = table["database"]?.string { config.database = database }
-        if let trainer = table["trainer"]?.table {
-            config.trainerCommand = trainer["command"]?.string
-            config.trainerServeURL = trainer["serve_url"]?.string
+        try root.forbid("api_key", keyInFile)
+        config.database = try root.string("database") ?? config.database
+        if var trainer = try root.section("trainer") {
+            config.trainerCommand = try trainer.string("command")
+            config.trainerServeURL = try trainer.string("serve_url")
+            try trainer.finish()
         }
-        if let local = table["local"]?.table {
-            config.local.port = try int(local, "port", file: file, section: "local") ?? config.local.port
-            config.local.slots = try int(local, "slots", file: file, section: "local") ?? config.local.slots
-            config.local.contextPerSlot = try int(local, "context_per_slot", file: file, section: "local") ?? config.local.contextPerSlot
-            config.local.modelPath = local["model_path"]?.string ?? config.local.modelPath
-            config.local.alias = local["alias"]?.string ?? config.local.alias
+        if var local = try root.section("local") {
+            try local.forbid("api_key", keyInFile)
+            config.local.port = try local.int("port", 1...65535) ?? config.local.port
+            config.local.slots = try local.int("slots", 1...256) ?? config.local.slots
+            config.local.contextPerSlot = try local.int("context_per_slot", 64...1_048_576) ?? config.local.contextPerSlot
+            config.local.modelPath = try local.string("model_path") ?? config.local.modelPath
+            config.local.alias = try local.string("alias") ?? config.local.alias
+            config.local.threads = try local.int("threads", 1...1024) ?? config.local.threads
+            try local.finish()
         }
         let defaults = EndpointConfig(baseURLs: [config.local.baseURL], model: config.local.alias, maxConcurrency: config.local.slots)
-        config.teacher = try endpoint(table["teacher"]?.table, defaults: defaults, file: file, section: "teacher")
-        config.student = try endpoint(table["student"]?.table, defaults: defaults, file: file, section: "student")
+        for role in LLMRole.allCases {
+            var endpoint = defaults
+            if var section = try root.section(role.rawValue) { endpoint = try Self.endpoint(&section, defaults: defaults) }
+            if role == .teacher { config.teacher = endpoint } else { config.student = endpoint }
+        }
+        try root.finish()
         return config
     }
 
-    static func endpoint(_ table: TOMLTable?, defaults: EndpointConfig, file: String, section: String) throws -> EndpointConfig {
-        guard let table else { return defaults }
+    static let keyInFile = "keys must not be written in files; name an environment variable with api_key_env"
+
+    static func endpoint(_ section: inout ConfigReader, defaults: EndpointConfig) throws -> EndpointConfig {
         var endpoint = defaults
-        if let urls = table["base_urls"]?.array {
-            endpoint.baseURLs = urls.compactMap(\.string)
-            guard !endpoint.baseURLs.isEmpty else { throw DataError(file: file, field: "\(section).base_urls", "needs at least one URL") }
-        } else if let url = table["base_url"]?.string {
+        try section.forbid("api_key", keyInFile)
+        if let urls = try section.strings("base_urls") {
+            endpoint.baseURLs = urls
+        } else if let url = try section.string("base_url") {
             endpoint.baseURLs = [url]
         }
-        endpoint.model = table["model"]?.string ?? endpoint.model
-        endpoint.apiKeyVariable = table["api_key_env"]?.string ?? endpoint.apiKeyVariable
-        if table["api_key"] != nil {
-            throw DataError(file: file, field: "\(section).api_key", "keys must not be written in files; name an environment variable with api_key_env")
+        for url in endpoint.baseURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw section.error(section.table["base_urls"] != nil ? "base_urls" : "base_url", "expected an http:// or https:// URL")
         }
-        endpoint.maxConcurrency = try int(table, "max_concurrency", file: file, section: section) ?? endpoint.maxConcurrency
-        endpoint.temperature = table["temperature"]?.double ?? (table["temperature"]?.int).map(Double.init) ?? endpoint.temperature
-        endpoint.maxTokens = try int(table, "max_tokens", file: file, section: section) ?? endpoint.maxTokens
-        endpoint.seed = try int(table, "seed", file: file, section: section) ?? endpoint.seed
-        endpoint.connectTimeout = try int(table, "connect_timeout", file: file, section: section) ?? endpoint.connectTimeout
-        endpoint.stallSeconds = try int(table, "stall_seconds", file: file, section: section) ?? endpoint.stallSeconds
-        endpoint.maxAttempts = try int(table, "max_attempts", file: file, section: section) ?? endpoint.maxAttempts
-        endpoint.promptPrice = table["price_per_1k_prompt"]?.double ?? endpoint.promptPrice
-        endpoint.completionPrice = table["price_per_1k_completion"]?.double ?? endpoint.completionPrice
+        endpoint.model = try section.string("model") ?? endpoint.model
+        if let variable = try section.string("api_key_env") {
+            // A key pasted where its variable's name belongs must not be echoed back anywhere.
+            guard variable.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil,
+                  !variable.hasPrefix("sk-") else {
+                throw section.error("api_key_env", "expected the name of an environment variable (e.g. OPENAI_API_KEY); "
+                                    + "the value looks like a key itself and is not shown")
+            }
+            endpoint.apiKeyVariable = variable
+        }
+        endpoint.maxConcurrency = try section.int("max_concurrency", 1...1024) ?? endpoint.maxConcurrency
+        endpoint.temperature = try section.double("temperature", 0...2) ?? endpoint.temperature
+        endpoint.maxTokens = try section.int("max_tokens", 1...1_000_000) ?? endpoint.maxTokens
+        endpoint.seed = try section.int("seed") ?? endpoint.seed
+        endpoint.connectTimeout = try section.int("connect_timeout", 1...3600) ?? endpoint.connectTimeout
+        endpoint.firstTokenSeconds = try section.int("first_token_seconds", 1...86_400) ?? endpoint.firstTokenSeconds
+        endpoint.stallSeconds = try section.int("stall_seconds", 1...86_400) ?? endpoint.stallSeconds
+        endpoint.hungSeconds = try section.int("hung_seconds", 1...86_400) ?? endpoint.hungSeconds
+        endpoint.maxAttempts = try section.int("max_attempts", 1...100) ?? endpoint.maxAttempts
+        endpoint.promptPrice = try section.double("price_per_1k_prompt", 0...1_000_000) ?? endpoint.promptPrice
+        endpoint.completionPrice = try section.double("price_per_1k_completion", 0...1_000_000) ?? endpoint.completionPrice
+        endpoint.structuredOutput = try section.choice("structured_output", StructuredOutput.self) ?? endpoint.structuredOutput
+        try section.finish()
         return endpoint
-    }
-
-    static func int(_ table: TOMLTable, _ key: String, file: String, section: String) throws -> Int? {
-        guard let value = table[key] else { return nil }
-        guard let number = value.int, number >= 0 else {
-            throw DataError(file: file, field: "\(section).\(key)", "expected a non-negative integer")
-        }
-        return number
     }
 }

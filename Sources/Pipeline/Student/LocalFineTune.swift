@@ -9,7 +9,7 @@ public struct FineTuneSettings: Sendable, Equatable, Codable {
     public var learningRate = 1e-4
     /// A multiple of 256: llama.cpp pads the context to one, and the trainer's batch must equal it.
     public var contextSize = 256
-    public var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    public var threads = ChildEnvironment.threads
     public var rank: Int?
 
     public init() {}
@@ -120,40 +120,30 @@ public struct LocalFineTune: Sendable {
         let base = try f32Base()
         let partial = output + ".part"
         try? FileManager.default.removeItem(atPath: partial)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: finetuneBinary)
-        process.arguments = ["-m", base, "-f", textFile, "-o", partial, "-c", "\(settings.contextSize)",
-                             "-b", "\(settings.contextSize)", "-ub", "\(settings.contextSize)", "--epochs", "\(settings.epochs)",
-                             "-lr", "\(settings.learningRate)", "-t", "\(settings.threads)", "-ngl", "0"]
+        let arguments = ["-m", base, "-f", textFile, "-o", partial, "-c", "\(settings.contextSize)",
+                         "-b", "\(settings.contextSize)", "-ub", "\(settings.contextSize)", "--epochs", "\(settings.epochs)",
+                         "-lr", "\(settings.learningRate)", "-t", "\(settings.threads)", "-ngl", "0"]
         let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice   // a trainer in a background job must not touch the terminal
         let collector = StepCollector(onStep: onStep)
         errors.fileHandleForReading.readabilityHandler = { handle in collector.feed(handle.availableData) }
         let started = Date()
-        try process.run()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async { process.waitUntilExit(); done.resume() }
-            }
+        // stdin and stdout are /dev/null: a trainer in a background job must not touch the terminal.
+        let process = try ChildProcess.spawn(finetuneBinary, arguments, environment: ChildEnvironment.openMP,
+                                             stderr: errors.fileHandleForWriting.fileDescriptor)
+        try? errors.fileHandleForWriting.close()
+        let status = await withTaskCancellationHandler {
+            await process.exit()
         } onCancel: {
-            // The trainer inherits an ignored SIGINT (Ctrl-C cancels this task instead) and may
-            // inherit a blocked SIGTERM from the spawning thread: SIGKILL follows if needed.
-            guard process.isRunning else { return }
-            process.terminate()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
+            Thread { process.stop(grace: 2) }.start()
         }
         errors.fileHandleForReading.readabilityHandler = nil
         collector.feed(errors.fileHandleForReading.readDataToEndOfFile())
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        if Task.isCancelled || process.terminationStatus != 0 {
+        if Task.isCancelled || status != 0 {
             try? FileManager.default.removeItem(atPath: partial)
             if Task.isCancelled { throw CancellationError() }
-            throw LLMError.notConfigured("llama-finetune exited with status \(process.terminationStatus): \(collector.lastLines)")
+            throw LLMError.notConfigured("llama-finetune exited with status \(status): \(collector.lastLines)")
         }
         try? FileManager.default.removeItem(atPath: output)
         try FileManager.default.moveItem(atPath: partial, toPath: output)
@@ -162,15 +152,7 @@ public struct LocalFineTune: Sendable {
     }
 
     static func runQuietly(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.spawn(binary, arguments, environment: ChildEnvironment.openMP).waitUntilExit()
     }
 }
 

@@ -45,12 +45,8 @@ public enum Trainer {
 
     /// Runs `command` with /bin/sh, its output passed through; returns the exit status.
     public static func run(_ command: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.spawn("/bin/sh", ["-c", command], environment: ChildEnvironment.openMP,
+                               stdout: 1, stderr: 2).waitUntilExit()
     }
 }
 

@@ -32,6 +32,7 @@ struct ExtractCommand: ParsableCommand {
 
     func validate() throws {
         guard ratio > 0, ratio <= 1 else { throw ValidationError("--ratio must be in (0, 1], got \(ratio)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 session, got \(limit)") }
         for name in stages.split(separator: ",") where KnowledgeFormat(stageName: String(name)) == nil {
             throw ValidationError("unknown stage '\(name)' (use patterns, rules, thoughts)")
         }

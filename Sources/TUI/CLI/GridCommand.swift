@@ -13,10 +13,10 @@ struct GridCommand: ParsableCommand {
 
     @Option(help: "Formats, comma-separated: none, patterns, rules, thoughts, all, or combinations like patterns+rules.")
     var formats: String = "none,patterns,rules,thoughts"
-    @Option(help: "Sampling strategies, comma-separated: random, length, diversity, difficulty.")
-    var strategies: String = "random"
-    @Option(help: "Sampling ratios of the training split, comma-separated.")
-    var ratios: String = "0.1"
+    @Option(help: "Sampling strategies, comma-separated: random, length, diversity, difficulty (default: random).")
+    var strategies: String?
+    @Option(help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
+    var ratios: String?
     @Option(help: "Utilisation methods, comma-separated (icl; sft and icl+sft need a fine-tuned student).")
     var methods: String = "icl"
     @Option(help: "Seed for sampling.")
@@ -28,15 +28,30 @@ struct GridCommand: ParsableCommand {
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
     var student: String?
 
+    static let methodNames = ["icl", "sft", "icl+sft"]
+
     func cells() throws -> [ExperimentCell] {
         var cells: [ExperimentCell] = []
-        for label in formats.split(separator: ",").map(String.init) {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
+        let methodList = methods.split(separator: ",").map(String.init)
+        for method in methodList where !Self.methodNames.contains(method) {
+            throw ValidationError("unknown method '\(method)' (use \(Self.methodNames.joined(separator: ", ")))")
+        }
+        let sets = try formats.split(separator: ",").map(String.init).map { label in
             guard let set = ExperimentCell.formats(label) else { throw ValidationError("unknown format '\(label)'") }
-            for method in methods.split(separator: ",").map(String.init) {
+            return set
+        }
+        // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
+        if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {
+            throw ValidationError("a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
+                                  + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
+        }
+        for set in sets {
+            for method in methodList {
                 if set.isEmpty { cells.append(ExperimentCell(formats: [], method: method, seed: seed)); continue }
-                for name in strategies.split(separator: ",").map(String.init) {
+                for name in (strategies ?? "random").split(separator: ",").map(String.init) {
                     guard let strategy = SamplingStrategy(rawValue: name) else { throw ValidationError("unknown strategy '\(name)'") }
-                    for text in ratios.split(separator: ",") {
+                    for text in (ratios ?? "0.1").split(separator: ",") {
                         guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw ValidationError("bad ratio '\(text)'") }
                         cells.append(ExperimentCell(formats: set, strategy: strategy, ratio: ratio, method: method, seed: seed))
                     }

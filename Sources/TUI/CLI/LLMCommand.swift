@@ -105,8 +105,10 @@ struct LLMStatusCommand: ParsableCommand {
                         var probe = endpoint
                         probe.baseURLs = [url]
                         probe.apiKeyVariable = endpoint.apiKeyVariable.flatMap { ProcessInfo.processInfo.environment[$0] == nil ? nil : $0 }
-                        let models = try await ChatClient(endpoint: probe).models()
+                        let client = try ChatClient(endpoint: probe)
+                        let models = try await client.models()
                         print("           \(url)  reachable, serving: \(models.joined(separator: ", "))")
+                        print("           structured output: \(await client.structuredOutputMode(model: endpoint.model))")
                     } catch {
                         print("           \(url)  not reachable: \(error)")
                     }

@@ -12,10 +12,10 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Knowledge formats: none, patterns, rules, thoughts, all, or e.g. patterns+rules.")
     var formats: String = "none"
-    @Option(help: "Sampling strategy: random, length, diversity or difficulty.")
-    var strategy: SamplingStrategy = .random
-    @Option(help: "Sampling ratio of the training split.")
-    var ratio: Double = 0.1
+    @Option(help: "Sampling strategy: random, length, diversity or difficulty (default: random).")
+    var strategy: SamplingStrategy?
+    @Option(help: "Sampling ratio of the training split (default: 0.1).")
+    var ratio: Double?
     @Option(help: "icl, sft or icl+sft (the last two use --student, a fine-tuned model registered by 'bundlekd sft train').")
     var method: String = "icl"
     @Option(help: "A registered fine-tuned student to use for sft and icl+sft.")
@@ -27,10 +27,24 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Scoring mode of the printed row: paper or strict.")
     var mode: ScoringMode = .paper
 
+    /// The one-cell grid, its fields set by name (not through an argv that a renamed flag would break).
+    func grid() throws -> GridCommand {
+        var grid = try GridCommand.parse([])
+        grid.formats = formats
+        grid.strategies = strategy?.rawValue
+        grid.ratios = ratio.map { String($0) }
+        grid.methods = method
+        grid.seed = seed
+        grid.limit = limit
+        grid.mode = mode
+        grid.student = student
+        return grid
+    }
+
+    func validate() throws { try grid().validate() }
+
     func run() throws {
-        var grid = try GridCommand.parse(["--formats", formats, "--strategies", strategy.rawValue, "--ratios", String(ratio),
-                                           "--methods", method, "--seed", String(seed), "--mode", mode.rawValue]
-                                          + (limit.map { ["--limit", String($0)] } ?? []) + (student.map { ["--student", $0] } ?? []))
+        var grid = try grid()
         grid.source = source
         grid.workspace = workspace
         try grid.run()

@@ -102,9 +102,13 @@ enum Workbench {
             }
         }
         if let demo { DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start() }
+        // A signal asks the loop to quit (the terminal is restored, work cancelled, the server
+        // stopped); ExitSignals stops whatever is left after 3 s and exits 128 + n.
+        ExitSignals.install([SIGTERM, SIGHUP, SIGINT], grace: 3) { _ in status.quitRequested = true }
         var runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
                               resolveTheme: loadTheme)
         runtime.run()
+        if let number = ExitSignals.received { Foundation.exit(128 + number) }
         if let failure = runtime.failure {
             FileHandle.standardError.write(Data("bundlekd: \(failure)\n".utf8))
             throw ExitCode(1)

@@ -104,6 +104,9 @@ actor LocalServerStarter {
     /// Returns true when this command started the server (and must stop it).
     private static func start(_ server: LocalServer, report: @Sendable (String) -> Void) async throws -> Bool {
         if await server.isHealthy() { return false }
+        if !server.usesBundledModel && !FileManager.default.fileExists(atPath: server.modelPath) {
+            throw LLMError.notConfigured("the local model \(server.modelPath) does not exist (local.model_path)")
+        }
         if !server.isInstalled {
             guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
                 throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
@@ -132,6 +135,10 @@ func runAsync(cancelOnInterrupt: Bool = false,
     let task = Task.detached {
         do { try await body(); outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
         done.signal()
+    }
+    // Ending by a signal stops the local server and trainers this command started.
+    ExitSignals.install(cancelOnInterrupt ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT]) { number in
+        if number == SIGINT { FileHandle.standardError.write(Data("\nbundlekd: interrupted\n".utf8)) }
     }
     var interrupt: DispatchSourceSignal?
     if cancelOnInterrupt {
