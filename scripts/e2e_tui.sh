@@ -86,6 +86,11 @@ out=$("$BIN" data stats --data /no/such/folder 2>&1); rc=$?
 [ $rc -eq 1 ] && [ "$out" = "bundlekd: /no/such/folder: no such file or folder" ] \
     && ok "a missing data path is one line, exit 1" || fail "a missing data path is one line, exit 1" "rc=$rc $out"
 
+# The bad-input corpus (Tests/BadInput): exact line, exit status, nothing written.
+while IFS= read -r line; do
+    case $line in ok*) ok "${line#ok   }" ;; FAIL*) fail "${line#FAIL }" ;; esac
+done < <(BIN=$BIN scripts/bad_input_corpus.sh)
+
 # The real local model through the CLI: the workbench starts the server itself (nothing answers on
 # this port yet), streams an answer, serves the repeat from the cache, and stops the server.
 if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; then

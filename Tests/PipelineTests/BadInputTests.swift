@@ -129,3 +129,83 @@ struct BadInputTests {
         }
     }
 }
+
+/// Columns by header name, quotes followed as RFC 4180 has them, unique JSON Lines ids.
+struct HeaderAndQuoteTests {
+    @Test func swappedColumnsReadByName() throws {
+        let folder = BadInputTests.validDomain()
+        folder.write("session_item.csv", "item ID,session ID\n10,0\n11,0\n12,0\n13,1\n10,1\n")
+        folder.write("bundle_item.csv", " Item ID ,bundle ID\n10,0\n11,0\n")   // case and spaces are forgiven
+        let dataset = try BundleRecLoader.load(folder: folder.path)
+        #expect(dataset.sessions.map(\.itemIDs) == [["10", "11", "12"], ["13", "10"]])
+        #expect(dataset.sessions[0].bundles.map(\.itemIDs) == [["10", "11"]])
+    }
+
+    @Test func aWrongHeaderOverValidDataIsRefusedByName() {
+        let folder = BadInputTests.validDomain()
+        folder.write("session_bundle.csv", "foo,bar\n0,0\n")
+        #expect(throws: DataError(file: folder.path + "/session_bundle.csv", line: 1,
+                                  "unknown column 'foo' (expected session ID,bundle ID)")) {
+            try BundleRecLoader.load(folder: folder.path)
+        }
+    }
+
+    /// The quote left open on line 2 is found there, although later lines hold well-formed
+    /// quoted fields that a simple count would pair with it (and blame line 5).
+    @Test func anUnclosedQuoteIsBlamedOnItsOwnLine() {
+        let text = "bundle ID,intent\n0,\"Tea time\n1,Other\n2,\"Quoted, fine\"\n3,\"More\"\n"
+        #expect(CSVTable.unterminatedQuoteLine(text) == 2)
+        #expect(CSVTable.unterminatedQuoteLine("a,b\n1,\"x \"\"y\"\" z\"\n2,\"multi\nline\"\n") == nil)
+        #expect(CSVTable.unterminatedQuoteLine("a,b\n1,2\n3,\"open to the end\n") == 3)
+        #expect(CSVTable.unterminatedQuoteLine("a,b\n1,say \"hi\"\n") == nil)   // a quote inside a field is text
+    }
+
+    @Test func duplicateSessionIDsNameBothLines() {
+        let folder = FixtureFolder()
+        let line = { (id: String) in
+            #"{"domain":"food","id":"\#(id)","items":[{"id":"A","title":"Tea","categories":[["Food"]]}],"bundles":[]}"#
+        }
+        folder.write("s.jsonl", [line("x"), line("y"), line("x")].joined(separator: "\n") + "\n")
+        #expect(throws: DataError(file: folder.path + "/s.jsonl", line: 3, field: "id",
+                                  "session x of food is also on line 1; ids must be unique within a domain")) {
+            try SessionJSONLines.load(path: folder.path + "/s.jsonl")
+        }
+    }
+}
+
+/// bundlekd.toml is read strictly: each mistake is one error naming line and key.
+struct StrictConfigTests {
+    func error(_ text: String) -> String? {
+        do { _ = try WorkspaceConfig.parse(text); return nil } catch { return "\(error)" }
+    }
+
+    @Test func nearMissesAreSuggested() {
+        #expect(error("[local]\nprot = 1") == "bundlekd.toml:2 (field local.prot): unknown key 'prot' in [local]; did you mean 'port'?")
+        #expect(error("[teacher]\nmax_token = 9") ==
+                "bundlekd.toml:2 (field teacher.max_token): unknown key 'max_token' in [teacher]; did you mean 'max_tokens'?")
+        #expect(error("databse = \"x\"") == "bundlekd.toml:1 (field databse): unknown key 'databse'; did you mean 'database'?")
+        #expect(error("[local]\nport = 1\n[zzz]\n") == "bundlekd.toml:3 (field zzz): unknown section [zzz]")
+    }
+
+    @Test func typesAreNotGuessed() {
+        #expect(error("[teacher]\nseed = 1.5") == "bundlekd.toml:2 (field teacher.seed): expected a non-negative integer, got a number")
+        #expect(error("[student]\nbase_urls = []") == "bundlekd.toml:2 (field student.base_urls): expected at least one entry")
+        #expect(error("[student]\nbase_url = \"localhost:8080\"") ==
+                "bundlekd.toml:2 (field student.base_url): expected an http:// or https:// URL")
+        #expect(error("[local]\nthreads = 0") == "bundlekd.toml:2 (field local.threads): expected an integer from 1 to 1024, got 0")
+    }
+
+    @Test func theNewLivenessKeysAreRead() throws {
+        let config = try WorkspaceConfig.parse("""
+        [teacher]
+        first_token_seconds = 900
+        hung_seconds = 30
+        structured_output = "json_object"
+        [local]
+        threads = 1
+        """)
+        #expect(config.teacher.firstTokenSeconds == 900 && config.teacher.hungSeconds == 30)
+        #expect(config.teacher.structuredOutput == .jsonObject && config.student.structuredOutput == .auto)
+        #expect(config.local.threads == 1)
+    }
+}

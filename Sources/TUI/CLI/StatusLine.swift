@@ -17,6 +17,9 @@ enum StatusLine {
     /// A line that stays, written over any status line being redrawn.
     static func print(_ line: String) { write((isTerminal ? clearLine : "") + line + "\n") }
 
+    /// A line that stays below the status line, which is kept (the last progress a user saw).
+    static func keepAndPrint(_ line: String) { write((isTerminal ? "\n" : "") + line + "\n") }
+
     static func clear() { if isTerminal { write(clearLine) } }
 
     static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }

@@ -36,6 +36,8 @@ struct WorkspaceOptions: ParsableArguments {
 enum LLMSession {
     static func run<T>(_ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T) async throws -> T {
         let config = try options.loadConfig()
+        // A configured model that is not there is said before the workspace is even opened.
+        if roles.contains(where: config.usesLocalServer) { try LocalServerStarter.checkModel(LocalServer(settings: config.local)) }
         return try await run(config: config, workspace: try options.openWorkspace(config), body)
     }
 
@@ -104,9 +106,7 @@ actor LocalServerStarter {
     /// Returns true when this command started the server (and must stop it).
     private static func start(_ server: LocalServer, report: @Sendable (String) -> Void) async throws -> Bool {
         if await server.isHealthy() { return false }
-        if !server.usesBundledModel && !FileManager.default.fileExists(atPath: server.modelPath) {
-            throw LLMError.notConfigured("the local model \(server.modelPath) does not exist (local.model_path)")
-        }
+        try checkModel(server)
         if !server.isInstalled {
             guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
                 throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
@@ -117,6 +117,13 @@ actor LocalServerStarter {
         report("starting the local model server on \(server.settings.baseURL)")
         try await server.start()
         return true
+    }
+
+    /// A model of the user's own (not the one setup installs) must exist: installing cannot bring it.
+    static func checkModel(_ server: LocalServer) throws {
+        if !server.usesBundledModel && !FileManager.default.fileExists(atPath: server.modelPath) {
+            throw LLMError.notConfigured("the local model \(server.modelPath) does not exist (local.model_path)")
+        }
     }
 
     func stop() async {
@@ -138,7 +145,7 @@ func runAsync(cancelOnInterrupt: Bool = false,
     }
     // Ending by a signal stops the local server and trainers this command started.
     ExitSignals.install(cancelOnInterrupt ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT]) { number in
-        if number == SIGINT { FileHandle.standardError.write(Data("\nbundlekd: interrupted\n".utf8)) }
+        if number == SIGINT { StatusLine.print("bundlekd: interrupted") }
     }
     var interrupt: DispatchSourceSignal?
     if cancelOnInterrupt {
@@ -153,10 +160,10 @@ func runAsync(cancelOnInterrupt: Bool = false,
     switch outcome.withLock({ $0 })! {
     case .success: return
     case .failure(let error) where error is CancellationError || task.isCancelled:
-        FileHandle.standardError.write(Data("\nbundlekd: interrupted\(resume)\n".utf8))
+        StatusLine.keepAndPrint("bundlekd: interrupted\(resume)")
         throw ExitCode(130)
     case .failure(let error as LLMError):
-        FileHandle.standardError.write(Data("\nbundlekd: \(error)\(resume)\n".utf8))
+        StatusLine.keepAndPrint("bundlekd: \(error)\(resume)")
         throw ExitCode(1)
     case .failure(let error as DataError):
         FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
