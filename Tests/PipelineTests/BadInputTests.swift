@@ -209,3 +209,59 @@ struct StrictConfigTests {
         #expect(config.local.threads == 1)
     }
 }
+
+/// The project's own TOML reader: what it accepts, and where it says a file is wrong.
+struct TOMLReaderTests {
+    func error(_ text: String) -> String? {
+        do { _ = try TOML.parse(text, file: "f.toml"); return nil } catch { return "\(error)" }
+    }
+
+    @Test func readsWhatOurFilesUse() throws {
+        let table = try TOML.parse("""
+        # a comment
+        name = "default" # trailing
+        [palette]
+        accent = 39
+        'quoted key' = 'C:\\path'
+        [styles]
+        title = { fg = "accent", modifiers = ["bold", "underline"] }
+        [local]
+        ratio = 1.5e-1
+        big = 1_000
+        hex = 0xff
+        negative = -3
+        on = true
+        list = [
+          "a", # first
+          "b\\u00e9\\n",
+        ]
+        command = \"\"\"
+        train \\
+          --fast\"\"\"
+        """, file: "f.toml")
+        #expect(table["name"]?.string == "default")
+        #expect(table["palette"]?.table?["quoted key"]?.string == "C:\\path")
+        #expect(table["styles"]?.table?["title"]?.table?["modifiers"]?.array == [.string("bold"), .string("underline")])
+        let local = table["local"]?.table
+        #expect(local?["ratio"]?.double == 0.15 && local?["big"]?.int == 1000 && local?["hex"]?.int == 255)
+        #expect(local?["negative"]?.int == -3 && local?["on"]?.bool == true)
+        #expect(local?["list"]?.array == [.string("a"), .string("bé\n")])
+        #expect(local?["command"]?.string == "train --fast")
+        #expect(table.line(of: "local") == 8 && local?.line(of: "hex") == 11)
+    }
+
+    /// Inputs that made TOMLKit's toml++ abort the process (found by the fuzz test) are errors.
+    @Test func malformedFilesAreOneLineEach() {
+        #expect(error("[teacher]\nbase_urls = [}") == "f.toml:2: expected a value (a \"string\", a number, true/false, [an array]), found '}'")
+        #expect(error("[é]\n") == "f.toml:1: expected a key (A-Z a-z 0-9 _ -, or quoted), found 'é'")
+        #expect(error("[\rteacher]\n") == "f.toml:1: expected a key (A-Z a-z 0-9 _ -, or quoted), found U+000D")
+        #expect(error("a = \"open\nb = 1\n") == "f.toml:1: unterminated string (it opens on this line)")
+        #expect(error("a = 1\na = 2\n") == "f.toml:2: key 'a' is already defined on line 1")
+        #expect(error("[s]\n[s]\n") == "f.toml:2: section [s] is already defined on line 1")
+        #expect(error("when = 2026-12-01\n") == "f.toml:1: dates and times are not supported here; write a string")
+        #expect(error("a.b = 1\n") == "f.toml:1: dotted keys are not supported here; use a [section]")
+        #expect(error("x = [1, 2\n") == "f.toml:2: unterminated array: expected ']'")
+        #expect(error("x = 1 2\n") == "f.toml:1: expected the end of the line, found '2'")
+        #expect(error("x = 007\n") == "f.toml:1: expected a value (a \"string\", a number, true/false, [an array]), found '007'")
+    }
+}

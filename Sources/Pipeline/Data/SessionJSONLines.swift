@@ -34,7 +34,11 @@ public enum SessionJSONLines {
 
     /// Reads a `.jsonl` file into one dataset per domain, in order of first appearance.
     public static func load(path: String) throws -> [Dataset] {
-        let text = try TextFile.read(path)
+        try parse(TextFile.read(path), file: path)
+    }
+
+    /// The same for text already read; `file` names it in errors.
+    public static func parse(_ text: String, file path: String) throws -> [Dataset] {
         var domains: [String] = []
         var sessions: [String: [Session]] = [:]
         var firstLine: [String: [String: Int]] = [:]   // domain → session id → the line that defined it

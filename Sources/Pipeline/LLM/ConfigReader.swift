@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Reads one section of a TOML file strictly: every key it is asked for is checked for type and
 /// range, and `finish()` refuses keys nobody asked for, with a "did you mean" for near misses.
@@ -8,32 +7,33 @@ struct ConfigReader {
     let file: String
     let section: String?
     let table: TOMLTable
-    private let locator: ConfigLines
+    /// The line of this section's header, for errors about the section itself.
+    private let headerLine: Int?
     private var known: [String] = []
 
-    init(file: String, text: String, table: TOMLTable) {
-        self.init(file: file, section: nil, table: table, locator: ConfigLines(text))
+    init(file: String, table: TOMLTable) {
+        self.init(file: file, section: nil, table: table, headerLine: nil)
     }
 
-    private init(file: String, section: String?, table: TOMLTable, locator: ConfigLines) {
+    private init(file: String, section: String?, table: TOMLTable, headerLine: Int?) {
         self.file = file
         self.section = section
         self.table = table
-        self.locator = locator
+        self.headerLine = headerLine
     }
 
     /// The reader of `[name]`, nil when the file has no such section.
     mutating func section(_ name: String) throws -> ConfigReader? {
         known.append(name)
         guard let value = table[name] else { return nil }
-        guard let table = value.table else { throw error(name, "expected a section [\(name)], got \(Self.describe(value))") }
-        return ConfigReader(file: file, section: name, table: table, locator: locator)
+        guard let table = value.table else { throw error(name, "expected a section [\(name)], got \(value.kind)") }
+        return ConfigReader(file: file, section: name, table: table, headerLine: self.table.line(of: name))
     }
 
     mutating func string(_ key: String) throws -> String? {
         known.append(key)
         guard let value = table[key] else { return nil }
-        guard let string = value.string else { throw error(key, "expected a string, got \(Self.describe(value))") }
+        guard let string = value.string else { throw error(key, "expected a string, got \(value.kind)") }
         return string
     }
 
@@ -41,7 +41,7 @@ struct ConfigReader {
         known.append(key)
         guard let value = table[key] else { return nil }
         guard let number = value.int, range.contains(number) else {
-            throw error(key, "expected \(Self.describe(range)), got \(value.int.map { "\($0)" } ?? Self.describe(value))")
+            throw error(key, "expected \(Self.describe(range)), got \(value.int.map { "\($0)" } ?? value.kind)")
         }
         return number
     }
@@ -50,7 +50,7 @@ struct ConfigReader {
         known.append(key)
         guard let value = table[key] else { return nil }
         guard let number = value.double ?? value.int.map(Double.init), range.contains(number) else {
-            let got = (value.double ?? value.int.map(Double.init)).map { "\($0)" } ?? Self.describe(value)
+            let got = (value.double ?? value.int.map(Double.init)).map { "\($0)" } ?? value.kind
             throw error(key, "expected a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted), got \(got)")
         }
         return number
@@ -59,7 +59,7 @@ struct ConfigReader {
     mutating func strings(_ key: String) throws -> [String]? {
         known.append(key)
         guard let value = table[key] else { return nil }
-        guard let array = value.array else { throw error(key, "expected an array of strings, got \(Self.describe(value))") }
+        guard let array = value.array else { throw error(key, "expected an array of strings, got \(value.kind)") }
         let strings = array.compactMap(\.string)
         guard strings.count == array.count else { throw error(key, "expected an array of strings, not all are strings") }
         guard !strings.isEmpty else { throw error(key, "expected at least one entry") }
@@ -91,19 +91,7 @@ struct ConfigReader {
     }
 
     func error(_ key: String, _ message: String) -> DataError {
-        DataError(file: file, line: locator.line(of: key, in: section), field: section.map { "\($0).\(key)" } ?? key, message)
-    }
-
-    static func describe(_ value: TOMLValueConvertible) -> String {
-        switch value.type {
-        case .string: return "a string"
-        case .int: return "an integer"
-        case .double: return "a number"
-        case .bool: return "true/false"
-        case .array: return "an array"
-        case .table: return "a section"
-        default: return "a date or time"
-        }
+        DataError(file: file, line: table.line(of: key) ?? headerLine, field: section.map { "\($0).\(key)" } ?? key, message)
     }
 
     static func describe(_ range: ClosedRange<Int>) -> String {
@@ -135,29 +123,4 @@ struct ConfigReader {
 
 private extension Double {
     var formatted: String { self == rounded() ? "\(Int(self))" : "\(self)" }
-}
-
-/// Where a key stands in the file: TOMLKit gives no positions, so the text is scanned for
-/// section headers and `key =` lines (quoted keys included).
-struct ConfigLines: Sendable {
-    private let lines: [String]
-
-    init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
-
-    func line(of key: String, in section: String?) -> Int? {
-        var current: String?
-        for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                let name = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
-                current = name
-                if section == nil && name == key { return index + 1 }
-                continue
-            }
-            guard current == section, let equals = line.firstIndex(of: "=") else { continue }
-            let name = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            if name == key { return index + 1 }
-        }
-        return nil
-    }
 }

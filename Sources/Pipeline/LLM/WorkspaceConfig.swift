@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// The workspace configuration, `bundlekd.toml`:
 ///
@@ -65,13 +64,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     /// Parses the file strictly: an unknown key or section, a wrong type or a value out of range
     /// is one `DataError` naming the file, line and key; nothing falls back to a default.
     public static func parse(_ text: String, file: String = "bundlekd.toml") throws -> WorkspaceConfig {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw DataError(file: file, line: error.source.begin.line, error.description)
-        }
-        var root = ConfigReader(file: file, text: text, table: table)
+        let table = try TOML.parse(text, file: file)
+        var root = ConfigReader(file: file, table: table)
         var config = WorkspaceConfig()
         try root.forbid("api_key", keyInFile)
         config.database = try root.string("database") ?? config.database

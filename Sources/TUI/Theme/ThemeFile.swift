@@ -1,5 +1,5 @@
 import Foundation
-import TOMLKit
+import Pipeline
 
 /// Loads a theme from TOML: a `[palette]` of named colours and a `[styles]` table of
 /// `name = { fg, bg, modifiers }`. Colours are "default", an xterm index 0-255, "#rrggbb"
@@ -19,17 +19,19 @@ public enum ThemeFile {
     public static func parse(_ text: String, file: String = "theme") throws -> Theme {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw Failure(description: "\(file):\(error.source.begin.line): \(error.description)")
+            table = try TOML.parse(text, file: file)
+        } catch let error as DataError {
+            throw Failure(description: error.description)
         }
         var palette: [String: Color] = [:]
         if let entries = table["palette"]?.table {
-            for (name, value) in entries { palette[name] = try color(value, palette: [:], file: file, key: "palette.\(name)") }
+            for entry in entries.entries {
+                palette[entry.key] = try color(entry.value, palette: [:], file: file, key: "palette.\(entry.key)")
+            }
         }
         var theme = Theme()
         guard let styles = table["styles"]?.table else { return theme }
-        for (name, value) in styles {
+        for (name, value) in styles.entries.map({ ($0.key, $0.value) }) {
             if name == "bundles", let list = value.array {
                 theme.bundles = try list.enumerated().map { try style($1, palette: palette, file: file, key: "styles.bundles.\($0)") }
                 continue
@@ -51,7 +53,7 @@ public enum ThemeFile {
         "hallucinated": \.hallucinated, "bar": \.bar, "working": \.working,
     ]
 
-    static func style(_ node: TOMLValueConvertible, palette: [String: Color], file: String, key: String) throws -> Style {
+    static func style(_ node: TOMLValue, palette: [String: Color], file: String, key: String) throws -> Style {
         guard let table = node.table else { throw Failure(description: "\(file): \(key) must be a table like { fg = 39 }") }
         var style = Style()
         if let fg = table["fg"] { style.fg = try color(fg, palette: palette, file: file, key: "\(key).fg") }
@@ -69,7 +71,7 @@ public enum ThemeFile {
         "bold": .bold, "dim": .dim, "italic": .italic, "underlined": .underline, "underline": .underline, "reverse": .reverse,
     ]
 
-    static func color(_ node: TOMLValueConvertible, palette: [String: Color], file: String, key: String) throws -> Color {
+    static func color(_ node: TOMLValue, palette: [String: Color], file: String, key: String) throws -> Color {
         if let index = node.int, (0...255).contains(index) { return .indexed(UInt8(index)) }
         if let text = node.string {
             if text == "default" { return .terminalDefault }
