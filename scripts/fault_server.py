@@ -19,7 +19,8 @@ The first path segment picks the behaviour; the rest is the usual /v1/chat/compl
   noformat  refuses any response_format (400)
   html501   answers 501 with a multi-line HTML page
   chaos     a random fault per request (429, 500, reset, garbage, stall, slow first byte, or ok),
-            drawn from the request body and how often it was seen, so a retry may succeed
+            drawn from the request body and how often it was seen, so a retry may succeed; only
+            4 requests are served at a time (slots), the rest wait silently as in a real server
 GET /stats returns {"requests": N, "disconnects": M, "formats": {mode: last response_format type}};
 GET /<mode>/v1/models lists one model.
 Prints "PORT <n>" on its first line; exits after 300 s on its own.
@@ -30,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 lock = threading.Lock()
 stats = {"requests": 0, "disconnects": 0, "formats": {}, "faults": {}}
 seen = {}
+chaos_slots = threading.BoundedSemaphore(4)
 
 
 def completion(text, model="fault-model"):
@@ -72,6 +74,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         mode = self.path.strip("/").split("/")[0]
+        if mode != "chaos":
+            return self.answer(mode)
+        with chaos_slots:
+            return self.answer(mode)
+
+    def answer(self, mode):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         with lock:
             stats["requests"] += 1
@@ -126,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
                 if fault == "stall":
                     mode = "stall"
                 if fault == "slow":
-                    time.sleep(1.5)
+                    time.sleep(1)
             if mode == "retry429" and first:
                 return self.send_json(429, {"error": {"message": "rate limited, slow down"}}, [("Retry-After", "1")])
             if mode == "flaky500" and first:
@@ -151,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
             write(b"data: " + json.dumps(chunk({"role": "assistant"})).encode() + b"\n\n")
             if mode == "stall":
                 write(b"data: " + json.dumps(chunk({"content": "Hel"})).encode() + b"\n\n")
-                time.sleep(30 if stats is None or "chaos" not in self.path else 4)
+                time.sleep(2 if "chaos" in self.path else 30)
                 return
             if mode == "slow":
                 for i in range(200):

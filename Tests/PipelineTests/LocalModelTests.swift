@@ -51,4 +51,22 @@ struct LocalModelTests {
         let second = try await llm.chat(.student, request)
         #expect(!first.cacheHit && second.cacheHit && second.response.text == first.response.text)
     }
+
+    /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests
+    /// at a time wait in its queue with nothing on the wire. None may be cut off as stalled or
+    /// retried, however busy the machine is; each answer is the one asked for (its own seed).
+    @Test func loadBeyondTheSlotsIsQueuedNotFailed() async throws {
+        let clients = try (0..<3).map { _ in try ChatClient(endpoint: endpoint) }
+        let outcomes = try await withThrowingTaskGroup(of: ChatClient.Outcome.self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    try await clients[index % 3].complete(self.request("Count from \(index) to \(index + 20).", maxTokens: 40))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.count == 24)
+        #expect(outcomes.allSatisfy { $0.attempts == 1 })
+        #expect(outcomes.allSatisfy { !$0.response.text.isEmpty && ($0.response.usage?.completionTokens ?? 0) > 0 })
+    }
 }
