@@ -42,6 +42,10 @@ struct ThemeTests {
         #expect(ColorMapping.basic(231) == 7)   // white
         #expect(ColorMapping.basic(16) == 0)    // black
         #expect(ColorMapping.basic(9) == 1)     // bright red of the 16 → red
+        // With 8 colours the dark grey of unfocused borders was black on black, i.e. invisible.
+        #expect(ColorMapping.basic(240) == 7)   // grey 88 → white
+        #expect(ColorMapping.basic(232) == 0)   // grey 8 → black
+        #expect(ColorMapping.basic(52) == 1)    // dark red (95, 0, 0) → red, not black
         #expect(ColorMapping.index(.terminalDefault, colors: 8) == -1)
     }
 }

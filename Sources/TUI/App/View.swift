@@ -57,8 +57,14 @@ private func renderTooSmall(_ model: AppModel, _ buffer: inout Buffer) {
     let minimum = AppModel.minimumSize
     let lines = ["Terminal too small: \(model.width)×\(model.height).",
                  "Please enlarge the window to at least \(minimum.width)×\(minimum.height).", "q quits."]
-    for (row, line) in lines.enumerated() where row < model.height {
-        buffer.put(line, x: 0, y: row, style: model.theme.error)
+    // Wrapped, so the notice is whole even 40 columns wide.
+    let rows = Paragraph(lines.map { [Span($0, model.theme.error)] }).rows(width: model.width)
+    for (row, line) in rows.enumerated() where row < model.height {
+        var x = 0
+        for span in line {
+            buffer.put(span.text, x: x, y: row, style: span.style)
+            x += DisplayWidth.of(span.text)
+        }
     }
 }
 

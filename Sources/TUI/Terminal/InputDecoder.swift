@@ -60,7 +60,12 @@ enum ColorMapping {
             let levels = [0, 95, 135, 175, 215, 255]
             (r, g, b) = (levels[cube / 36], levels[cube / 6 % 6], levels[cube % 6])
         }
-        // Bit i of the ANSI colour is set when that channel is bright: red 1, green 2, blue 4.
-        return UInt8((r > 127 ? 1 : 0) | (g > 127 ? 2 : 0) | (b > 127 ? 4 : 0))
+        // Only a colour that is nearly black becomes black: a dark grey border on the default
+        // black background would vanish. Otherwise bit i of the ANSI colour is set when that
+        // channel carries at least half the strongest one: red 1, green 2, blue 4 (so greys → white).
+        let strongest = max(r, g, b)
+        guard strongest >= 64 else { return 0 }
+        let half = strongest / 2
+        return UInt8((r >= half && r > 0 ? 1 : 0) | (g >= half && g > 0 ? 2 : 0) | (b >= half && b > 0 ? 4 : 0))
     }
 }

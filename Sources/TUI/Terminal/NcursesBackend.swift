@@ -68,6 +68,10 @@ final class NcursesBackend {
     }
 
     func close() {
+        // Blank the screen first: a terminal without an alternate screen (or one that reflows
+        // it into the scrollback on a resize) would otherwise keep the last frame.
+        werase(window)
+        wrefresh(window)
         endwin()
         delscreen(screen)
     }
