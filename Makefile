@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm bench-tui sft
+.PHONY: run demo test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -55,3 +55,8 @@ bench-llm: deps llm
 bench-tui: deps llm
 	$(SWIFT) build -c release --product bundlekd
 	python3 scripts/bench_tui.py
+
+# llama-server generation with -t 1 / -t N and the default / PASSIVE OpenMP wait policy: alone,
+# beside a second server and beside a CPU hog (the ratios behind the thread defaults).
+bench-threads: deps llm
+	python3 scripts/bench_threads.py

@@ -66,6 +66,8 @@ for line in sys.stdin:
 T resize-window -t e2e -x 50 -y 12
 check "a too-small terminal says so" "Terminal too small: 50×12"
 check "and asks for a larger window" "enlarge the window to at least 80×24"
+T resize-window -t e2e -x 40 -y 12
+check "at 40 columns the notice wraps and stays whole" "80×24."
 T resize-window -t e2e -x 120 -y 40
 check "growing back redraws the screen" "Sessions $matcha/$total /matcha"
 T send-keys -t e2e q

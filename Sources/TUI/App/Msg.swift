@@ -43,6 +43,8 @@ public enum Msg: Sendable {
     case themeLoaded(name: String, Theme)
     /// A one-line message for the status bar (errors name what and where).
     case notice(String)
+    /// A request of the running work has waited this many seconds for its first token (0: over).
+    case serverWaiting(LLMRole, seconds: Int)
     /// A caption from the demo script.
     case caption(String)
 }

@@ -67,6 +67,9 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
     case .notice(let text):
         model.notice = text
         return []
+    case .serverWaiting(let role, let seconds):
+        model.work?.waiting = seconds > 0 ? (role, seconds) : nil
+        return []
     case .caption(let text):
         model.caption = text.isEmpty ? nil : text
         return []

@@ -110,7 +110,8 @@ private func renderStatusLine(_ model: AppModel, _ buffer: inout Buffer) {
                 Span("   Enter keep · Esc clear", theme.status)]
     } else if let work = model.work {
         // The Extract screen shows the totals itself; the status bar then says what is running.
-        let text = work.line.isEmpty || (model.activeScreen == .extract && work.kind == .extraction) ? work.detail : work.line
+        var text = work.line.isEmpty || (model.activeScreen == .extract && work.kind == .extraction) ? work.detail : work.line
+        if let waiting = work.waiting { text = "waiting for the \(waiting.role.rawValue) server (\(waiting.seconds) s) · " + text }
         line = [Span(work.paused ? " ❚❚ \(work.kind.rawValue) paused " : " ▶ \(work.kind.rawValue) ", theme.working),
                 Span(" " + text, theme.status)]
     } else if let caption = model.caption {

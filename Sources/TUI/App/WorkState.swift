@@ -1,3 +1,4 @@
+import Pipeline
 import Foundation
 
 /// The kinds of long work the workbench runs off the UI thread.
@@ -12,4 +13,6 @@ public struct WorkState: Sendable {
     public var paused = false
     /// The latest progress line from the work's events.
     public var line = ""
+    /// Set while a request has waited this long for its first token (a queued or slow server).
+    public var waiting: (role: LLMRole, seconds: Int)?
 }

@@ -76,10 +76,7 @@ final class Worker: @unchecked Sendable {
             do {
                 try await LLMSession.run(config: config, workspace: workspace, beforeNetwork: { _ in await gate.wait() },
                                          report: { inbox.post(.notice($0)) },
-                                         waiting: { role, seconds in
-                                             guard seconds > 0, seconds % 5 == 0 else { return }
-                                             inbox.post(.notice("waiting for the \(role.rawValue) server (\(seconds) s)"))
-                                         }, body)
+                                         waiting: { inbox.post(.serverWaiting($0, seconds: $1)) }, body)
             } catch {
                 // A cancelled transfer may surface as its own error rather than CancellationError.
                 failure = error is CancellationError || Task.isCancelled ? "cancelled; finished steps are stored and resume next time" : "\(error)"
