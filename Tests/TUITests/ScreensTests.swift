@@ -252,3 +252,16 @@ struct ScreensTests {
         #expect(send(&m, .ctrl("c")) == [.quit])
     }
 }
+
+/// A request that waits for its first token is said in the status bar, and the notice goes
+/// once the wait is over.
+struct ServerWaitTests {
+    @Test func theStatusBarSaysWhatTheWorkWaitsFor() throws {
+        var m = try workbenchModel(.sessions, width: 120, height: 30)
+        _ = update(&m, .workStarted(.grid, detail: "4 cells × 1 domains"))
+        _ = update(&m, .serverWaiting(.student, seconds: 12))
+        #expect(view(m).lines().last?.hasPrefix(" ▶ grid  waiting for the student server (12 s) · 4 cells × 1 domains") == true)
+        _ = update(&m, .serverWaiting(.student, seconds: 0))
+        #expect(view(m).lines().last?.hasPrefix(" ▶ grid  4 cells × 1 domains") == true)
+    }
+}

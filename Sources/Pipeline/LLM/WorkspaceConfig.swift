@@ -30,8 +30,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var contextPerSlot = 2048
         public var modelPath = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
         public var alias = "local"
-        /// llama-server's compute threads (`-t`); default: the machine's cores.
-        public var threads = ChildEnvironment.threads
+        /// llama-server's compute threads (`-t`); default: half the machine's cores.
+        public var threads = ChildEnvironment.serverThreads
         /// More llama-server arguments (e.g. a metadata override for a fine-tuned model).
         public var extraArguments: [String] = []
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }

@@ -9,7 +9,7 @@ public struct FineTuneSettings: Sendable, Equatable, Codable {
     public var learningRate = 1e-4
     /// A multiple of 256: llama.cpp pads the context to one, and the trainer's batch must equal it.
     public var contextSize = 256
-    public var threads = ChildEnvironment.threads
+    public var threads = ChildEnvironment.trainerThreads
     public var rank: Int?
 
     public init() {}
