@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads
+.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -13,7 +13,7 @@ run: deps build llm
 demo: deps build llm
 	$(BIN) demo $(ARGS)
 
-test: deps build llm sft unit-tests e2e
+test: deps build llm sft llm-fallback unit-tests e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,11 @@ unit-tests:
 # Installs the local model server and model into ~/.cache/bundlekd/llm (slow once, then seconds).
 llm:
 	scripts/setup-llm.sh
+
+# llama-cpp-python's server, the second real server kind the end-to-end tests run against (once,
+# cached in ~/.cache/bundlekd/llm like the first).
+llm-fallback:
+	LLM_BACKEND=llama-cpp-python scripts/setup-llm.sh
 
 # Builds llama.cpp's CPU trainer (llama-finetune) into ~/.cache/bundlekd/sft (minutes once, then a second).
 sft: llm

@@ -218,6 +218,33 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     LLM_PORT=18098 scripts/llm-server.sh stop
     rm -rf "$work"
 
+    # A second real server kind: llama-cpp-python's. It serves one request at a time (the rest
+    # queue in silence) and refuses json_schema with HTTP 500: runs must degrade, not fail.
+    LCP=${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-cpp-python/bin/python
+    if [ -x "$LCP" ] && "$LCP" -c 'import llama_cpp.server.app' 2>/dev/null; then
+        work=$(mktemp -d)
+        OMP_WAIT_POLICY=PASSIVE "$LCP" -m llama_cpp.server --model "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/models/SmolLM2-135M-Instruct.Q4_1.gguf" \
+            --model_alias local --host 127.0.0.1 --port 18096 --n_ctx 4096 --n_threads 1 --n_threads_batch 1 \
+            --logits_all false --interrupt_requests false --verbose false >"$work/server.log" 2>&1 &
+        lcp=$!
+        for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18096/v1/models >/dev/null && break; sleep 0.1; done
+        printf '[teacher]\nbase_urls = ["http://127.0.0.1:18096/v1"]\n[student]\nbase_urls = ["http://127.0.0.1:18096/v1"]\n' > "$work/bundlekd.toml"
+        out=$("$BIN" llm status --config "$work/bundlekd.toml" 2>&1)
+        echo "$out" | grep -q "structured output: json_object (auto, checked now)" \
+            && ok "llm status finds that llama-cpp-python takes json_object, not json_schema" || fail "llm status on llama-cpp-python" "$out"
+        out=$(cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats none --limit 3 --config bundlekd.toml 2>&1); rc=$?
+        [ $rc -eq 0 ] && echo "$out" | grep -q "refused json_schema output; asking with json_object from now on" \
+            && ok "a run against llama-cpp-python steps down to json_object and finishes (3 queued requests)" \
+            || fail "a run against llama-cpp-python steps down to json_object" "rc=$rc $out"
+        out=$("$BIN" llm chat --stream --config "$work/bundlekd.toml" "Name one fruit." 2>&1 >/dev/null); rc=$?
+        [ $rc -eq 0 ] && echo "$out" | grep -q "tokens unknown" && ok "llm chat --stream on llama-cpp-python (no usage in the stream: tokens unknown)" \
+            || fail "llm chat --stream on llama-cpp-python" "rc=$rc $out"
+        kill $lcp; wait $lcp 2>/dev/null
+        rm -rf "$work"
+    else
+        fail "llama-cpp-python's server" "not installed (make llm-fallback)"
+    fi
+
     # The CPU trainer's bad inputs: each is one line and a non-zero exit, and nothing is registered.
     work=$(mktemp -d)
     printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"

@@ -291,23 +291,12 @@ public enum TOML {
             return sign * magnitude
         }
 
-        mutating func basicString() throws -> String {
-            let opened = line
-            advance()
-            var text = ""
-            while true {
-                guard let c = current, c != "\n" else {
-                    throw DataError(file: file, line: opened, "unterminated string (it opens on this line)")
-                }
-                if c == "\"" { advance(); return text }
-                if c == "\\" { text.unicodeScalars.append(try escape()); continue }
-                try checkControl(c)
-                text.unicodeScalars.append(c)
-                advance()
-            }
-        }
+        mutating func basicString() throws -> String { try singleLineString(quote: "\"", escapes: true) }
 
-        mutating func literalString() throws -> String {
+        mutating func literalString() throws -> String { try singleLineString(quote: "'", escapes: false) }
+
+        /// `"…"` (with backslash escapes) or `'…'` (without), on one line.
+        mutating func singleLineString(quote: Unicode.Scalar, escapes: Bool) throws -> String {
             let opened = line
             advance()
             var text = ""
@@ -315,7 +304,8 @@ public enum TOML {
                 guard let c = current, c != "\n" else {
                     throw DataError(file: file, line: opened, "unterminated string (it opens on this line)")
                 }
-                if c == "'" { advance(); return text }
+                if c == quote { advance(); return text }
+                if escapes && c == "\\" { text.unicodeScalars.append(try escape()); continue }
                 try checkControl(c)
                 text.unicodeScalars.append(c)
                 advance()
