@@ -179,7 +179,8 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     printf '[local]\nport = 18098\n' > "$work/bundlekd.toml"
     server_pid() { pgrep -f -- "--port 18098" | head -1; }
     wait_server_up() { for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18098/health >/dev/null && return 0; sleep 0.1; done; return 1; }
-    wait_gone() { for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; return 1; }
+    # Gone: no such process, or a zombie (dead; reaping it is init's business, and the container's may not).
+    wait_gone() { for _ in $(seq 1 150); do case $(ps -o stat= -p "$1" 2>/dev/null) in ""|Z*) return 0 ;; esac; sleep 0.1; done; return 1; }
     for sig in TERM HUP INT KILL; do
         "$BIN" llm chat --no-cache --max-tokens 400 --config "$work/bundlekd.toml" "Tell me a long story about a shop." \
             >/dev/null 2>&1 &
