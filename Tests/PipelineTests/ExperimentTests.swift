@@ -152,3 +152,19 @@ struct BaselineTests {
         #expect(ExperimentReport.zeroShot(for: run(6, formats: "rules", student: "local", sessions: 99), in: scored) == nil)
     }
 }
+
+/// One rule builds the grid's cells for the CLI and the Experiments screen.
+struct GridAxesTests {
+    @Test func zeroShotIsOneCellPerMethodAndKnowledgeCellsCrossEveryAxis() {
+        let axes = GridAxes(formats: [[], [.pattern], [.rule, .thought]], strategies: [.random, .length], ratios: [0.1, 0.2],
+                            methods: [.icl, .sft], seed: 7)
+        let cells = axes.cells
+        // 2 zero-shot (one per method) + 2 knowledge sets × 2 methods × 2 strategies × 2 ratios = 18.
+        #expect(cells.count == 18)
+        #expect(cells.prefix(2).map(\.method) == [.icl, .sft] && cells.prefix(2).allSatisfy(\.formats.isEmpty))
+        #expect(cells[2] == ExperimentCell(formats: [.pattern], strategy: .random, ratio: 0.1, method: .icl, seed: 7))
+        #expect(cells[5] == ExperimentCell(formats: [.pattern], strategy: .length, ratio: 0.2, method: .icl, seed: 7))
+        #expect(cells.last == ExperimentCell(formats: [.rule, .thought], strategy: .length, ratio: 0.2, method: .sft, seed: 7))
+        #expect(Set(cells).count == 18)
+    }
+}

@@ -5,10 +5,11 @@ public struct ExperimentCell: Hashable, Sendable {
     public var formats: Set<KnowledgeFormat>
     public var strategy: SamplingStrategy
     public var ratio: Double
-    public var method: String
+    public var method: UtilisationMethod
     public var seed: UInt64
 
-    public init(formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1, method: String = "icl", seed: UInt64 = 42) {
+    public init(formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
+                method: UtilisationMethod = .icl, seed: UInt64 = 42) {
         self.formats = formats
         self.strategy = strategy
         self.ratio = ratio

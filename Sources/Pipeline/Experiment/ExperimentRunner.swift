@@ -16,14 +16,11 @@ public final class ExperimentRunner: Sendable {
     var workspace: Workspace { gateway.workspace }
 
     public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
-        "\(dataset.domain)|\(gateway.config.student.model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
+        "\(dataset.domain)|\(gateway.config.student.model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
     }
 
     public func run(_ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
                     onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> RunRecord {
-        guard ["icl", "sft", "icl+sft"].contains(cell.method) else {
-            throw LLMError.notConfigured("unknown method '\(cell.method)' (icl, sft, icl+sft)")
-        }
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
         let key = key(cell, dataset: dataset, testCount: tests.count)
         if let done = try workspace.run(key: key), done.status == "done" {
@@ -34,7 +31,7 @@ public final class ExperimentRunner: Sendable {
         let training = dataset.sessions(in: .train)
         // sft: the fine-tuned student answers zero-shot (its knowledge is in its weights);
         // icl and icl+sft: the knowledge goes into the prompt.
-        let (knowledge, teacherTokens) = cell.method == "sft" ? (KnowledgeContext(), 0)
+        let (knowledge, teacherTokens) = cell.method == .sft ? (KnowledgeContext(), 0)
             : try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
         let schema = try StageTemplates.load().propose.responseFormat
         let counter = Counter()
@@ -57,7 +54,7 @@ public final class ExperimentRunner: Sendable {
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
         let run = RunRecord(id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
-                            formats: cell.formatLabel, strategy: cell.strategy.rawValue, ratio: cell.ratio, method: cell.method,
+                            formats: cell.formatLabel, strategy: cell.strategy.rawValue, ratio: cell.ratio, method: cell.method.rawValue,
                             seed: Int64(bitPattern: cell.seed), sessions: tests.count,
                             studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
                             studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },

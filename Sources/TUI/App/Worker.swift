@@ -55,13 +55,8 @@ final class Worker: @unchecked Sendable {
         let datasets = self.datasets
         start(.grid) { [self] gateway in
             inbox.post(.workStarted(.grid, detail: "\(cells.count) cells × \(datasets.count) domains"))
-            let runner = ExperimentRunner(gateway: gateway)
-            for dataset in datasets {
-                for (index, cell) in cells.enumerated() {
-                    inbox.post(.experiment(.cellStarted(cell, index: index + 1, of: cells.count)))
-                    _ = try await runner.run(cell, dataset: dataset, testLimit: testLimit) { [inbox] in inbox.post(.experiment($0)) }
-                }
-            }
+            _ = try await ExperimentGrid(gateway: gateway, report: { [inbox] in inbox.post(.notice($0)) })
+                .run(cells, datasets: datasets, testLimit: testLimit) { [inbox] _, event in inbox.post(.experiment(event)) }
         }
     }
 

@@ -44,20 +44,6 @@ enum DemoData {
     }
 }
 
-/// Finds files shipped beside the project (sessions/, themes/): in the working directory, or
-/// up from the executable, which lives in `.build/<config>/` when run from a checkout.
-enum ResourceLocator {
-    static func find(_ relativePath: String, where accept: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> String? {
-        var candidates = [FileManager.default.currentDirectoryPath + "/" + relativePath]
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(folder.appendingPathComponent(relativePath).path)
-            folder.deleteLastPathComponent()
-        }
-        return candidates.first(where: accept)
-    }
-}
-
 /// Runs a command body, turning expected failures into one line on stderr and exit status 1.
 func reportingFailures(_ body: () throws -> Void) throws {
     do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Synchronization
 
 /// `bundlekd grid`: the cross product of formats × strategies × ratios × methods.
 struct GridCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct GridCommand: ParsableCommand {
     var strategies: String?
     @Option(help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
     var ratios: String?
-    @Option(help: "Utilisation methods, comma-separated (icl; sft and icl+sft need a fine-tuned student).")
+    @Option(help: "Utilisation methods, comma-separated: icl, sft, icl+sft (the last two need --student).")
     var methods: String = "icl"
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 42
@@ -28,16 +29,18 @@ struct GridCommand: ParsableCommand {
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
     var student: String?
 
-    static let methodNames = ["icl", "sft", "icl+sft"]
-
-    func cells() throws -> [ExperimentCell] {
-        var cells: [ExperimentCell] = []
+    /// The axes as given; every value is checked here, so a bad one is a usage error.
+    func axes() throws -> GridAxes {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
-        let methodList = methods.split(separator: ",").map(String.init)
-        for method in methodList where !Self.methodNames.contains(method) {
-            throw ValidationError("unknown method '\(method)' (use \(Self.methodNames.joined(separator: ", ")))")
+        let names = UtilisationMethod.allCases.map(\.rawValue).joined(separator: ", ")
+        let methodList = try Self.list(methods).map { name in
+            guard let method = UtilisationMethod(rawValue: name) else { throw ValidationError("unknown method '\(name)' (use \(names))") }
+            return method
         }
-        let sets = try formats.split(separator: ",").map(String.init).map { label in
+        if methodList.contains(where: \.needsFineTunedStudent), student == nil {
+            throw ValidationError("--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')")
+        }
+        let sets = try Self.list(formats).map { label in
             guard let set = ExperimentCell.formats(label) else { throw ValidationError("unknown format '\(label)'") }
             return set
         }
@@ -46,22 +49,20 @@ struct GridCommand: ParsableCommand {
             throw ValidationError("a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
                                   + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
         }
-        for set in sets {
-            for method in methodList {
-                if set.isEmpty { cells.append(ExperimentCell(formats: [], method: method, seed: seed)); continue }
-                for name in (strategies ?? "random").split(separator: ",").map(String.init) {
-                    guard let strategy = SamplingStrategy(rawValue: name) else { throw ValidationError("unknown strategy '\(name)'") }
-                    for text in (ratios ?? "0.1").split(separator: ",") {
-                        guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw ValidationError("bad ratio '\(text)'") }
-                        cells.append(ExperimentCell(formats: set, strategy: strategy, ratio: ratio, method: method, seed: seed))
-                    }
-                }
-            }
+        let strategyList = try Self.list(strategies ?? "random").map { name in
+            guard let strategy = SamplingStrategy(rawValue: name) else { throw ValidationError("unknown strategy '\(name)'") }
+            return strategy
         }
-        return cells
+        let ratioList = try Self.list(ratios ?? "0.1").map { text in
+            guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw ValidationError("bad ratio '\(text)'") }
+            return ratio
+        }
+        return GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
     }
 
-    func validate() throws { _ = try cells() }
+    static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+
+    func validate() throws { _ = try axes() }
 
     func run() throws {
         let command = self
@@ -70,53 +71,16 @@ struct GridCommand: ParsableCommand {
 
     private func grid() async throws {
         let datasets = try source.loadPrepared()
-        let cells = try cells()
+        let cells = try axes().cells
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
-            let runner = ExperimentRunner(gateway: gateway)
-            let (tuned, studentServer) = try fineTunedRunner(gateway, needed: cells.contains { $0.method != "icl" })
-            do {
-                for dataset in datasets {
-                    for (index, cell) in cells.enumerated() {
-                        let label = "[\(dataset.domain) \(index + 1)/\(cells.count) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) ")\(cell.method)]"
-                        _ = try await (cell.method == "icl" ? runner : tuned!).run(cell, dataset: dataset, testLimit: limit) { event in GridProgress.show(label, event) }
-                    }
-                }
-            } catch {
-                await studentServer?.stop()
-                throw error
-            }
-            await studentServer?.stop()
+            let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
+            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { dataset, event in GridProgress.show(dataset, event) }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             StatusLine.clear()
             print(report.markdown())
         }
-        FileHandle.standardError.write(Data(String(format: "grid finished in %.1f s\n", Date().timeIntervalSince(started)).utf8))
-    }
-}
-
-extension GridCommand {
-    /// For sft and icl+sft: the same workspace and teacher, with the registered fine-tuned model as
-    /// the student. A model this workbench trained is served by a local server of its own, started
-    /// on the first request (the starter is returned so the caller can stop it).
-    func fineTunedRunner(_ gateway: LLMGateway, needed: Bool) throws -> (ExperimentRunner?, LocalServerStarter?) {
-        guard needed else { return (nil, nil) }
-        guard let name = student else { throw ValidationError("--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')") }
-        guard let registered = try gateway.workspace.student(named: name) else {
-            throw DataError(file: workspace.config, field: "student", "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
-        }
-        var config = gateway.config
-        config.student.baseURLs = [registered.baseURL]
-        config.student.model = registered.model
-        guard let modelPath = registered.modelPath else {
-            return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
-        }
-        guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw DataError(file: modelPath, field: "student", "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
-        }
-        let starter = LocalServerStarter(settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config))
-        let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in try await starter.ensureRunning() }
-        return (ExperimentRunner(gateway: tuned), starter)
+        StatusLine.write(String(format: "grid finished in %.1f s\n", Date().timeIntervalSince(started)))
     }
 }
 
@@ -124,9 +88,16 @@ extension ScoringMode: ExpressibleByArgument {}
 
 /// One status line for the grid on stderr.
 enum GridProgress {
-    static func show(_ label: String, _ event: ExperimentEvent) {
+    /// The cell being run, e.g. `[food 2/4 rules random 0.1 icl]`.
+    private static let label = Mutex("")
+
+    static func show(_ dataset: Dataset, _ event: ExperimentEvent) {
         var line: String?
+        let label = Self.label.withLock { $0 }
         switch event {
+        case .cellStarted(let cell, let index, let total):
+            let quantity = cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) "
+            Self.label.withLock { $0 = "[\(dataset.domain) \(index)/\(total) \(cell.formatLabel) \(quantity)\(cell.method.rawValue)]" }
         case .sessionDone(let done, let total): line = "\(label) student \(done)/\(total) sessions"
         case .extraction(.progress(let p)): line = "\(label) teacher \(p.stage.stageName) \(p.stepsDone)/\(p.stepsTotal) steps, \(p.calls) calls (\(p.cacheHits) cached)"
         case .cellFinished(let run, let resumed): line = "\(label) \(resumed ? "already done" : String(format: "done in %.1f s", run.seconds))"

@@ -30,104 +30,26 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
-/// Opens the gateway for LLM commands. When a role uses the embedded local server and nothing
-/// answers there, the first request that needs the network installs (once) and starts it; it
-/// is stopped again when the command ends.
-enum LLMSession {
+/// The CLI's way into an LLM session: the workspace of the command's options, notices and
+/// "waiting for the server" on the status line of stderr.
+extension LLMSession {
     static func run<T>(_ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T) async throws -> T {
         let config = try options.loadConfig()
         // A configured model that is not there is said before the workspace is even opened.
         if roles.contains(where: config.usesLocalServer) { try LocalServerStarter.checkModel(LocalServer(settings: config.local)) }
-        return try await run(config: config, workspace: try options.openWorkspace(config), body)
+        return try await run(config: config, workspace: try options.openWorkspace(config), report: toStandardError,
+                             waiting: waitingOnStandardError, body)
     }
 
-    /// The same with an open workspace. `beforeNetwork` runs before every request that goes to
-    /// the network (the workbench pauses there); `report` receives the one-line notices.
-    static func run<T>(config: WorkspaceConfig, workspace: Workspace,
-                       beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
-                       report: @escaping @Sendable (String) -> Void = LocalServerStarter.toStandardError,
-                       waiting: @escaping @Sendable (LLMRole, Int) -> Void = LLMSession.waitingOnStandardError,
-                       _ body: (LLMGateway) async throws -> T) async throws -> T {
-        let starter = LocalServerStarter(config: config, report: report)
-        let gateway = try LLMGateway(config: config, workspace: workspace, beforeNetwork: { role in
-            try await beforeNetwork?(role)
-            if config.usesLocalServer(role) { try await starter.ensureRunning() }
-        }, waiting: waiting, notice: report)
-        do {
-            let result = try await body(gateway)
-            await starter.stop()
-            return result
-        } catch {
-            await starter.stop()
-            throw error
-        }
-    }
-}
+    /// Notices go to stderr on a fresh line (a progress bar may be on the current one).
+    static let toStandardError: @Sendable (String) -> Void = { StatusLine.print("bundlekd: \($0)") }
 
-extension LLMSession {
     /// A request still waiting for its first token is shown on the status line every 5 s (on a
     /// terminal; in a log every 30 s), so a slow or queued server is never 60 s of silence.
     static let waitingOnStandardError: @Sendable (LLMRole, Int) -> Void = { role, seconds in
         guard seconds > 0, seconds % 5 == 0 else { return }
         let line = "waiting for the \(role.rawValue) server (\(seconds) s)"
         if StatusLine.isTerminal { StatusLine.redraw(line) } else if seconds % 30 == 0 { StatusLine.print("bundlekd: " + line) }
-    }
-}
-
-/// Starts the embedded server at most once per command, and only if nothing answers already.
-/// Concurrent first calls share one start (an actor alone would let them all in at the await).
-actor LocalServerStarter {
-    private let server: LocalServer
-    private var starting: Task<Bool, Error>?
-
-    private let report: @Sendable (String) -> Void
-
-    init(config: WorkspaceConfig, report: @escaping @Sendable (String) -> Void = toStandardError) {
-        self.init(settings: config.local, report: report)
-    }
-
-    /// A starter for another local model, e.g. a fine-tuned student on its own port.
-    init(settings: WorkspaceConfig.LocalServer, report: @escaping @Sendable (String) -> Void = toStandardError) {
-        server = LocalServer(settings: settings)
-        self.report = report
-    }
-
-    /// Notices go to stderr on a fresh line (a progress bar may be on the current one).
-    static let toStandardError: @Sendable (String) -> Void = { StatusLine.print("bundlekd: \($0)") }
-
-    func ensureRunning() async throws {
-        if starting == nil {
-            let server = self.server, report = self.report
-            starting = Task { try await Self.start(server, report: report) }
-        }
-        _ = try await starting!.value
-    }
-
-    /// Returns true when this command started the server (and must stop it).
-    private static func start(_ server: LocalServer, report: @Sendable (String) -> Void) async throws -> Bool {
-        if await server.isHealthy() { return false }
-        try checkModel(server)
-        if !server.isInstalled {
-            guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
-                throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
-            }
-            report("installing the local model server (once; about 8 minutes)")
-            try server.install(setupScript: script)
-        }
-        report("starting the local model server on \(server.settings.baseURL)")
-        try await server.start()
-        return true
-    }
-
-    /// A model of the user's own (not the one setup installs) must exist: installing cannot bring it.
-    static func checkModel(_ server: LocalServer) throws {
-        if !server.usesBundledModel && !FileManager.default.fileExists(atPath: server.modelPath) {
-            throw LLMError.notConfigured("the local model \(server.modelPath) does not exist (local.model_path)")
-        }
-    }
-
-    func stop() async {
-        if let starting, (try? await starting.value) == true { server.stop() }
     }
 }
 

@@ -31,9 +31,8 @@ public struct ExperimentsScreen: Sendable {
 
     /// The cells of the grid the form describes: zero-shot, then each format at each ratio.
     public var cells: [ExperimentCell] {
-        [ExperimentCell(formats: [])] + KnowledgeFormat.allCases.filter(formats.contains).flatMap { format in
-            ratios.map { ExperimentCell(formats: [format], strategy: strategy, ratio: $0) }
-        }
+        let chosen = KnowledgeFormat.allCases.filter(formats.contains).map { Set([$0]) }
+        return GridAxes(formats: [[]] + chosen, strategies: [strategy], ratios: ratios).cells
     }
 
     public enum Action: Sendable {

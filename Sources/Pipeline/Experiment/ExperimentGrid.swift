@@ -1,0 +1,107 @@
+import Foundation
+
+/// How the student uses the distilled knowledge (the paper's RQ3).
+public enum UtilisationMethod: String, CaseIterable, Codable, Hashable, Sendable {
+    case icl
+    case sft
+    case iclSFT = "icl+sft"
+
+    /// sft and icl+sft need a fine-tuned student.
+    public var needsFineTunedStudent: Bool { self != .icl }
+}
+
+/// The axes of a grid and the one rule that turns them into cells, for the CLI and the
+/// Experiments screen alike: each format set × method, and for a set with knowledge each
+/// strategy × ratio as well (a zero-shot cell has no sample, so it is one cell per method).
+public struct GridAxes: Hashable, Sendable {
+    public var formats: [Set<KnowledgeFormat>]
+    public var strategies: [SamplingStrategy]
+    public var ratios: [Double]
+    public var methods: [UtilisationMethod]
+    public var seed: UInt64
+
+    public init(formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
+                methods: [UtilisationMethod] = [.icl], seed: UInt64 = 42) {
+        self.formats = formats
+        self.strategies = strategies
+        self.ratios = ratios
+        self.methods = methods
+        self.seed = seed
+    }
+
+    public var cells: [ExperimentCell] {
+        formats.flatMap { set in
+            methods.flatMap { method -> [ExperimentCell] in
+                guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
+                return strategies.flatMap { strategy in
+                    ratios.map { ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed) }
+                }
+            }
+        }
+    }
+}
+
+/// Runs cells over datasets: the ICL runner, and for sft and icl+sft the registered fine-tuned
+/// student — through a gateway of its own and, for a model this workbench trained, its own
+/// local server, started on the first request and stopped when the grid ends.
+public struct ExperimentGrid: Sendable {
+    public let gateway: LLMGateway
+    /// The registered fine-tuned student the sft and icl+sft cells use.
+    public let student: String?
+    public let report: @Sendable (String) -> Void
+
+    public init(gateway: LLMGateway, student: String? = nil, report: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.gateway = gateway
+        self.student = student
+        self.report = report
+    }
+
+    /// Every cell on every dataset, in order; `onEvent` hears each dataset's cells start and progress.
+    public func run(_ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?,
+                    onEvent: @escaping @Sendable (Dataset, ExperimentEvent) -> Void) async throws -> [RunRecord] {
+        let icl = ExperimentRunner(gateway: gateway)
+        let (tuned, server) = try fineTunedRunner(needed: cells.contains { $0.method.needsFineTunedStudent })
+        var runs: [RunRecord] = []
+        do {
+            for dataset in datasets {
+                for (index, cell) in cells.enumerated() {
+                    onEvent(dataset, .cellStarted(cell, index: index + 1, of: cells.count))
+                    let runner = cell.method.needsFineTunedStudent ? tuned! : icl
+                    runs.append(try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(dataset, $0) })
+                }
+            }
+        } catch {
+            await server?.stop()
+            throw error
+        }
+        await server?.stop()
+        return runs
+    }
+
+    /// The same workspace and teacher, with the registered fine-tuned model as the student.
+    func fineTunedRunner(needed: Bool) throws -> (ExperimentRunner?, LocalServerStarter?) {
+        guard needed else { return (nil, nil) }
+        guard let name = student else {
+            throw LLMError.notConfigured("the sft and icl+sft methods need a fine-tuned student (--student NAME, "
+                                         + "a model registered by 'bundlekd sft train')")
+        }
+        guard let registered = try gateway.workspace.student(named: name) else {
+            throw DataError(file: gateway.workspace.path ?? "the workspace", field: "student",
+                            "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
+        }
+        var config = gateway.config
+        config.student.baseURLs = [registered.baseURL]
+        config.student.model = registered.model
+        guard let modelPath = registered.modelPath else {
+            return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
+        }
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw DataError(file: modelPath, field: "student",
+                            "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
+        }
+        let starter = LocalServerStarter(settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config),
+                                         report: report)
+        let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in try await starter.ensureRunning() }
+        return (ExperimentRunner(gateway: tuned), starter)
+    }
+}
