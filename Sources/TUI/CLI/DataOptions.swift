@@ -45,9 +45,10 @@ enum DemoData {
 }
 
 /// Runs a command body, turning expected failures into one line on stderr and exit status 1.
-func reportingFailures(_ body: () throws -> Void) throws {
+@discardableResult
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
-        try body()
+        return try body()
     } catch let error as DataError {
         FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
         throw ExitCode(1)

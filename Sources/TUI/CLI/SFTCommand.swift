@@ -16,14 +16,16 @@ struct SFTExportCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     @Option(help: "A stored sample name (see 'bundlekd extract --sample').") var sample: String
-    @Option(name: .customLong("knowledge"), help: "none, patterns, rules or thoughts.") var knowledgeFormat: String = "none"
+    @Option(name: .customLong("knowledge"), help: "none, patterns, rules or thoughts.") var knowledgeFormat: SFTKnowledge = .none
     @Option(help: "The folder to write into.") var output: String
 
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            let rows = try SFTRows.load(source: source, workspace: workspace, config: config, sample: sample, format: knowledgeFormat)
-            try SFTExport.write(rows, to: output, name: "bundlekd_\(knowledgeFormat)")
+            let job = SFTTraining(workspace: try workspace.openWorkspace(config), config: config, configFile: workspace.config,
+                                  sample: sample, format: knowledgeFormat.format, name: "export", folder: output)
+            let rows = try job.rows(datasets: source.loadPrepared())
+            try SFTExport.write(rows, to: output, name: "bundlekd_\(job.formatName)")
             print("wrote \(rows.count) rows to \(output): openai.jsonl, alpaca.json, sharegpt.json, dataset_info.json")
         }
     }
@@ -45,22 +47,20 @@ struct SFTTrainCommand: ParsableCommand {
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "A stored sample name (see 'bundlekd extract --sample').") var sample: String
-    @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.") var knowledgeFormat: String = "none"
+    @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.")
+    var knowledgeFormat: SFTKnowledge = .none
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
-    @Option(help: "local or command. Default: command when bundlekd.toml has [trainer] command, else local.") var trainer: String?
+    @Option(help: "local or command. Default: command when bundlekd.toml has [trainer] command, else local.")
+    var trainer: TrainerKind?
     @Option(help: "Training epochs.") var epochs: Int = 1
     @Option(help: "Learning rate (AdamW).") var lr: Double = 1e-4
     @Option(help: "LoRA rank, for trainer commands that use one ({rank}); the local trainer tunes all weights.") var rank: Int?
     @Option(help: "Training context in tokens, a multiple of 256 (local trainer).") var context: Int = 256
     @Option(help: "Where an external trainer's data and output go. Default: students/NAME beside the workspace.") var output: String?
 
-    var studentName: String { name ?? "sft-\(knowledgeFormat)-\(sample)" }
+    var studentName: String { name ?? "sft-\(knowledgeFormat.rawValue)-\(sample)" }
 
     func validate() throws {
-        guard ["none", "patterns", "rules", "thoughts"].contains(knowledgeFormat) else {
-            throw ValidationError("--format must be none, patterns, rules or thoughts, got '\(knowledgeFormat)'")
-        }
-        guard trainer == nil || ["local", "command"].contains(trainer!) else { throw ValidationError("--trainer must be local or command") }
         guard epochs >= 1, lr > 0 else { throw ValidationError("--epochs must be at least 1 and --lr above 0") }
         // llama.cpp pads a context to a multiple of 256, and the trainer needs batch = context.
         guard context >= 256, context % 256 == 0 else { throw ValidationError("--context must be a multiple of 256, got \(context)") }
@@ -68,132 +68,54 @@ struct SFTTrainCommand: ParsableCommand {
 
     func run() throws {
         let config = try workspace.loadConfig()
-        let useCommand = trainer == "command" || (trainer == nil && config.trainerCommand != nil)
+        let useCommand = trainer == .command || (trainer == nil && config.trainerCommand != nil)
         let folder = output ?? FineTunedStudent.folder(name: studentName, databasePath: workspace.databasePath(config))
-        var rows: [SFTExport.Row] = []
-        try reportingFailures {
-            rows = try SFTRows.load(source: source, workspace: workspace, config: config, sample: sample, format: knowledgeFormat)
-            try SFTExport.write(rows, to: folder + "/data", name: "bundlekd_\(knowledgeFormat)")
+        let (job, rows) = try reportingFailures {
+            let job = SFTTraining(workspace: try workspace.openWorkspace(config), config: config, configFile: workspace.config,
+                                  sample: sample, format: knowledgeFormat.format, name: studentName, folder: folder)
+            let rows = try job.rows(datasets: source.loadPrepared())
+            try job.writeData(rows)
+            return (job, rows)
         }
-        if useCommand { try runCommand(config, folder: folder) } else { try runLocal(config, folder: folder, rows: rows) }
-    }
-
-    private func runCommand(_ config: WorkspaceConfig, folder: String) throws {
-        guard let template = config.trainerCommand else {
-            throw ValidationError("--trainer command needs [trainer] command = \"…\" in \(workspace.config)")
+        if useCommand {
+            let command = try reportingFailures { try job.trainerCommand(epochs: self.epochs, rank: rank, learningRate: self.lr) }
+            try runAsync {
+                StatusLine.print("bundlekd: running the trainer: \(command)")
+                let url = try job.runExternal(command)
+                print("registered fine-tuned student '\(job.name)' (served at \(url))")
+            }
+            return
         }
-        let command = Trainer.render(template, values: [
-            "data_dir": folder + "/data", "dataset": "bundlekd_\(knowledgeFormat)_alpaca", "openai_file": folder + "/data/openai.jsonl",
-            "output_dir": folder + "/model", "name": studentName, "epochs": "\(epochs)", "rank": rank.map(String.init) ?? "",
-            "lr": "\(lr)"])
-        FileHandle.standardError.write(Data("bundlekd: running the trainer: \(command)\n".utf8))
-        let status = try Trainer.run(command)
-        guard status == 0 else {
-            FileHandle.standardError.write(Data("bundlekd: the trainer exited with status \(status); no student was registered\n".utf8))
-            throw ExitCode(1)
-        }
-        try reportingFailures {
-            try workspace.openWorkspace(config).register(StudentModelRecord(
-                name: studentName, createdAt: Date(), sample: sample, knowledge: knowledgeFormat,
-                baseURL: config.trainerServeURL ?? config.student.baseURLs[0], model: studentName, command: command, outputDir: folder + "/model"))
-            print("registered fine-tuned student '\(studentName)' (served at \(config.trainerServeURL ?? config.student.baseURLs[0]))")
-        }
-    }
-
-    private func runLocal(_ config: WorkspaceConfig, folder: String, rows: [SFTExport.Row]) throws {
-        let command = self
-        try runAsync(cancelOnInterrupt: true, resumeHint: "; no student was registered, run the same command again to restart") {
-            try await command.trainLocally(config, folder: folder, rows: rows)
-        }
-    }
-
-    private func trainLocally(_ config: WorkspaceConfig, folder: String, rows: [SFTExport.Row]) async throws {
-        let tools = try SFTTools.locate(config)
         var settings = FineTuneSettings()
         settings.epochs = epochs
         settings.learningRate = lr
         settings.contextSize = context
         settings.rank = rank
-        let text = LocalFineTune.trainingText(rows)
-        let textFile = folder + "/train.txt"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: textFile), options: .atomic)
-        let tokens = ICLPromptBuilder.tokens(text)
-        FileHandle.standardError.write(Data("bundlekd: fine-tuning \(config.local.alias) on \(rows.count) rows (≈\(tokens) tokens), \(epochs) epochs, lr \(lr), context \(context), \(settings.threads) threads\n".utf8))
-        let bar = FineTuneProgressBar(epochs: epochs, contextSize: context)
-        let model = folder + "/model.gguf"
-        let result = try await tools.train(textFile: textFile, output: model, settings: settings, trainingTokens: tokens) { bar.show($0) }
-        let curve = result.epochLosses
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let trainingConfig = String(decoding: try encoder.encode(TrainingRecord(settings: settings, rows: rows.count, tokens: tokens,
-                                                                                 wallSeconds: result.wallSeconds, peakMemoryBytes: result.peakMemoryBytes,
-                                                                                 base: tools.baseModel)), as: UTF8.self)
-        let lossCurve = String(decoding: try encoder.encode(result.steps), as: UTF8.self)
-        try Data(trainingConfig.utf8).write(to: URL(fileURLWithPath: folder + "/training.json"), options: .atomic)
-        try Data(lossCurve.utf8).write(to: URL(fileURLWithPath: folder + "/loss.json"), options: .atomic)
-        try workspace.openWorkspace(config).register(StudentModelRecord(
-            name: studentName, createdAt: Date(), sample: sample, knowledge: knowledgeFormat, baseURL: FineTunedStudent.baseURL(config),
-            model: studentName, command: "llama-finetune (local CPU)", outputDir: folder, modelPath: model,
-            trainingConfig: trainingConfig, lossCurve: lossCurve))
-        let losses = curve.map { String(format: "%.3f", $0) }.joined(separator: " → ")
-        print(String(format: "registered fine-tuned student '%@': %d rows, %d epochs, loss per epoch %@; %.1f s wall, peak memory %.0f MiB; model %@",
-                     studentName, rows.count, epochs, losses, result.wallSeconds, Double(result.peakMemoryBytes) / 1_048_576, model))
+        let (epochs, context, lr, chosen) = (self.epochs, self.context, self.lr, settings)
+        try runAsync(cancelOnInterrupt: true, resumeHint: "; no student was registered, run the same command again to restart") {
+            let tools = try job.localTools(report: LLMSession.toStandardError)
+            let tokens = ICLPromptBuilder.tokens(LocalFineTune.trainingText(rows))
+            StatusLine.print("bundlekd: fine-tuning \(config.local.alias) on \(rows.count) rows (≈\(tokens) tokens), \(epochs) epochs, "
+                             + "lr \(lr), context \(context), \(chosen.threads) threads")
+            let bar = FineTuneProgressBar(epochs: epochs, contextSize: context)
+            let done = try await job.trainLocally(rows, tools: tools, settings: chosen) { bar.show($0) }
+            let losses = done.result.epochLosses.map { String(format: "%.3f", $0) }.joined(separator: " → ")
+            print(String(format: "registered fine-tuned student '%@': %d rows, %d epochs, loss per epoch %@; %.1f s wall, "
+                         + "peak memory %.0f MiB; model %@", job.name, done.rows, epochs, losses, done.result.wallSeconds,
+                         Double(done.result.peakMemoryBytes) / 1_048_576, done.model))
+        }
     }
 }
 
-/// The training settings and measurements stored with a locally fine-tuned student.
-struct TrainingRecord: Codable {
-    let settings: FineTuneSettings
-    let rows: Int
-    let tokens: Int
-    let wallSeconds: Double
-    let peakMemoryBytes: Int
-    let base: String
+/// The knowledge an SFT row's prompt carries.
+enum SFTKnowledge: String, CaseIterable, ExpressibleByArgument {
+    case none, patterns, rules, thoughts
+    var format: KnowledgeFormat? { KnowledgeFormat(stageName: rawValue) }
 }
 
-/// The SFT rows of a stored sample and format, with one-line errors for the bad cases.
-enum SFTRows {
-    static func load(source: DataOptions, workspace: WorkspaceOptions, config: WorkspaceConfig, sample: String, format: String) throws -> [SFTExport.Row] {
-        let store = try workspace.openWorkspace(config)
-        guard let stored = try store.sample(named: sample) else {
-            throw DataError(file: workspace.config, field: "sample", "no stored sample '\(sample)'")
-        }
-        guard !stored.sessionList.isEmpty else {
-            throw DataError(file: workspace.config, field: "sample", "the sample '\(sample)' has no sessions")
-        }
-        let datasets = try source.loadPrepared()
-        let training = datasets.flatMap { dataset in dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) } }
-        let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
-        let rows = SFTExport.rows(sample: stored.sessionList.compactMap { byKey[$0] }, datasets: datasets,
-                                  format: format == "none" ? nil : KnowledgeFormat(stageName: format), knowledge: try store.knowledge())
-        guard !rows.isEmpty else {
-            throw DataError(file: workspace.config, field: "sample", "no rows: the sample has no session with \(format) knowledge (run 'bundlekd extract' first)")
-        }
-        return rows
-    }
-}
-
-/// Finds (installing once when missing) llama-finetune and llama-quantize.
-enum SFTTools {
-    static func locate(_ config: WorkspaceConfig) throws -> LocalFineTune {
-        let directory = ProcessInfo.processInfo.environment["SFT_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/sft"
-        let finetune = directory + "/bin/llama-finetune"
-        if !FileManager.default.isExecutableFile(atPath: finetune) {
-            guard let script = ResourceLocator.find("scripts/setup-sft.sh") else {
-                throw LLMError.notConfigured("llama-finetune is not installed and scripts/setup-sft.sh was not found")
-            }
-            FileHandle.standardError.write(Data("bundlekd: installing llama-finetune (once; a few minutes)\n".utf8))
-            guard try Trainer.run("'\(script)'") == 0, FileManager.default.isExecutableFile(atPath: finetune) else {
-                throw LLMError.notConfigured("installing llama-finetune failed (\(script))")
-            }
-        }
-        let server = LocalServer(settings: config.local)
-        guard FileManager.default.fileExists(atPath: server.modelPath) else {
-            throw LLMError.notConfigured("the base model \(server.modelPath) is missing; run 'make llm'")
-        }
-        return LocalFineTune(finetuneBinary: finetune, quantizeBinary: try server.toolPath("llama-quantize"),
-                             baseModel: server.modelPath, cacheDirectory: directory)
-    }
+/// Who trains: llama.cpp's trainer on this CPU, or the `[trainer] command` of bundlekd.toml.
+enum TrainerKind: String, CaseIterable, ExpressibleByArgument {
+    case local, command
 }
 
 /// The training progress bar on stderr: epoch, step, loss, tokens/s, ETA.
