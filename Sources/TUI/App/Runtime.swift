@@ -6,7 +6,7 @@ import Pipeline
 /// Everything here happens on the one thread that owns the terminal.
 struct Runtime {
     var model: AppModel
-    let backend: NcursesBackend
+    let backend: any TerminalBackend
     let worker: Worker
     let inbox: Inbox
     /// Shared with a demo driver, which waits on it for work to finish.
