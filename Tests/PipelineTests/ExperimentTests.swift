@@ -72,7 +72,7 @@ struct GridTests {
         let cells = [ExperimentCell(formats: []), ExperimentCell(formats: [.pattern], ratio: 0.2), ExperimentCell(formats: [.thought], ratio: 0.1)]
         for cell in cells { _ = try await runner.run(cell, dataset: food, testLimit: 3) { _ in } }
         let report = try ExperimentReport.build(workspace: llm.workspace, datasets: [food], mode: .paper)
-        #expect(report.rows.map(\.run.formats) == ["none", "patterns", "thoughts"])
+        #expect(report.rows.map(\.run.formats.label) == ["none", "patterns", "thoughts"])
         #expect(report.rows.allSatisfy { $0.run.sessions == 3 && $0.run.studentCompletionTokens > 0 })
         #expect(report.rows[2].run.teacherTokens > 0)
         #expect(report.markdown().contains("| food | none | - | - | icl |"))
@@ -135,10 +135,10 @@ struct TrainerTests {
 }
 
 struct BaselineTests {
-    func run(_ id: Int64, formats: String, method: String = "icl", student: String, sessions: Int = 180) -> RunRecord {
-        RunRecord(id: id, key: "k\(id)", createdAt: Date(), domain: "electronic", student: student, formats: formats, strategy: "random",
-                  ratio: 0.05, method: method, seed: 42, sessions: sessions, studentPromptTokens: 0, studentCompletionTokens: 0,
-                  teacherTokens: 0, seconds: 0, status: "done")
+    func run(_ id: Int64, formats: String, method: UtilisationMethod = .icl, student: String, sessions: Int = 180) -> RunRecord {
+        RunRecord(id: id, key: "k\(id)", createdAt: Date(), domain: "electronic", student: student, formats: FormatSet(label: formats)!,
+                  strategy: .random, ratio: 0.05, method: method, seed: 42, sessions: sessions, studentPromptTokens: 0,
+                  studentCompletionTokens: 0, teacherTokens: 0, seconds: 0, status: .done)
     }
 
     /// A fine-tuned student has no zero-shot run of its own: it is compared with the base
@@ -147,7 +147,7 @@ struct BaselineTests {
         let metrics = RunMetrics(mode: .paper, sessions: [])
         let scored = [(run(1, formats: "none", student: "local"), metrics), (run(2, formats: "none", student: "other"), metrics),
                       (run(3, formats: "none", student: "local", sessions: 10), metrics)]
-        #expect(ExperimentReport.zeroShot(for: run(4, formats: "rules", method: "sft", student: "sft-rules"), in: scored)?.0.id == 1)
+        #expect(ExperimentReport.zeroShot(for: run(4, formats: "rules", method: .sft, student: "sft-rules"), in: scored)?.0.id == 1)
         #expect(ExperimentReport.zeroShot(for: run(5, formats: "rules", student: "other"), in: scored)?.0.id == 2)
         #expect(ExperimentReport.zeroShot(for: run(6, formats: "rules", student: "local", sessions: 99), in: scored) == nil)
     }
@@ -166,5 +166,27 @@ struct GridAxesTests {
         #expect(cells[5] == ExperimentCell(formats: [.pattern], strategy: .length, ratio: 0.2, method: .icl, seed: 7))
         #expect(cells.last == ExperimentCell(formats: [.rule, .thought], strategy: .length, ratio: 0.2, method: .sft, seed: 7))
         #expect(Set(cells).count == 18)
+    }
+}
+
+/// A workspace written by the code before the records were typed (commit 2107a33: `llm chat`,
+/// `extract --stages patterns,thoughts`, two `run`s against the fault server) still opens and
+/// reads; the expected values are what `sqlite3` showed in that file.
+struct OldWorkspaceTests {
+    @Test func aWorkspaceFromBeforeTheTypedRecordsOpens() throws {
+        let fixture = SharedData.repositoryRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/workspace-2107a33.sqlite").path
+        let folder = FixtureFolder()
+        try FileManager.default.copyItem(atPath: fixture, toPath: folder.path + "/old.sqlite")
+        let workspace = try Workspace(path: folder.path + "/old.sqlite")
+        let runs = try workspace.runs()
+        #expect(runs.map(\.formats.label) == ["none", "patterns"])
+        #expect(runs.map(\.strategy) == [.random, .random] && runs.map(\.method) == [.icl, .icl] && runs.map(\.status) == [.done, .done])
+        #expect(runs.map(\.cell) == [ExperimentCell(formats: [], ratio: 0.1),
+                                     ExperimentCell(formats: [.pattern], strategy: .random, ratio: 0.2)])
+        #expect(try workspace.predictions(run: runs[0].id!).count == 2)
+        #expect(try workspace.steps(stage: .thought, domain: "food").count == 4)
+        #expect(try workspace.steps(stage: .pattern, domain: "food").count == 1)
+        #expect(try workspace.knowledge().count == 64)
+        #expect(try workspace.recentCalls(limit: 100).count == 9)
     }
 }

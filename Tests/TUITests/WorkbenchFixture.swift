@@ -35,9 +35,9 @@ func workbenchSnapshot(dataset: Dataset) throws -> WorkspaceSnapshot {
     let path = NSTemporaryDirectory() + "bundlekd-tui-\(UUID().uuidString).sqlite"
     let workspace = try Workspace(path: path)
     func run(_ formats: String, _ key: String) -> RunRecord {
-        RunRecord(id: nil, key: key, createdAt: Date(), domain: "food", student: "local", formats: formats, strategy: "random",
-                  ratio: 0.5, method: "icl", seed: 42, sessions: 2, studentPromptTokens: 100, studentCompletionTokens: 20,
-                  teacherTokens: formats == "none" ? 0 : 50, seconds: 1, status: "done")
+        RunRecord(id: nil, key: key, createdAt: Date(), domain: "food", student: "local", formats: FormatSet(label: formats)!,
+                  strategy: .random, ratio: 0.5, method: .icl, seed: 42, sessions: 2, studentPromptTokens: 100,
+                  studentCompletionTokens: 20, teacherTokens: formats == "none" ? 0 : 50, seconds: 1, status: .done)
     }
     func prediction(_ session: String, _ bundles: String?, raw: String) -> PredictionRecord {
         PredictionRecord(id: nil, runId: 0, sessionId: session, rawText: raw, bundles: bundles,

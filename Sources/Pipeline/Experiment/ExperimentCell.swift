@@ -18,19 +18,52 @@ public struct ExperimentCell: Hashable, Sendable {
     }
 
     /// "none" for zero-shot, else the formats in paper order joined by "+".
-    public var formatLabel: String {
-        formats.isEmpty ? "none" : KnowledgeFormat.allCases.filter(formats.contains).map(\.stageName).joined(separator: "+")
-    }
+    public var formatLabel: String { FormatSet(formats).label }
 
     /// Parses "none", "patterns", "rules", "thoughts", "all" or "patterns+rules".
-    public static func formats(_ label: String) -> Set<KnowledgeFormat>? {
+    public static func formats(_ label: String) -> Set<KnowledgeFormat>? { FormatSet(label: label)?.formats }
+}
+
+/// The knowledge formats of a cell, written as one label: "none" for zero-shot, else the
+/// formats in paper order joined by "+" ("patterns+rules"); "all" is read too. Stored and
+/// shown as that label.
+public struct FormatSet: Hashable, Sendable, Codable, Comparable {
+    public static let zeroShotLabel = "none"
+    public var formats: Set<KnowledgeFormat>
+
+    public init(_ formats: Set<KnowledgeFormat>) { self.formats = formats }
+
+    public init?(label: String) {
         switch label {
-        case "none": return []
-        case "all": return Set(KnowledgeFormat.allCases)
+        case Self.zeroShotLabel: formats = []
+        case "all": formats = Set(KnowledgeFormat.allCases)
         default:
             let parts = label.split(separator: "+").map { KnowledgeFormat(stageName: String($0)) }
-            return parts.contains(nil) ? nil : Set(parts.compactMap { $0 })
+            guard !parts.isEmpty, !parts.contains(nil) else { return nil }
+            formats = Set(parts.compactMap { $0 })
         }
+    }
+
+    public var label: String {
+        formats.isEmpty ? Self.zeroShotLabel : KnowledgeFormat.allCases.filter(formats.contains).map(\.stageName).joined(separator: "+")
+    }
+
+    public var isEmpty: Bool { formats.isEmpty }
+
+    /// Zero-shot first, then by label.
+    public static func < (a: FormatSet, b: FormatSet) -> Bool { (a.isEmpty ? "" : a.label) < (b.isEmpty ? "" : b.label) }
+
+    public init(from decoder: Decoder) throws {
+        let label = try decoder.singleValueContainer().decode(String.self)
+        guard let set = FormatSet(label: label) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown formats '\(label)'"))
+        }
+        self = set
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(label)
     }
 }
 

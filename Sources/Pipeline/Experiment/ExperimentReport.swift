@@ -23,7 +23,7 @@ public struct ExperimentReport: Sendable {
                              baselineRunID: Int64? = nil) throws -> ExperimentReport {
         let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
         var scored: [(RunRecord, RunMetrics)] = []
-        for run in try workspace.runs() where run.status == "done" {
+        for run in try workspace.runs() where run.status == .done {
             guard let dataset = byDomain[run.domain] else { continue }
             let predictions = try workspace.predictions(run: run.id!).compactMap { row -> SessionPrediction? in
                 dataset.session(id: row.sessionId).map { SessionPrediction(session: $0, bundles: row.parsedBundles) }
@@ -53,7 +53,7 @@ public struct ExperimentReport: Sendable {
     /// if that has one (a different base model), else the base student's — a fine-tuned student
     /// is compared with the model it was tuned from.
     static func zeroShot(for run: RunRecord, in scored: [(RunRecord, RunMetrics)]) -> (RunRecord, RunMetrics)? {
-        let candidates = scored.filter { $0.0.formats == "none" && $0.0.method == "icl" && $0.0.domain == run.domain && $0.0.sessions == run.sessions }
+        let candidates = scored.filter { $0.0.isZeroShot && $0.0.method == .icl && $0.0.domain == run.domain && $0.0.sessions == run.sessions }
         return candidates.first { $0.0.student == run.student } ?? candidates.first
     }
 
@@ -63,8 +63,8 @@ public struct ExperimentReport: Sendable {
     func cells(_ row: Row) -> [String] {
         func metric(_ value: Double, _ ci: Significance.Interval) -> String { String(format: "%.3f [%.3f, %.3f]", value, ci.low, ci.high) }
         let m = row.metrics
-        return [row.run.domain, row.run.formats, row.run.formats == "none" ? "-" : row.run.strategy,
-                row.run.formats == "none" ? "-" : String(row.run.ratio), row.run.method,
+        return [row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
+                row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
                 metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
                 "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
                 "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
@@ -98,8 +98,8 @@ public struct ExperimentReport: Sendable {
 
     public func json() -> String {
         let objects = rows.map { row -> [String: Any] in
-            ["domain": row.run.domain, "formats": row.run.formats, "strategy": row.run.strategy, "ratio": row.run.ratio,
-             "method": row.run.method, "mode": mode.rawValue, "precision": row.metrics.precision, "recall": row.metrics.recall,
+            ["domain": row.run.domain, "formats": row.run.formats.label, "strategy": row.run.strategy.rawValue, "ratio": row.run.ratio,
+             "method": row.run.method.rawValue, "mode": mode.rawValue, "precision": row.metrics.precision, "recall": row.metrics.recall,
              "coverage": row.metrics.coverage, "precisionCI": [row.precisionCI.low, row.precisionCI.high],
              "recallCI": [row.recallCI.low, row.recallCI.high], "coverageCI": [row.coverageCI.low, row.coverageCI.high],
              "evaluated": row.metrics.evaluated.count, "excludedParse": row.metrics.excludedForParse,

@@ -23,7 +23,7 @@ public final class ExperimentRunner: Sendable {
                     onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> RunRecord {
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
         let key = key(cell, dataset: dataset, testCount: tests.count)
-        if let done = try workspace.run(key: key), done.status == "done" {
+        if let done = try workspace.run(key: key), done.status == .done {
             onEvent(.cellFinished(done, resumed: true))
             return done
         }
@@ -54,11 +54,11 @@ public final class ExperimentRunner: Sendable {
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
         let run = RunRecord(id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
-                            formats: cell.formatLabel, strategy: cell.strategy.rawValue, ratio: cell.ratio, method: cell.method.rawValue,
+                            formats: FormatSet(cell.formats), strategy: cell.strategy, ratio: cell.ratio, method: cell.method,
                             seed: Int64(bitPattern: cell.seed), sessions: tests.count,
                             studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
                             studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },
-                            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: "done")
+                            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: .done)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored

@@ -52,9 +52,9 @@ extension Extractor {
         return call
     }
 
-    func step(_ key: String, stage: KnowledgeFormat, domain: String, session: String?, status: String,
+    func step(_ key: String, stage: KnowledgeFormat, domain: String, session: String?, status: StepStatus,
               output: String? = nil, raw: String? = nil, reason: String? = nil, calls: [LLMGateway.Call] = []) -> ExtractionStep {
-        ExtractionStep(id: nil, key: key, createdAt: Date(), stage: stage.rawValue, domain: domain, sessionId: session, status: status,
+        ExtractionStep(id: nil, key: key, createdAt: Date(), stage: stage, domain: domain, sessionId: session, status: status,
                        output: output, rawText: raw, reason: reason, callIds: KnowledgeItem.json(calls.map(\.callID)))
     }
 
@@ -62,7 +62,7 @@ extension Extractor {
     /// the run goes on, and the next run tries it again.
     func recordFailure(_ key: String, stage: KnowledgeFormat, dataset: Dataset, reference: SessionReference?, failure: StepFailure,
                        calls: [LLMGateway.Call], run: RunState) throws {
-        try workspace.complete(step(key, stage: stage, domain: dataset.domain, session: reference?.session.id, status: "failed",
+        try workspace.complete(step(key, stage: stage, domain: dataset.domain, session: reference?.session.id, status: .failed,
                                     raw: failure.raw, reason: failure.reason, calls: calls), items: [])
         run.failed(stage, session: reference?.key, reason: failure.reason)
     }

@@ -68,7 +68,7 @@ public final class Extractor: Sendable {
         let (transactions, _) = CategoryPatterns.transactions(dataset, options: patternOptions)
         guard transactions.items.count > 0 else {
             run.emit(.note("\(dataset.domain): no item has a category, so stage 1 (patterns) is skipped"))
-            try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: "skipped", reason: "no categories"), items: [])
+            try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: .skipped, reason: "no categories"), items: [])
             return run.stepDone()
         }
         let report = try CategoryPatterns.mine(transactions, displayNames: transactions.labels, options: patternOptions)
@@ -80,7 +80,7 @@ public final class Extractor: Sendable {
                           promptTokens: 0, completionTokens: 0, cost: 0)
         }
         run.emit(.itemParsed(.pattern, session: nil, summary: "\(patterns.count) patterns, \(rules.count) rules from \(transactions.count) bundles"))
-        let stored = try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: "done"), items: items)
+        let stored = try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: .done), items: items)
         run.stored(stored)
     }
 
@@ -90,7 +90,7 @@ public final class Extractor: Sendable {
     func reflect(on reference: SessionReference, in dataset: Dataset, run: RunState) async throws {
         let hashes = templates.propose.hash.prefix(12) + "+" + templates.reflect.hash.prefix(12)
         let key = "rules/\(reference.key)/\(teacherModel)/\(hashes)"
-        if let done = try workspace.step(key: key), done.status == "done" { return run.resumed(.rule, session: reference.key) }
+        if let done = try workspace.step(key: key), done.status == .done { return run.resumed(.rule, session: reference.key) }
         let session = reference.session
         let products = SessionText.products(session, in: dataset)
         var conversation = [ChatMessage.user(templates.propose.render(["domain": dataset.domain, "products": products]))]
@@ -119,7 +119,7 @@ public final class Extractor: Sendable {
             let errorRate = Double(judged.filter { $0 != .exact }.count) / Double(max(1, judged.count))
             let output = SessionRules(rules: reflection, errors: judged.map(\.rawValue), errorRate: errorRate)
             run.emit(.itemParsed(.rule, session: reference.key, summary: "\(reflection.count) rules"))
-            try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: session.id, status: "done",
+            try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: session.id, status: .done,
                                         output: KnowledgeItem.json(output), calls: calls), items: [])
             run.stepDone()
         } catch let failure as StepFailure {
@@ -132,7 +132,7 @@ public final class Extractor: Sendable {
     func consolidateRules(_ dataset: Dataset, sessions: [SessionReference], run: RunState) async throws {
         let wanted = Set(sessions.map(\.session.id))
         var numbered: [(rule: String, session: String, errors: [String], calls: [Int64])] = []
-        for step in try workspace.steps(stage: "rule", domain: dataset.domain) where wanted.contains(step.sessionId ?? "") {
+        for step in try workspace.steps(stage: .rule, domain: dataset.domain) where wanted.contains(step.sessionId ?? "") {
             guard let rules = step.sessionRules else { continue }
             let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
             for rule in rules.rules { numbered.append((rule, "\(dataset.domain)/\(step.sessionId!)", rules.errors, calls)) }
@@ -174,7 +174,7 @@ public final class Extractor: Sendable {
                                      templateHash: templates.consolidate.hash, callIds: KnowledgeItem.json(callIDs),
                                      promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
             }
-            let stored = try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: nil, status: "done", calls: calls), items: items)
+            let stored = try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: nil, status: .done, calls: calls), items: items)
             run.stored(stored)
         } catch let failure as StepFailure {
             try recordFailure(key, stage: .rule, dataset: dataset, reference: nil, failure: failure, calls: failure.calls, run: run)
@@ -206,7 +206,7 @@ public final class Extractor: Sendable {
                                  sessions: KnowledgeItem.json([reference.key]), errors: "[]", teacherModel: teacherModel,
                                  templateHash: templates.thought.hash, callIds: KnowledgeItem.json([call.callID]),
                                  promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
-        let stored = try workspace.complete(step(key, stage: .thought, domain: dataset.domain, session: reference.session.id, status: "done", calls: [call]),
+        let stored = try workspace.complete(step(key, stage: .thought, domain: dataset.domain, session: reference.session.id, status: .done, calls: [call]),
                                             items: [item])
         run.stored(stored)
     }

@@ -27,7 +27,7 @@ public struct SFTTraining: Sendable {
         self.folder = folder
     }
 
-    public var formatName: String { format?.stageName ?? "none" }
+    public var formatName: String { format?.stageName ?? FormatSet.zeroShotLabel }
 
     /// The SFT rows of the sample: each session's test-time prompt with the format's knowledge.
     public func rows(datasets: [Dataset]) throws -> [SFTExport.Row] {

@@ -32,10 +32,94 @@ extension Workspace {
                 t.column("callId", .integer).notNull().references("llmCall", onDelete: .cascade)
             }
         }
-        registerKnowledgeMigration(&migrator)
-        registerRunMigration(&migrator)
-        registerStudentMigration(&migrator)
-        registerLocalTrainingMigration(&migrator)
+        migrator.registerMigration("v2: knowledge, extraction steps, samples") { db in
+            try db.create(table: "knowledgeItem") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("createdAt", .datetime).notNull()
+                t.column("format", .text).notNull()
+                t.column("domain", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("sessions", .text).notNull()
+                t.column("errors", .text).notNull()
+                t.column("teacherModel", .text).notNull()
+                t.column("templateHash", .text).notNull()
+                t.column("callIds", .text).notNull()
+                t.column("promptTokens", .integer).notNull()
+                t.column("completionTokens", .integer).notNull()
+                t.column("cost", .double).notNull()
+            }
+            try db.create(table: "extractionStep") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.column("stage", .text).notNull()
+                t.column("domain", .text).notNull()
+                t.column("sessionId", .text)
+                t.column("status", .text).notNull()
+                t.column("output", .text)
+                t.column("rawText", .text)
+                t.column("reason", .text)
+                t.column("callIds", .text).notNull()
+            }
+            try db.create(table: "sample") { t in
+                t.primaryKey("name", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("strategy", .text).notNull()
+                t.column("ratio", .double).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("domains", .text).notNull()
+                t.column("sessions", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v3: runs and predictions") { db in
+            try db.create(table: "run") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.column("domain", .text).notNull()
+                t.column("student", .text).notNull()
+                t.column("formats", .text).notNull()
+                t.column("strategy", .text).notNull()
+                t.column("ratio", .double).notNull()
+                t.column("method", .text).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("sessions", .integer).notNull()
+                t.column("studentPromptTokens", .integer).notNull()
+                t.column("studentCompletionTokens", .integer).notNull()
+                t.column("teacherTokens", .integer).notNull()
+                t.column("seconds", .double).notNull()
+                t.column("status", .text).notNull()
+            }
+            try db.create(table: "prediction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runId", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("sessionId", .text).notNull()
+                t.column("rawText", .text).notNull()
+                t.column("bundles", .text)
+                t.column("parseError", .text)
+                t.column("callId", .integer)
+                t.uniqueKey(["runId", "sessionId"])
+            }
+        }
+        migrator.registerMigration("v4: fine-tuned students") { db in
+            try db.create(table: "studentModel") { t in
+                t.primaryKey("name", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("sample", .text).notNull()
+                t.column("knowledge", .text).notNull()
+                t.column("baseURL", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("command", .text).notNull()
+                t.column("outputDir", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v5: locally trained students") { db in
+            try db.alter(table: "studentModel") { t in
+                t.add(column: "modelPath", .text)
+                t.add(column: "trainingConfig", .text)
+                t.add(column: "lossCurve", .text)
+            }
+        }
         return migrator
     }
 }

@@ -27,7 +27,7 @@ public struct WorkspaceSnapshot: Sendable {
     /// Reads everything the screens need; the report is scored from stored predictions.
     public static func load(_ workspace: Workspace, path: String, datasets: [Dataset], mode: ScoringMode,
                             baselineRunID: Int64?) throws -> WorkspaceSnapshot {
-        let runs = try workspace.runs().filter { $0.status == "done" }
+        let runs = try workspace.runs().filter { $0.status == .done }
         var predictions: [Int64: [String: PredictionRecord]] = [:]
         for run in runs {
             guard let id = run.id else { continue }
@@ -42,8 +42,5 @@ public struct WorkspaceSnapshot: Sendable {
     }
 
     /// A short name for a run: "electronic rules random 0.05 icl #3".
-    public static func label(_ run: RunRecord) -> String {
-        let quantity = run.formats == "none" ? "" : " \(run.strategy) \(run.ratio)"
-        return "\(run.domain) \(run.formats)\(quantity) \(run.method) #\(run.id ?? 0)"
-    }
+    public static func label(_ run: RunRecord) -> String { run.numberedLabel }
 }

@@ -19,7 +19,7 @@ struct GridCommand: ParsableCommand {
     @Option(help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
     var ratios: String?
     @Option(help: "Utilisation methods, comma-separated: icl, sft, icl+sft (the last two need --student).")
-    var methods: String = "icl"
+    var methods: String = UtilisationMethod.icl.rawValue
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 42
     @Option(help: "Only the first N test sessions of each domain.")
@@ -85,6 +85,7 @@ struct GridCommand: ParsableCommand {
 }
 
 extension ScoringMode: ExpressibleByArgument {}
+extension UtilisationMethod: ExpressibleByArgument {}
 
 /// One status line for the grid on stderr.
 enum GridProgress {

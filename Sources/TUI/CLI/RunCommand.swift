@@ -11,13 +11,13 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     @Option(help: "Knowledge formats: none, patterns, rules, thoughts, all, or e.g. patterns+rules.")
-    var formats: String = "none"
+    var formats: String = FormatSet.zeroShotLabel
     @Option(help: "Sampling strategy: random, length, diversity or difficulty (default: random).")
     var strategy: SamplingStrategy?
     @Option(help: "Sampling ratio of the training split (default: 0.1).")
     var ratio: Double?
     @Option(help: "icl, sft or icl+sft (the last two use --student, a fine-tuned model registered by 'bundlekd sft train').")
-    var method: String = "icl"
+    var method: UtilisationMethod = .icl
     @Option(help: "A registered fine-tuned student to use for sft and icl+sft.")
     var student: String?
     @Option(help: "Seed for sampling.")
@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
         grid.formats = formats
         grid.strategies = strategy?.rawValue
         grid.ratios = ratio.map { String($0) }
-        grid.methods = method
+        grid.methods = method.rawValue
         grid.seed = seed
         grid.limit = limit
         grid.mode = mode

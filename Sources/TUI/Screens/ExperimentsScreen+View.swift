@@ -63,7 +63,7 @@ extension ExperimentsScreen {
         var state = list
         state.scrollIntoView(height: body.height, count: rows.count)
         let lines = rows[state.offset..<min(rows.count, state.offset + body.height)].map { row -> Line in
-            let isBaseline = row.pValue == nil && (baselineRunID == nil ? row.run.formats == "none" : row.run.id == baselineRunID)
+            let isBaseline = row.pValue == nil && (baselineRunID == nil ? row.run.isZeroShot : row.run.id == baselineRunID)
             let significance = row.pValue.map { String(format: "%.3f", $0) + ($0 < 0.05 ? "*" : " ") } ?? (isBaseline ? "base  " : "-     ")
             return [Span(Self.cells(row, wide: wide), theme.base),
                     Span(significance, (row.pValue ?? 1) < 0.05 ? theme.filter : theme.muted)]
@@ -86,9 +86,9 @@ extension ExperimentsScreen {
         let metrics = wide
             ? pad(ci(m.precision, row.precisionCI), 21) + pad(ci(m.recall, row.recallCI), 21) + pad(ci(m.coverage, row.coverageCI), 21)
             : pad(ci(m.precision, row.precisionCI), 18) + String(format: "%.3f  %.3f ", m.recall, m.coverage)
-        let none = run.formats == "none"
-        return pad(run.domain, 11, wide) + pad(run.formats, 9) + pad(none ? "-" : run.strategy, wide ? 11 : 7)
-            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method, 8) + metrics + pad("\(m.evaluated.count)", wide ? 5 : 4)
+        let none = run.isZeroShot
+        return pad(run.domain, 11, wide) + pad(run.formats.label, 9) + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
+            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method.rawValue, 8) + metrics + pad("\(m.evaluated.count)", wide ? 5 : 4)
             + pad(compact(run.studentPromptTokens + run.studentCompletionTokens + run.teacherTokens), wide ? 8 : 7)
     }
 

@@ -94,16 +94,10 @@ public struct ExperimentsScreen: Sendable {
     }
 
     /// "electronic rules random 0.05 icl": what the chart shows and the filter searches.
-    static func label(_ run: RunRecord) -> String {
-        run.formats == "none" ? "\(run.domain) none \(run.method)" : "\(run.domain) \(run.formats) \(run.strategy) \(run.ratio) \(run.method)"
-    }
+    static func label(_ run: RunRecord) -> String { run.label }
 
     /// The report's rows in chart order: domain, format, strategy, ratio, method.
     static func rows(_ snapshot: WorkspaceSnapshot?) -> [ExperimentReport.Row] {
-        (snapshot?.report?.rows ?? []).sorted { a, b in
-            let x = a.run, y = b.run
-            return (x.domain, x.formats == "none" ? "" : x.formats, x.strategy, x.ratio, x.method, x.id ?? 0)
-                < (y.domain, y.formats == "none" ? "" : y.formats, y.strategy, y.ratio, y.method, y.id ?? 0)
-        }
+        (snapshot?.report?.rows ?? []).sorted { RunRecord.chartOrder($0.run, $1.run) }
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+import GRDB
+
+/// The student's answer for one test session of a run.
+public struct PredictionRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "prediction"
+    public var id: Int64?
+    public var runId: Int64
+    public var sessionId: String
+    public var rawText: String
+    /// Parsed bundles as JSON, nil when the answer did not parse.
+    public var bundles: String?
+    public var parseError: String?
+    public var callId: Int64?
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let runId = Column(CodingKeys.runId)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public var parsedBundles: [ParsedBundle]? {
+        bundles.flatMap { try? JSONDecoder().decode([ParsedBundle].self, from: Data($0.utf8)) }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// One experiment cell: what was run and what it cost.
+public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "run"
+    public var id: Int64?
+    public var key: String
+    public var createdAt: Date
+    public var domain: String
+    public var student: String
+    /// Formats used; stored as "none" for zero-shot, else e.g. "patterns+rules".
+    public var formats: FormatSet
+    public var strategy: SamplingStrategy
+    public var ratio: Double
+    public var method: UtilisationMethod
+    public var seed: Int64
+    public var sessions: Int
+    public var studentPromptTokens: Int
+    public var studentCompletionTokens: Int
+    public var teacherTokens: Int
+    public var seconds: Double
+    public var status: RunStatus
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let key = Column(CodingKeys.key)
+        public static let status = Column(CodingKeys.status)
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The cell this run answered.
+    public var cell: ExperimentCell {
+        ExperimentCell(formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed))
+    }
+
+    /// Zero-shot: no knowledge in the prompt.
+    public var isZeroShot: Bool { formats.formats.isEmpty }
+
+    /// What the chart shows and filters search: "electronic rules random 0.05 icl" (a zero-shot
+    /// run has no quantity: "electronic none icl").
+    public var label: String {
+        let quantity = isZeroShot ? "" : " \(strategy.rawValue) \(ratio)"
+        return "\(domain) \(formats.label)\(quantity) \(method.rawValue)"
+    }
+
+    /// The label with the run's id, where several runs of one cell may be listed.
+    public var numberedLabel: String { "\(label) #\(id ?? 0)" }
+
+    /// Chart and table order: domain, formats (zero-shot first), strategy, ratio, method, id.
+    public static func chartOrder(_ x: RunRecord, _ y: RunRecord) -> Bool {
+        (x.domain, x.isZeroShot ? "" : x.formats.label, x.strategy.rawValue, x.ratio, x.method.rawValue, x.id ?? 0)
+            < (y.domain, y.isZeroShot ? "" : y.formats.label, y.strategy.rawValue, y.ratio, y.method.rawValue, y.id ?? 0)
+    }
+}
+
+/// A run is stored once it finished; its predictions are stored with it.
+public enum RunStatus: String, Codable, Sendable {
+    case done
+}

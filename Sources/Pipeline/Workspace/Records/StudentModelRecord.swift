@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+/// A fine-tuned student made by a configured trainer, usable as the student of sft and icl+sft cells.
+public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "studentModel"
+    public var name: String
+    public var createdAt: Date
+    public var sample: String
+    public var knowledge: String
+    /// Where the fine-tuned model is served (OpenAI-compatible) and under which model name.
+    public var baseURL: String
+    public var model: String
+    public var command: String
+    public var outputDir: String
+    /// A model this workbench trained and serves itself (nil for an external trainer's model).
+    public var modelPath: String?
+    /// The training settings and the result (loss curve, time, memory), as JSON.
+    public var trainingConfig: String?
+    public var lossCurve: String?
+
+    public init(name: String, createdAt: Date, sample: String, knowledge: String, baseURL: String, model: String,
+                command: String, outputDir: String, modelPath: String? = nil, trainingConfig: String? = nil, lossCurve: String? = nil) {
+        self.name = name
+        self.createdAt = createdAt
+        self.sample = sample
+        self.knowledge = knowledge
+        self.baseURL = baseURL
+        self.model = model
+        self.command = command
+        self.outputDir = outputDir
+        self.modelPath = modelPath
+        self.trainingConfig = trainingConfig
+        self.lossCurve = lossCurve
+    }
+}
