@@ -38,6 +38,11 @@ public struct SessionScore: Sendable, Equatable {
     public var recall = 0.0
     /// Σ over hits of |p ∩ g| / |g|, for the micro-averaged coverage.
     public var coverageSum = 0.0
+    /// This session's own coverage: the mean share of a hit ground-truth bundle covered (0 without hits).
+    public var coverage: Double { Self.coverage(sum: coverageSum, hits: hits) }
+
+    /// Coverage is summed over hits and divided by their number, per session and per run alike.
+    static func coverage(sum: Double, hits: Int) -> Double { hits == 0 ? 0 : sum / Double(hits) }
     /// Per predicted bundle: its error category and whether it counted as a hit.
     public var categories: [BundleErrorCategory] = []
     public var hitFlags: [Bool] = []
@@ -56,8 +61,7 @@ public struct RunMetrics: Sendable, Equatable {
     public var precision: Double { Self.mean(evaluated.map(\.precision)) }
     public var recall: Double { Self.mean(evaluated.map(\.recall)) }
     public var coverage: Double {
-        let hits = evaluated.reduce(0) { $0 + $1.hits }
-        return hits == 0 ? 0 : evaluated.reduce(0) { $0 + $1.coverageSum } / Double(hits)
+        SessionScore.coverage(sum: evaluated.reduce(0) { $0 + $1.coverageSum }, hits: evaluated.reduce(0) { $0 + $1.hits })
     }
     public var intentRougeL: Double? {
         let scores = evaluated.flatMap(\.intentScores)

@@ -72,8 +72,7 @@ extension Extractor {
     }
 
     func cost(_ usage: (prompt: Int, completion: Int)) -> Double {
-        let teacher = gateway.config.teacher
-        return Double(usage.prompt) / 1000 * teacher.promptPrice + Double(usage.completion) / 1000 * teacher.completionPrice
+        gateway.config.teacher.cost(promptTokens: usage.prompt, completionTokens: usage.completion)
     }
 }
 

@@ -135,7 +135,7 @@ public final class Extractor: Sendable {
         for step in try workspace.steps(stage: .rule, domain: dataset.domain) where wanted.contains(step.sessionId ?? "") {
             guard let rules = step.sessionRules else { continue }
             let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
-            for rule in rules.rules { numbered.append((rule, "\(dataset.domain)/\(step.sessionId!)", rules.errors, calls)) }
+            for rule in rules.rules { numbered.append((rule, SessionReference.key(domain: dataset.domain, session: step.sessionId!), rules.errors, calls)) }
         }
         if numbered.count > consolidationLimit {
             run.emit(.note("\(dataset.domain): consolidating the first \(consolidationLimit) of \(numbered.count) session rules"))

@@ -51,6 +51,11 @@ public struct EndpointConfig: Sendable, Equatable {
         self.maxBackoff = maxBackoff
     }
 
+    /// What a call cost at this endpoint's prices (0 for a local model).
+    public func cost(promptTokens: Int, completionTokens: Int) -> Double {
+        Double(promptTokens) / 1000 * promptPrice + Double(completionTokens) / 1000 * completionPrice
+    }
+
     /// The key from the environment, if this endpoint names a variable.
     public func apiKey(environment: [String: String]) throws -> String? {
         guard let variable = apiKeyVariable, !variable.isEmpty else { return nil }

@@ -25,7 +25,10 @@ public struct SessionReference: Hashable, Sendable, Comparable {
     }
 
     /// "domain/session", the form stored in samples and provenance.
-    public var key: String { "\(domain)/\(session.id)" }
+    public var key: String { Self.key(domain: domain, session: session.id) }
+
+    /// The same for a session known only by its id.
+    public static func key(domain: String, session: String) -> String { "\(domain)/\(session)" }
 
     public static func < (a: SessionReference, b: SessionReference) -> Bool { a.key < b.key }
 }

@@ -54,11 +54,11 @@ public struct ICLPromptBuilder: Sendable {
             add("Rules for finding bundles:\n" + knowledge.rules.prefix(ruleLimit).joined(separator: "\n"))
         }
         if !knowledge.thoughts.isEmpty {
-            for example in neighbours(of: session, in: dataset, among: training.filter { knowledge.thoughts["\(dataset.domain)/\($0.id)"] != nil }).prefix(examples) {
+            for example in neighbours(of: session, in: dataset, among: training.filter { knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: $0.id)] != nil }).prefix(examples) {
                 let answer = SessionText.positions(example).enumerated().map { index, positions in
                     "{\"items\": [\(positions.sorted().map(String.init).joined(separator: ", "))], \"intent\": \"\(example.bundles[index].intent.collapsedWhitespace.replacingOccurrences(of: "\"", with: "'"))\"}"
                 }.joined(separator: ", ")
-                add("Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts["\(dataset.domain)/\(example.id)"]!)\nAnswer: {\"bundles\": [\(answer)]}")
+                add("Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: example.id)]!)\nAnswer: {\"bundles\": [\(answer)]}")
             }
         }
         return [.user((sections + [ask]).joined(separator: "\n\n"))]

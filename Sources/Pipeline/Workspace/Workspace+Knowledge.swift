@@ -38,7 +38,7 @@ extension Workspace {
         var rates: [String: Double] = [:]
         for step in try steps(stage: .rule, domain: domain) {
             guard let session = step.sessionId, let rules = step.sessionRules else { continue }
-            rates["\(domain)/\(session)"] = rules.errorRate
+            rates[SessionReference.key(domain: domain, session: session)] = rules.errorRate
         }
         return rates
     }

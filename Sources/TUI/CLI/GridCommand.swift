@@ -117,21 +117,19 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "paper or strict.") var mode: ScoringMode = .paper
-    @Option(help: "md, csv, json or latex.") var format: String = "md"
+    @Option(help: "md, csv, json or latex.") var format: TableFormat = .md
 
-    func validate() throws {
-        guard ["md", "csv", "json", "latex"].contains(format) else { throw ValidationError("--format must be md, csv, json or latex") }
-    }
+    enum TableFormat: String, CaseIterable, ExpressibleByArgument { case md, csv, json, latex }
 
     func run() throws {
         try reportingFailures {
             let report = try ExperimentReport.build(workspace: workspace.openWorkspace(workspace.loadConfig()),
                                                     datasets: source.loadPrepared(), mode: mode)
             switch format {
-            case "csv": print(report.csv())
-            case "json": print(report.json())
-            case "latex": print(report.latex())
-            default: print(report.markdown())
+            case .csv: print(report.csv())
+            case .json: print(report.json())
+            case .latex: print(report.latex())
+            case .md: print(report.markdown())
             }
         }
     }

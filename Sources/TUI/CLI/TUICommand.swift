@@ -87,7 +87,7 @@ enum Workbench {
         model.themeNames = themeNames()
         model.vimKeys = look.vim
         model.workspaceLabel = "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
-        model.extract.prices = (config.teacher.promptPrice, config.teacher.completionPrice)
+        model.extract.teacher = config.teacher
         let backend: NcursesBackend
         do { backend = try NcursesBackend() } catch { fail("\(error)") }
         let inbox = Inbox(), status = RuntimeStatus()

@@ -30,8 +30,8 @@ public struct ExtractScreen: Sendable {
     public var detailScroll: Int?
     public private(set) var progress: ExtractionProgress?
     public private(set) var notes: [String] = []
-    /// Teacher prices per 1,000 tokens, for the running cost.
-    public var prices = (prompt: 0.0, completion: 0.0)
+    /// The teacher's endpoint, whose prices give the running cost.
+    public var teacher = EndpointConfig(baseURLs: [], model: "")
 
     public init() {}
 
@@ -142,7 +142,7 @@ public struct ExtractScreen: Sendable {
     /// The running totals: calls, tokens, tokens/s, cache hits and cost.
     var totals: String {
         guard let p = progress else { return "no extraction yet: choose stages and quantity, then Enter" }
-        let cost = Double(p.promptTokens) / 1000 * prices.prompt + Double(p.completionTokens) / 1000 * prices.completion
+        let cost = teacher.cost(promptTokens: p.promptTokens, completionTokens: p.completionTokens)
         return String(format: "%@ %d/%d steps · %d calls (%d cached) · %d+%d tokens · %.0f tok/s · %d items · $%.4f · %.1f s",
                       p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens, p.completionTokens,
                       p.tokensPerSecond, p.itemsStored, cost, p.elapsed)

@@ -147,7 +147,7 @@ public struct KnowledgeScreen: Sendable {
         let messages = ICLPromptBuilder().messages(for: session, in: dataset, knowledge: selection.context,
                                                    training: dataset.sessions(in: .train))
         prompt = messages.map(\.content).joined(separator: "\n\n")
-        promptSession = "\(dataset.domain)/\(session.id)"
+        promptSession = SessionReference.key(domain: dataset.domain, session: session.id)
         list.move(by: 0, count: rowCount)
     }
 

@@ -162,7 +162,7 @@ public struct SessionsScreen: Sendable {
         case .dataOrder: return 0
         case .length: return Double(session.itemIDs.count)
         case .bundles: return Double(session.bundles.count)
-        case .difficulty: return difficulty["\(dataset.domain)/\(session.id)"] ?? -1
+        case .difficulty: return difficulty[SessionReference.key(domain: dataset.domain, session: session.id)] ?? -1
         }
     }
 

@@ -48,9 +48,8 @@ struct StudentAnswer: Sendable {
     /// "precision 0.50 · recall 1.00 · coverage 0.75" (or why the session is excluded).
     var metricsText: String {
         if let excluded = score.excluded { return "excluded from the means: \(excluded.rawValue)" }
-        let coverage = score.hits > 0 ? score.coverageSum / Double(score.hits) : 0
         return String(format: "precision %.2f · recall %.2f · coverage %.2f · %d of %d bundles hit", score.precision, score.recall,
-                      coverage, score.hits, score.predicted)
+                      score.coverage, score.hits, score.predicted)
     }
 }
 
