@@ -3,7 +3,7 @@ import Foundation
 
 /// The `bundlekd` root command: configuration only; the work lives in the subcommands.
 @main
-struct BundleKDCommand: ParsableCommand {
+struct BundleKDCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bundlekd",
         abstract: "A terminal workbench for knowledge distillation in LLM-based bundle generation.",
@@ -14,10 +14,14 @@ struct BundleKDCommand: ParsableCommand {
 
     /// ArgumentParser's own main, except that a bad argument is one line (`bundlekd: …`, exit
     /// 64) instead of the message followed by the usage: scripts and logs read one line.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ExitCode {
             exit(withError: error)
         } catch {

@@ -3,7 +3,7 @@ import Foundation
 import Pipeline
 
 /// `bundlekd extract`: the teacher distils knowledge from a sample of training sessions.
-struct ExtractCommand: ParsableCommand {
+struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Distil knowledge with the teacher: patterns, rules (self-reflection) and deep thoughts.",
@@ -38,9 +38,9 @@ struct ExtractCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let command = self
-        try runAsync(cancelOnInterrupt: true) { try await command.extract() }
+        try await runCommand(cancelOnInterrupt: true) { try await command.extract() }
     }
 
     private func extract() async throws {

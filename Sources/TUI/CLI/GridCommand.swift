@@ -4,7 +4,7 @@ import Pipeline
 import Synchronization
 
 /// `bundlekd grid`: the cross product of formats × strategies × ratios × methods.
-struct GridCommand: ParsableCommand {
+struct GridCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grid", abstract: "Run the experiment grid (formats × quantity × method) and print the results table.",
         discussion: "Finished cells are stored and skipped on a re-run; LLM answers come from the workspace cache.")
@@ -64,9 +64,9 @@ struct GridCommand: ParsableCommand {
 
     func validate() throws { _ = try axes() }
 
-    func run() throws {
+    func run() async throws {
         let command = self
-        try runAsync(cancelOnInterrupt: true) { try await command.grid() }
+        try await runCommand(cancelOnInterrupt: true) { try await command.grid() }
     }
 
     private func grid() async throws {

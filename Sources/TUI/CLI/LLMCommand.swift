@@ -12,7 +12,7 @@ struct LLMCommand: ParsableCommand {
 
 extension LLMRole: ExpressibleByArgument {}
 
-struct LLMChatCommand: ParsableCommand {
+struct LLMChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "chat", abstract: "Send one prompt and print the answer.")
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -35,9 +35,9 @@ struct LLMChatCommand: ParsableCommand {
     @Flag(help: "Ask for a JSON object (response_format json_object).")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let command = self
-        try runAsync { try await command.chat() }
+        try await runCommand { try await command.chat() }
     }
 
     private func send(_ gateway: LLMGateway) async throws -> LLMGateway.Call {
@@ -84,14 +84,14 @@ struct LLMLogCommand: ParsableCommand {
     }
 }
 
-struct LLMStatusCommand: ParsableCommand {
+struct LLMStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "What is configured, reachable and loaded, per role.")
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    func run() throws {
+    func run() async throws {
         let options = workspace
-        try runAsync {
+        try await runCommand {
             let config = try options.loadConfig()
             let local = LocalServer(settings: config.local)
             print("workspace  \(options.databasePath(config))")
@@ -159,7 +159,7 @@ extension ISO8601DateFormatter {
 
 /// `bundlekd llm bench`: a batch of short requests at the endpoint's concurrency, for the
 /// throughput benchmark (scripts/bench_llm.py compares it with parallel curl processes).
-struct LLMBenchCommand: ParsableCommand {
+struct LLMBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Send a batch of short chat requests and print completion tokens per second.")
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -173,9 +173,9 @@ struct LLMBenchCommand: ParsableCommand {
     @Option(help: "Which endpoint: teacher or student.")
     var role: LLMRole = .student
 
-    func run() throws {
+    func run() async throws {
         let command = self
-        try runAsync { try await command.bench() }
+        try await runCommand { try await command.bench() }
     }
 
     /// The prompts scripts/bench_llm.py sends too.

@@ -3,7 +3,7 @@ import Foundation
 import Pipeline
 
 /// `bundlekd run`: one experiment cell (the grid with one value per axis).
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run one experiment cell and print its row of the results table.")
 
@@ -43,10 +43,10 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws { try grid().validate() }
 
-    func run() throws {
+    func run() async throws {
         var grid = try grid()
         grid.source = source
         grid.workspace = workspace
-        try grid.run()
+        try await grid.run()
     }
 }

@@ -33,7 +33,7 @@ struct SFTExportCommand: ParsableCommand {
 
 /// `bundlekd sft train`: fine-tune the student on a sample and a knowledge format — on this
 /// machine's CPU with llama.cpp's trainer, or with the trainer command configured in bundlekd.toml.
-struct SFTTrainCommand: ParsableCommand {
+struct SFTTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Fine-tune the student on a stored sample and a knowledge format, and register it.",
         discussion: """
@@ -66,7 +66,7 @@ struct SFTTrainCommand: ParsableCommand {
         guard context >= 256, context % 256 == 0 else { throw ValidationError("--context must be a multiple of 256, got \(context)") }
     }
 
-    func run() throws {
+    func run() async throws {
         let config = try workspace.loadConfig()
         let useCommand = trainer == .command || (trainer == nil && config.trainerCommand != nil)
         let folder = output ?? FineTunedStudent.folder(name: studentName, databasePath: workspace.databasePath(config))
@@ -79,7 +79,7 @@ struct SFTTrainCommand: ParsableCommand {
         }
         if useCommand {
             let command = try reportingFailures { try job.trainerCommand(epochs: self.epochs, rank: rank, learningRate: self.lr) }
-            try runAsync {
+            try await runCommand {
                 StatusLine.print("bundlekd: running the trainer: \(command)")
                 let url = try job.runExternal(command)
                 print("registered fine-tuned student '\(job.name)' (served at \(url))")
@@ -92,7 +92,7 @@ struct SFTTrainCommand: ParsableCommand {
         settings.contextSize = context
         settings.rank = rank
         let (epochs, context, lr, chosen) = (self.epochs, self.context, self.lr, settings)
-        try runAsync(cancelOnInterrupt: true, resumeHint: "; no student was registered, run the same command again to restart") {
+        try await runCommand(cancelOnInterrupt: true, resumeHint: "; no student was registered, run the same command again to restart") {
             let tools = try job.localTools(report: LLMSession.toStandardError)
             let tokens = ICLPromptBuilder.tokens(LocalFineTune.trainingText(rows))
             StatusLine.print("bundlekd: fine-tuning \(config.local.alias) on \(rows.count) rows (≈\(tokens) tokens), \(epochs) epochs, "

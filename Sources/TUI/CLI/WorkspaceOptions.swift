@@ -53,22 +53,16 @@ extension LLMSession {
     }
 }
 
-/// Runs an async command body from a synchronous `run()`, reporting expected failures in one
-/// line. With `cancelOnInterrupt`, Ctrl-C cancels the work instead of killing the process, so
-/// resumable commands keep everything finished and exit 130.
-func runAsync(cancelOnInterrupt: Bool = false,
-              resumeHint: String = "; finished steps are stored, run the same command again to resume",
-              _ body: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = Mutex<Result<Void, Error>?>(nil)
-    let done = DispatchSemaphore(value: 0)
-    let task = Task.detached {
-        do { try await body(); outcome.withLock { $0 = .success(()) } } catch { outcome.withLock { $0 = .failure(error) } }
-        done.signal()
-    }
-    // Ending by a signal stops the local server and trainers this command started.
+/// The end of every async command: SIGTERM and SIGHUP (and SIGINT, unless `cancelOnInterrupt`)
+/// stop the children and exit 128 + n; with `cancelOnInterrupt`, Ctrl-C cancels the work instead,
+/// so resumable commands keep everything finished and exit 130. Expected failures are one line.
+func runCommand(cancelOnInterrupt: Bool = false,
+                resumeHint: String = "; finished steps are stored, run the same command again to resume",
+                _ body: @escaping @Sendable () async throws -> Void) async throws {
     ExitSignals.install(cancelOnInterrupt ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT]) { number in
         if number == SIGINT { StatusLine.print("bundlekd: interrupted") }
     }
+    let task = Task { try await body() }
     var interrupt: DispatchSourceSignal?
     if cancelOnInterrupt {
         signal(SIGINT, SIG_IGN)
@@ -76,22 +70,18 @@ func runAsync(cancelOnInterrupt: Bool = false,
         interrupt?.setEventHandler { task.cancel() }
         interrupt?.resume()
     }
-    done.wait()
-    interrupt?.cancel()
+    defer { interrupt?.cancel() }
     let resume = cancelOnInterrupt ? resumeHint : ""
-    switch outcome.withLock({ $0 })! {
-    case .success: return
-    case .failure(let error) where error is CancellationError || task.isCancelled:
+    do {
+        try await task.value
+    } catch let error where error is CancellationError || task.isCancelled {
         StatusLine.keepAndPrint("bundlekd: interrupted\(resume)")
         throw ExitCode(130)
-    case .failure(let error as LLMError):
+    } catch let error as LLMError {
         StatusLine.keepAndPrint("bundlekd: \(error)\(resume)")
         throw ExitCode(1)
-    case .failure(let error as DataError):
-        FileHandle.standardError.write(Data("bundlekd: \(error)\n".utf8))
+    } catch let error as DataError {
+        StatusLine.print("bundlekd: \(error)")
         throw ExitCode(1)
-    case .failure(let error): throw error
     }
 }
-
-import Synchronization
