@@ -29,8 +29,12 @@ struct DemoAndChartTests {
         do { _ = try DemoScript.parse("keys j\nfly away", file: "talk.txt") } catch {
             #expect("\(error)".hasPrefix("talk.txt:2: unknown command 'fly'"))
         }
-        do { _ = try DemoScript.parse("wait soon", file: "t") } catch { #expect("\(error)" == "t:1: wait needs a number of seconds, got 'soon'") }
-        do { _ = try DemoScript.parse("keys Ctrl+Q", file: "t") } catch { #expect("\(error)" == "t:1: unknown key 'Ctrl+Q'") }
+        // Each must throw, and with exactly this line: a parse that stops throwing fails here.
+        func failure(_ text: String) -> String? {
+            do { _ = try DemoScript.parse(text, file: "t"); return nil } catch { return "\(error)" }
+        }
+        #expect(failure("wait soon") == "t:1: wait needs a number of seconds, got 'soon'")
+        #expect(failure("keys Ctrl+Q") == "t:1: unknown key 'Ctrl+Q'")
     }
 
     /// 0.3 of 10 cells is 24 eighths: 3 full cells. 0.55 of 4 cells is 17.6 → 18 eighths: 2 full and a ¼ block.
