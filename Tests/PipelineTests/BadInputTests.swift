@@ -12,7 +12,8 @@ struct BadInputTests {
         folder.write("session_bundle.csv", "session ID,bundle ID\n0,0\n")
         folder.write("bundle_item.csv", "bundle ID,item ID\n0,10\n0,11\n")
         folder.write("bundle_intent.csv", "bundle ID,intent\n0,\"Tea, and biscuits\"\n")
-        folder.write("item_titles.csv", "item ID,titles\n10,\"Green Tea &amp; Mint, 20 bags\"\n11,\"Shortbread\nTin\"\n")
+        folder.write(
+            "item_titles.csv", "item ID,titles\n10,\"Green Tea &amp; Mint, 20 bags\"\n11,\"Shortbread\nTin\"\n")
         folder.write("item_categories.csv", "item ID,categories\n10,\"[[Grocery,Tea]]\"\n11,\"[[Grocery,Cookies]]\"\n")
         return folder
     }
@@ -110,17 +111,27 @@ struct BadInputTests {
 
     @Test func jsonLinesErrorsNameLineAndField() {
         let folder = FixtureFolder()
-        let good = #"{"domain":"food","id":"f1","items":[{"id":"A"},{"id":"B"}],"bundles":[{"items":["A","B"],"intent":"x"}]}"#
-        let file = folder.write("bad.jsonl", good + "\n" + #"{"domain":"food","id":"f2","items":[{"id":"A"}],"bundles":[{"items":["A","Z"],"intent":"y"}]}"# + "\n")
-        #expect(throws: DataError(file: file, line: 2, field: "bundles.0.items", "item Z is not one of the session's items")) {
+        let good =
+            #"{"domain":"food","id":"f1","items":[{"id":"A"},{"id":"B"}],"bundles":[{"items":["A","B"],"intent":"x"}]}"#
+        let file = folder.write(
+            "bad.jsonl",
+            good + "\n"
+                + #"{"domain":"food","id":"f2","items":[{"id":"A"}],"bundles":[{"items":["A","Z"],"intent":"y"}]}"#
+                + "\n")
+        #expect(
+            throws: DataError(file: file, line: 2, field: "bundles.0.items", "item Z is not one of the session's items")
+        ) {
             try SessionJSONLines.load(path: file)
         }
-        let broken = folder.write("broken.jsonl", good + "\n\n" + #"{"domain":"food","id":"f3","items":[{"id":1}],"bundles":[]}"# + "\n")
+        let broken = folder.write(
+            "broken.jsonl", good + "\n\n" + #"{"domain":"food","id":"f3","items":[{"id":1}],"bundles":[]}"# + "\n")
         #expect(throws: DataError(file: broken, line: 3, field: "items.0.id", "expected String")) {
             try SessionJSONLines.load(path: broken)
         }
         let empty = folder.write("empty.jsonl", "\n")
-        #expect(throws: DataError(file: empty, "empty dataset: no session lines")) { try SessionJSONLines.load(path: empty) }
+        #expect(throws: DataError(file: empty, "empty dataset: no session lines")) {
+            try SessionJSONLines.load(path: empty)
+        }
     }
 
     @Test func unknownPathIsNamed() {
@@ -135,7 +146,7 @@ struct HeaderAndQuoteTests {
     @Test func swappedColumnsReadByName() throws {
         let folder = BadInputTests.validDomain()
         folder.write("session_item.csv", "item ID,session ID\n10,0\n11,0\n12,0\n13,1\n10,1\n")
-        folder.write("bundle_item.csv", " Item ID ,bundle ID\n10,0\n11,0\n")   // case and spaces are forgiven
+        folder.write("bundle_item.csv", " Item ID ,bundle ID\n10,0\n11,0\n")  // case and spaces are forgiven
         let dataset = try BundleRecLoader.load(folder: folder.path)
         #expect(dataset.sessions.map(\.itemIDs) == [["10", "11", "12"], ["13", "10"]])
         #expect(dataset.sessions[0].bundles.map(\.itemIDs) == [["10", "11"]])
@@ -144,8 +155,11 @@ struct HeaderAndQuoteTests {
     @Test func aWrongHeaderOverValidDataIsRefusedByName() {
         let folder = BadInputTests.validDomain()
         folder.write("session_bundle.csv", "foo,bar\n0,0\n")
-        #expect(throws: DataError(file: folder.path + "/session_bundle.csv", line: 1,
-                                  "unknown column 'foo' (expected session ID,bundle ID)")) {
+        #expect(
+            throws: DataError(
+                file: folder.path + "/session_bundle.csv", line: 1,
+                "unknown column 'foo' (expected session ID,bundle ID)")
+        ) {
             try BundleRecLoader.load(folder: folder.path)
         }
     }
@@ -157,7 +171,7 @@ struct HeaderAndQuoteTests {
         #expect(CSVTable.unterminatedQuoteLine(text) == 2)
         #expect(CSVTable.unterminatedQuoteLine("a,b\n1,\"x \"\"y\"\" z\"\n2,\"multi\nline\"\n") == nil)
         #expect(CSVTable.unterminatedQuoteLine("a,b\n1,2\n3,\"open to the end\n") == 3)
-        #expect(CSVTable.unterminatedQuoteLine("a,b\n1,say \"hi\"\n") == nil)   // a quote inside a field is text
+        #expect(CSVTable.unterminatedQuoteLine("a,b\n1,say \"hi\"\n") == nil)  // a quote inside a field is text
     }
 
     @Test func duplicateSessionIDsNameBothLines() {
@@ -166,8 +180,11 @@ struct HeaderAndQuoteTests {
             #"{"domain":"food","id":"\#(id)","items":[{"id":"A","title":"Tea","categories":[["Food"]]}],"bundles":[]}"#
         }
         folder.write("s.jsonl", [line("x"), line("y"), line("x")].joined(separator: "\n") + "\n")
-        #expect(throws: DataError(file: folder.path + "/s.jsonl", line: 3, field: "id",
-                                  "session x of food is also on line 1; ids must be unique within a domain")) {
+        #expect(
+            throws: DataError(
+                file: folder.path + "/s.jsonl", line: 3, field: "id",
+                "session x of food is also on line 1; ids must be unique within a domain")
+        ) {
             try SessionJSONLines.load(path: folder.path + "/s.jsonl")
         }
     }
@@ -180,30 +197,44 @@ struct StrictConfigTests {
     }
 
     @Test func nearMissesAreSuggested() {
-        #expect(error("[local]\nprot = 1") == "bundlekd.toml:2 (field local.prot): unknown key 'prot' in [local]; did you mean 'port'?")
-        #expect(error("[teacher]\nmax_token = 9") ==
-                "bundlekd.toml:2 (field teacher.max_token): unknown key 'max_token' in [teacher]; did you mean 'max_tokens'?")
-        #expect(error("databse = \"x\"") == "bundlekd.toml:1 (field databse): unknown key 'databse'; did you mean 'database'?")
+        #expect(
+            error("[local]\nprot = 1")
+                == "bundlekd.toml:2 (field local.prot): unknown key 'prot' in [local]; did you mean 'port'?")
+        #expect(
+            error("[teacher]\nmax_token = 9")
+                == "bundlekd.toml:2 (field teacher.max_token): unknown key 'max_token' in [teacher]; did you mean 'max_tokens'?"
+        )
+        #expect(
+            error("databse = \"x\"")
+                == "bundlekd.toml:1 (field databse): unknown key 'databse'; did you mean 'database'?")
         #expect(error("[local]\nport = 1\n[zzz]\n") == "bundlekd.toml:3 (field zzz): unknown section [zzz]")
     }
 
     @Test func typesAreNotGuessed() {
-        #expect(error("[teacher]\nseed = 1.5") == "bundlekd.toml:2 (field teacher.seed): expected a non-negative integer, got a number")
-        #expect(error("[student]\nbase_urls = []") == "bundlekd.toml:2 (field student.base_urls): expected at least one entry")
-        #expect(error("[student]\nbase_url = \"localhost:8080\"") ==
-                "bundlekd.toml:2 (field student.base_url): expected an http:// or https:// URL")
-        #expect(error("[local]\nthreads = 0") == "bundlekd.toml:2 (field local.threads): expected an integer from 1 to 1024, got 0")
+        #expect(
+            error("[teacher]\nseed = 1.5")
+                == "bundlekd.toml:2 (field teacher.seed): expected a non-negative integer, got a number")
+        #expect(
+            error("[student]\nbase_urls = []")
+                == "bundlekd.toml:2 (field student.base_urls): expected at least one entry")
+        #expect(
+            error("[student]\nbase_url = \"localhost:8080\"")
+                == "bundlekd.toml:2 (field student.base_url): expected an http:// or https:// URL")
+        #expect(
+            error("[local]\nthreads = 0")
+                == "bundlekd.toml:2 (field local.threads): expected an integer from 1 to 1024, got 0")
     }
 
     @Test func theNewLivenessKeysAreRead() throws {
-        let config = try WorkspaceConfig.parse("""
-        [teacher]
-        first_token_seconds = 900
-        hung_seconds = 30
-        structured_output = "json_object"
-        [local]
-        threads = 1
-        """)
+        let config = try WorkspaceConfig.parse(
+            """
+            [teacher]
+            first_token_seconds = 900
+            hung_seconds = 30
+            structured_output = "json_object"
+            [local]
+            threads = 1
+            """)
         #expect(config.teacher.firstTokenSeconds == 900 && config.teacher.hungSeconds == 30)
         #expect(config.teacher.structuredOutput == .jsonObject && config.student.structuredOutput == .auto)
         #expect(config.local.threads == 1)
@@ -217,31 +248,33 @@ struct TOMLReaderTests {
     }
 
     @Test func readsWhatOurFilesUse() throws {
-        let table = try TOML.parse("""
-        # a comment
-        name = "default" # trailing
-        [palette]
-        accent = 39
-        'quoted key' = 'C:\\path'
-        [styles]
-        title = { fg = "accent", modifiers = ["bold", "underline"] }
-        [local]
-        ratio = 1.5e-1
-        big = 1_000
-        hex = 0xff
-        negative = -3
-        on = true
-        list = [
-          "a", # first
-          "b\\u00e9\\n",
-        ]
-        command = \"\"\"
-        train \\
-          --fast\"\"\"
-        """, file: "f.toml")
+        let table = try TOML.parse(
+            """
+            # a comment
+            name = "default" # trailing
+            [palette]
+            accent = 39
+            'quoted key' = 'C:\\path'
+            [styles]
+            title = { fg = "accent", modifiers = ["bold", "underline"] }
+            [local]
+            ratio = 1.5e-1
+            big = 1_000
+            hex = 0xff
+            negative = -3
+            on = true
+            list = [
+              "a", # first
+              "b\\u00e9\\n",
+            ]
+            command = \"\"\"
+            train \\
+              --fast\"\"\"
+            """, file: "f.toml")
         #expect(table["name"]?.string == "default")
         #expect(table["palette"]?.table?["quoted key"]?.string == "C:\\path")
-        #expect(table["styles"]?.table?["title"]?.table?["modifiers"]?.array == [.string("bold"), .string("underline")])
+        #expect(
+            table["styles"]?.table?["title"]?.table?["modifiers"]?.array == [.string("bold"), .string("underline")])
         let local = table["local"]?.table
         #expect(local?["ratio"]?.double == 0.15 && local?["big"]?.int == 1000 && local?["hex"]?.int == 255)
         #expect(local?["negative"]?.int == -3 && local?["on"]?.bool == true)
@@ -252,7 +285,9 @@ struct TOMLReaderTests {
 
     /// Inputs that made TOMLKit's toml++ abort the process (found by the fuzz test) are errors.
     @Test func malformedFilesAreOneLineEach() {
-        #expect(error("[teacher]\nbase_urls = [}") == "f.toml:2: expected a value (a \"string\", a number, true/false, [an array]), found '}'")
+        #expect(
+            error("[teacher]\nbase_urls = [}")
+                == "f.toml:2: expected a value (a \"string\", a number, true/false, [an array]), found '}'")
         #expect(error("[é]\n") == "f.toml:1: expected a key (A-Z a-z 0-9 _ -, or quoted), found 'é'")
         #expect(error("[\rteacher]\n") == "f.toml:1: expected a key (A-Z a-z 0-9 _ -, or quoted), found U+000D")
         #expect(error("a = \"open\nb = 1\n") == "f.toml:1: unterminated string (it opens on this line)")
@@ -262,6 +297,8 @@ struct TOMLReaderTests {
         #expect(error("a.b = 1\n") == "f.toml:1: dotted keys are not supported here; use a [section]")
         #expect(error("x = [1, 2\n") == "f.toml:2: unterminated array: expected ']'")
         #expect(error("x = 1 2\n") == "f.toml:1: expected the end of the line, found '2'")
-        #expect(error("x = 007\n") == "f.toml:1: expected a value (a \"string\", a number, true/false, [an array]), found '007'")
+        #expect(
+            error("x = 007\n")
+                == "f.toml:1: expected a value (a \"string\", a number, true/false, [an array]), found '007'")
     }
 }

@@ -32,7 +32,7 @@ struct ChatClientTests {
         let started = Date()
         let outcome = try await ChatClient(endpoint: server.endpoint("retry429")).complete(request("429"))
         #expect(outcome.attempts == 2)
-        #expect(Date().timeIntervalSince(started) >= 0.95)   // Retry-After: 1
+        #expect(Date().timeIntervalSince(started) >= 0.95)  // Retry-After: 1
     }
 
     @Test func serverErrorIsRetried() async throws {
@@ -43,8 +43,11 @@ struct ChatClientTests {
 
     @Test func clientErrorsSurfaceTheServersMessageAndAreNotRetried() async throws {
         let before = try await server.stats().requests
-        await #expect(throws: LLMError.http(url: server.baseURL("bad400") + "/chat/completions", status: 400,
-                                            message: "This model's maximum context length is 2048 tokens")) {
+        await #expect(
+            throws: LLMError.http(
+                url: server.baseURL("bad400") + "/chat/completions", status: 400,
+                message: "This model's maximum context length is 2048 tokens")
+        ) {
             try await ChatClient(endpoint: server.endpoint("bad400")).complete(request())
         }
         #expect(try await server.stats().requests == before + 1)
@@ -63,8 +66,11 @@ struct ChatClientTests {
     }
 
     @Test func malformedBodyIsReported() async throws {
-        await #expect(throws: LLMError.malformed(url: server.baseURL("garbage") + "/chat/completions",
-                                                 message: "not a chat completion: <html>this is not json")) {
+        await #expect(
+            throws: LLMError.malformed(
+                url: server.baseURL("garbage") + "/chat/completions",
+                message: "not a chat completion: <html>this is not json")
+        ) {
             try await ChatClient(endpoint: server.endpoint("garbage")).complete(request())
         }
     }
@@ -90,13 +96,15 @@ struct ChatClientTests {
         let deltas = DeltaLog()
         let started = Date()
         do {
-            _ = try await ChatClient(endpoint: server.endpoint("stall", attempts: 3, stall: 1)).complete(request("stall")) { deltas.add($0) }
+            _ = try await ChatClient(endpoint: server.endpoint("stall", attempts: 3, stall: 1)).complete(
+                request("stall")
+            ) { deltas.add($0) }
             Issue.record("expected a stall")
         } catch let error as LLMError {
             guard case .connection = error else { Issue.record("\(error)"); return }
         }
         #expect(deltas.all == ["Hel"])
-        #expect(Date().timeIntervalSince(started) < 25)   // the server would stay silent for 30 s
+        #expect(Date().timeIntervalSince(started) < 25)  // the server would stay silent for 30 s
     }
 
     /// Cancelling the task aborts the transfer: the server sees the connection close.

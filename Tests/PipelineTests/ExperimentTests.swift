@@ -5,18 +5,27 @@ import Testing
 /// The ICL prompt, by construction.
 struct ICLPromptTests {
     static func dataset() -> Dataset {
-        let items = Dictionary(uniqueKeysWithValues: ["a", "b", "c", "d", "e", "f"].map {
-            ($0, Item(id: $0, title: "Title \($0)", categoryPaths: [["Food", "Cat \($0)"]])) })
-        let s1 = Session(id: "t1", itemIDs: ["a", "b", "c"], bundles: [GroundTruthBundle(id: "g1", itemIDs: ["a", "b"], intent: "tea time")])
-        let s2 = Session(id: "t2", itemIDs: ["d", "e"], bundles: [GroundTruthBundle(id: "g2", itemIDs: ["d", "e"], intent: "baking")])
-        let test = Session(id: "x", itemIDs: ["a", "f"], bundles: [GroundTruthBundle(id: "g3", itemIDs: ["a", "f"], intent: "x")])
-        return Dataset(domain: "food", sessions: [s1, s2, test], items: items, split: ["t1": .train, "t2": .train, "x": .test],
-                       neighbours: ["x": ["t2", "t1"]])
+        let items = Dictionary(
+            uniqueKeysWithValues: ["a", "b", "c", "d", "e", "f"].map {
+                ($0, Item(id: $0, title: "Title \($0)", categoryPaths: [["Food", "Cat \($0)"]]))
+            })
+        let s1 = Session(
+            id: "t1", itemIDs: ["a", "b", "c"],
+            bundles: [GroundTruthBundle(id: "g1", itemIDs: ["a", "b"], intent: "tea time")])
+        let s2 = Session(
+            id: "t2", itemIDs: ["d", "e"],
+            bundles: [GroundTruthBundle(id: "g2", itemIDs: ["d", "e"], intent: "baking")])
+        let test = Session(
+            id: "x", itemIDs: ["a", "f"], bundles: [GroundTruthBundle(id: "g3", itemIDs: ["a", "f"], intent: "x")])
+        return Dataset(
+            domain: "food", sessions: [s1, s2, test], items: items, split: ["t1": .train, "t2": .train, "x": .test],
+            neighbours: ["x": ["t2", "t1"]])
     }
 
     @Test func zeroShotHasOnlyTheTaskAndTheSession() {
         let data = Self.dataset()
-        let prompt = ICLPromptBuilder().messages(for: data.sessions[2], in: data, knowledge: KnowledgeContext(), training: Array(data.sessions.prefix(2)))
+        let prompt = ICLPromptBuilder().messages(
+            for: data.sessions[2], in: data, knowledge: KnowledgeContext(), training: Array(data.sessions.prefix(2)))
         #expect(prompt.count == 1)
         #expect(prompt[0].content.contains("product1: Title a [Cat a]\nproduct2: Title f [Cat f]"))
         #expect(!prompt[0].content.contains("Rules") && !prompt[0].content.contains("Worked example"))
@@ -28,11 +37,15 @@ struct ICLPromptTests {
         knowledge.patterns = ["Cat a + Cat b (support 50%, 1 bundles)"]
         knowledge.rules = ["1. Pair tea with biscuits."]
         knowledge.thoughts = ["food/t1": "Tea and biscuits go together.", "food/t2": "Flour and sugar bake a cake."]
-        let text = ICLPromptBuilder().messages(for: data.sessions[2], in: data, knowledge: knowledge, training: Array(data.sessions.prefix(2)))[0].content
+        let text = ICLPromptBuilder().messages(
+            for: data.sessions[2], in: data, knowledge: knowledge, training: Array(data.sessions.prefix(2)))[0].content
         #expect(text.contains("- Cat a + Cat b"))
         #expect(text.contains("1. Pair tea with biscuits."))
         // The DICL neighbour list puts t2 first.
-        #expect(text.contains("Reasoning: Flour and sugar bake a cake.\nAnswer: {\"bundles\": [{\"items\": [1, 2], \"intent\": \"baking\"}]}"))
+        #expect(
+            text.contains(
+                "Reasoning: Flour and sugar bake a cake.\nAnswer: {\"bundles\": [{\"items\": [1, 2], \"intent\": \"baking\"}]}"
+            ))
         #expect(!text.contains("Tea and biscuits go together."))
     }
 
@@ -58,18 +71,26 @@ struct ICLPromptTests {
 
 /// A small grid on the demo data with the real local model (make test starts it), then the
 /// same grid again, served entirely from the store and the cache.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
-                "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
+@Suite(
+    .enabled(
+        if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
+        "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
 struct GridTests {
     @Test func demoGridRunsAndRerunsFromCache() async throws {
-        let food = try Preprocessing.prepare(try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
-            .first { $0.domain == "food" }!)
+        let food = try Preprocessing.prepare(
+            try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
+                .first { $0.domain == "food" }!)
         var config = WorkspaceConfig()
-        config.teacher = EndpointConfig(baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4, seed: 5)
+        config.teacher = EndpointConfig(
+            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4, seed: 5
+        )
         config.student = config.teacher
         let llm = try LLMGateway(config: config, workspace: try Workspace())
         let runner = ExperimentRunner(gateway: llm)
-        let cells = [ExperimentCell(formats: []), ExperimentCell(formats: [.pattern], ratio: 0.2), ExperimentCell(formats: [.thought], ratio: 0.1)]
+        let cells = [
+            ExperimentCell(formats: []), ExperimentCell(formats: [.pattern], ratio: 0.2),
+            ExperimentCell(formats: [.thought], ratio: 0.1),
+        ]
         for cell in cells { _ = try await runner.run(cell, dataset: food, testLimit: 3) { _ in } }
         let report = try ExperimentReport.build(workspace: llm.workspace, datasets: [food], mode: .paper)
         #expect(report.rows.map(\.run.formats.label) == ["none", "patterns", "thoughts"])
@@ -93,27 +114,40 @@ struct SFTExportTests {
     @Test func rowsAndFiles() throws {
         let data = ICLPromptTests.dataset()
         let sample = data.sessions.prefix(2).map { SessionReference(domain: "food", session: $0) }
-        let thought = KnowledgeItem(id: 1, createdAt: Date(), format: .thought, domain: "food", text: "Tea goes with biscuits.",
-                                    sessions: "[\"food/t1\"]", errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]",
-                                    promptTokens: 0, completionTokens: 0, cost: 0)
+        let thought = KnowledgeItem(
+            id: 1, createdAt: Date(), format: .thought, domain: "food", text: "Tea goes with biscuits.",
+            sessions: "[\"food/t1\"]", errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]",
+            promptTokens: 0, completionTokens: 0, cost: 0)
         let rows = SFTExport.rows(sample: Array(sample), datasets: [data], format: .thought, knowledge: [thought])
         // t2 has no thought, so only t1 remains; its target is the rationale, then the real bundles.
         #expect(rows.map(\.session) == ["food/t1"])
-        #expect(rows[0].output == "Reasoning: Tea goes with biscuits.\nAnswer: {\"bundles\":[{\"intent\":\"tea time\",\"items\":[1,2]}]}")
+        #expect(
+            rows[0].output
+                == "Reasoning: Tea goes with biscuits.\nAnswer: {\"bundles\":[{\"intent\":\"tea time\",\"items\":[1,2]}]}"
+        )
         let plain = SFTExport.rows(sample: Array(sample), datasets: [data], format: nil, knowledge: [])
         #expect(plain.count == 2 && plain[1].output == "{\"bundles\":[{\"intent\":\"baking\",\"items\":[1,2]}]}")
         // The input is the prompt the student gets at test time, so sft is evaluated on what it learned.
-        #expect(plain[0].input == ICLPromptBuilder().messages(for: data.sessions[0], in: data, knowledge: KnowledgeContext(), training: [])[0].content)
+        #expect(
+            plain[0].input
+                == ICLPromptBuilder().messages(
+                    for: data.sessions[0], in: data, knowledge: KnowledgeContext(), training: [])[0].content)
         #expect(plain[0].input.hasPrefix("A bundle is a set of products"))
         let folder = FixtureFolder()
         try SFTExport.write(plain, to: folder.path + "/sft", name: "demo")
-        let lines = try String(contentsOfFile: folder.path + "/sft/openai.jsonl", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: folder.path + "/sft/openai.jsonl", encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 2)
         let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
         #expect((first?["messages"] as? [[String: String]])?.map { $0["role"]! } == ["user", "assistant"])
-        let alpaca = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/alpaca.json"))) as? [[String: String]]
+        let alpaca =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/alpaca.json"))) as? [[String: String]]
         #expect(alpaca?.count == 2 && alpaca?[0]["output"] == plain[0].output)
-        let info = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/dataset_info.json"))) as? [String: [String: String]]
+        let info =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: folder.path + "/sft/dataset_info.json")))
+            as? [String: [String: String]]
         #expect(info?["demo_sharegpt"]?["formatting"] == "sharegpt")
     }
 }
@@ -121,50 +155,66 @@ struct SFTExportTests {
 struct TrainerTests {
     @Test func commandTemplateRunsAndReportsItsStatus() throws {
         let folder = FixtureFolder()
-        let command = Trainer.render("mkdir -p {output_dir} && echo {dataset} > {output_dir}/done", values: ["output_dir": folder.path + "/out", "dataset": "bundlekd_rules_alpaca"])
+        let command = Trainer.render(
+            "mkdir -p {output_dir} && echo {dataset} > {output_dir}/done",
+            values: ["output_dir": folder.path + "/out", "dataset": "bundlekd_rules_alpaca"])
         #expect(command == "mkdir -p \(folder.path)/out && echo bundlekd_rules_alpaca > \(folder.path)/out/done")
         #expect(try Trainer.run(command) == 0)
         #expect(try String(contentsOfFile: folder.path + "/out/done", encoding: .utf8) == "bundlekd_rules_alpaca\n")
         #expect(try Trainer.run("exit 3") == 3)
         let workspace = try Workspace()
-        try workspace.register(StudentModelRecord(name: "s", createdAt: Date(), sample: "x", knowledge: "rules", baseURL: "http://h/v1",
-                                                  model: "s", command: command, outputDir: folder.path))
+        try workspace.register(
+            StudentModelRecord(
+                name: "s", createdAt: Date(), sample: "x", knowledge: "rules", baseURL: "http://h/v1",
+                model: "s", command: command, outputDir: folder.path))
         #expect(try workspace.student(named: "s")?.knowledge == "rules")
         #expect(try workspace.student(named: "missing") == nil)
     }
 }
 
 struct BaselineTests {
-    func run(_ id: Int64, formats: String, method: UtilisationMethod = .icl, student: String, sessions: Int = 180) -> RunRecord {
-        RunRecord(id: id, key: "k\(id)", createdAt: Date(), domain: "electronic", student: student, formats: FormatSet(label: formats)!,
-                  strategy: .random, ratio: 0.05, method: method, seed: 42, sessions: sessions, studentPromptTokens: 0,
-                  studentCompletionTokens: 0, teacherTokens: 0, seconds: 0, status: .done)
+    func run(
+        _ id: Int64, formats: String, method: UtilisationMethod = .icl, student: String, sessions: Int = 180
+    ) -> RunRecord {
+        RunRecord(
+            id: id, key: "k\(id)", createdAt: Date(), domain: "electronic", student: student,
+            formats: FormatSet(label: formats)!,
+            strategy: .random, ratio: 0.05, method: method, seed: 42, sessions: sessions, studentPromptTokens: 0,
+            studentCompletionTokens: 0, teacherTokens: 0, seconds: 0, status: .done)
     }
 
     /// A fine-tuned student has no zero-shot run of its own: it is compared with the base
     /// student's; a run with its own zero-shot run keeps that; another test set gets none.
     @Test func fineTunedStudentsAreComparedWithTheBaseStudent() {
         let metrics = RunMetrics(mode: .paper, sessions: [])
-        let scored = [(run(1, formats: "none", student: "local"), metrics), (run(2, formats: "none", student: "other"), metrics),
-                      (run(3, formats: "none", student: "local", sessions: 10), metrics)]
-        #expect(ExperimentReport.zeroShot(for: run(4, formats: "rules", method: .sft, student: "sft-rules"), in: scored)?.0.id == 1)
+        let scored = [
+            (run(1, formats: "none", student: "local"), metrics), (run(2, formats: "none", student: "other"), metrics),
+            (run(3, formats: "none", student: "local", sessions: 10), metrics),
+        ]
+        #expect(
+            ExperimentReport.zeroShot(for: run(4, formats: "rules", method: .sft, student: "sft-rules"), in: scored)?.0
+                .id == 1)
         #expect(ExperimentReport.zeroShot(for: run(5, formats: "rules", student: "other"), in: scored)?.0.id == 2)
-        #expect(ExperimentReport.zeroShot(for: run(6, formats: "rules", student: "local", sessions: 99), in: scored) == nil)
+        #expect(
+            ExperimentReport.zeroShot(for: run(6, formats: "rules", student: "local", sessions: 99), in: scored) == nil)
     }
 }
 
 /// One rule builds the grid's cells for the CLI and the Experiments screen.
 struct GridAxesTests {
     @Test func zeroShotIsOneCellPerMethodAndKnowledgeCellsCrossEveryAxis() {
-        let axes = GridAxes(formats: [[], [.pattern], [.rule, .thought]], strategies: [.random, .length], ratios: [0.1, 0.2],
-                            methods: [.icl, .sft], seed: 7)
+        let axes = GridAxes(
+            formats: [[], [.pattern], [.rule, .thought]], strategies: [.random, .length], ratios: [0.1, 0.2],
+            methods: [.icl, .sft], seed: 7)
         let cells = axes.cells
         // 2 zero-shot (one per method) + 2 knowledge sets × 2 methods × 2 strategies × 2 ratios = 18.
         #expect(cells.count == 18)
         #expect(cells.prefix(2).map(\.method) == [.icl, .sft] && cells.prefix(2).allSatisfy(\.formats.isEmpty))
         #expect(cells[2] == ExperimentCell(formats: [.pattern], strategy: .random, ratio: 0.1, method: .icl, seed: 7))
         #expect(cells[5] == ExperimentCell(formats: [.pattern], strategy: .length, ratio: 0.2, method: .icl, seed: 7))
-        #expect(cells.last == ExperimentCell(formats: [.rule, .thought], strategy: .length, ratio: 0.2, method: .sft, seed: 7))
+        #expect(
+            cells.last
+                == ExperimentCell(formats: [.rule, .thought], strategy: .length, ratio: 0.2, method: .sft, seed: 7))
         #expect(Set(cells).count == 18)
     }
 }
@@ -174,15 +224,22 @@ struct GridAxesTests {
 /// reads; the expected values are what `sqlite3` showed in that file.
 struct OldWorkspaceTests {
     @Test func aWorkspaceFromBeforeTheTypedRecordsOpens() throws {
-        let fixture = SharedData.repositoryRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/workspace-2107a33.sqlite").path
+        let fixture = SharedData.repositoryRoot.appendingPathComponent(
+            "Tests/PipelineTests/Fixtures/workspace-2107a33.sqlite"
+        ).path
         let folder = FixtureFolder()
         try FileManager.default.copyItem(atPath: fixture, toPath: folder.path + "/old.sqlite")
         let workspace = try Workspace(path: folder.path + "/old.sqlite")
         let runs = try workspace.runs()
         #expect(runs.map(\.formats.label) == ["none", "patterns"])
-        #expect(runs.map(\.strategy) == [.random, .random] && runs.map(\.method) == [.icl, .icl] && runs.map(\.status) == [.done, .done])
-        #expect(runs.map(\.cell) == [ExperimentCell(formats: [], ratio: 0.1),
-                                     ExperimentCell(formats: [.pattern], strategy: .random, ratio: 0.2)])
+        #expect(
+            runs.map(\.strategy) == [.random, .random] && runs.map(\.method) == [.icl, .icl]
+                && runs.map(\.status) == [.done, .done])
+        #expect(
+            runs.map(\.cell) == [
+                ExperimentCell(formats: [], ratio: 0.1),
+                ExperimentCell(formats: [.pattern], strategy: .random, ratio: 0.2),
+            ])
         #expect(try workspace.predictions(run: runs[0].id!).count == 2)
         #expect(try workspace.steps(stage: .thought, domain: "food").count == 4)
         #expect(try workspace.steps(stage: .pattern, domain: "food").count == 1)

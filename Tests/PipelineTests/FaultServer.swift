@@ -14,9 +14,12 @@ final class FaultServer: @unchecked Sendable {
         process.standardOutput = pipe
         try process.run()
         var line = Data()
-        while !line.contains(10), let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty { line += byte }
+        while !line.contains(10), let byte = try pipe.fileHandleForReading.read(upToCount: 1), !byte.isEmpty {
+            line += byte
+        }
         let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             throw LLMError.notConfigured("fault server did not start: \(text)")
         }
         self.port = port
@@ -30,9 +33,12 @@ final class FaultServer: @unchecked Sendable {
 
     func baseURL(_ mode: String) -> String { "http://127.0.0.1:\(port)/\(mode)/v1" }
 
-    func endpoint(_ mode: String, attempts: Int = 3, stall: Int = 60, firstToken: Int = 600, hung: Int = 120) -> EndpointConfig {
-        var endpoint = EndpointConfig(baseURLs: [baseURL(mode)], model: "fault-model", maxConcurrency: 2, maxTokens: 32, seed: 1,
-                                      connectTimeout: 2, stallSeconds: stall, maxAttempts: attempts, backoffBase: 0.05, maxBackoff: 2)
+    func endpoint(
+        _ mode: String, attempts: Int = 3, stall: Int = 60, firstToken: Int = 600, hung: Int = 120
+    ) -> EndpointConfig {
+        var endpoint = EndpointConfig(
+            baseURLs: [baseURL(mode)], model: "fault-model", maxConcurrency: 2, maxTokens: 32, seed: 1,
+            connectTimeout: 2, stallSeconds: stall, maxAttempts: attempts, backoffBase: 0.05, maxBackoff: 2)
         endpoint.firstTokenSeconds = firstToken
         endpoint.hungSeconds = hung
         return endpoint
@@ -47,7 +53,9 @@ final class FaultServer: @unchecked Sendable {
         var request = HTTPRequest(url: "http://127.0.0.1:\(port)/stats")
         request.connectTimeout = 2
         let body = ByteBuffer()
-        _ = await CurlTransport.run(request) { _, bytes in body.append(bytes); return true }
+        _ = await CurlTransport.run(request) { _, bytes in
+            body.append(bytes); return true
+        }
         return try JSONSerialization.jsonObject(with: Data(body.bytes)) as! [String: Any]
     }
 

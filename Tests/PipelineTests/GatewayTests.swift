@@ -8,8 +8,10 @@ struct GatewayTests {
     let server: FaultServer
     init() throws { server = try FaultServer() }
 
-    func gateway(_ mode: String, apiKeyVariable: String? = nil, environment: [String: String] = [:],
-                 workspace: Workspace) throws -> LLMGateway {
+    func gateway(
+        _ mode: String, apiKeyVariable: String? = nil, environment: [String: String] = [:],
+        workspace: Workspace
+    ) throws -> LLMGateway {
         var config = WorkspaceConfig()
         config.teacher = server.endpoint(mode)
         config.teacher.apiKeyVariable = apiKeyVariable
@@ -26,7 +28,7 @@ struct GatewayTests {
         let first = try await llm.chat(.teacher, request)
         let before = try await server.stats().requests
         let second = try await llm.chat(.teacher, request)
-        #expect(try await server.stats().requests == before)   // no HTTP request
+        #expect(try await server.stats().requests == before)  // no HTTP request
         #expect(!first.cacheHit && second.cacheHit)
         #expect(second.response.text == first.response.text)
         let stats = try workspace.cacheStatistics()
@@ -51,7 +53,8 @@ struct GatewayTests {
     @Test func nondeterministicRequestsAreNotServedFromCacheUnlessAsked() async throws {
         let workspace = try Workspace()
         let llm = try gateway("ok", workspace: workspace)
-        let request = ChatRequest(model: "fault-model", messages: [.user("random")], temperature: 0.8, maxTokens: 32, seed: nil)
+        let request = ChatRequest(
+            model: "fault-model", messages: [.user("random")], temperature: 0.8, maxTokens: 32, seed: nil)
         _ = try await llm.chat(.teacher, request)
         #expect(try !(await llm.chat(.teacher, request)).cacheHit)
         #expect(try await llm.chat(.teacher, request, cache: .init(allowNondeterministic: true)).cacheHit)
@@ -63,7 +66,9 @@ struct GatewayTests {
         let secret = "sk-test-\(UUID().uuidString)"
         do {
             let workspace = try Workspace(path: path)
-            let llm = try gateway("ok", apiKeyVariable: "BUNDLEKD_TEST_KEY", environment: ["BUNDLEKD_TEST_KEY": secret], workspace: workspace)
+            let llm = try gateway(
+                "ok", apiKeyVariable: "BUNDLEKD_TEST_KEY", environment: ["BUNDLEKD_TEST_KEY": secret],
+                workspace: workspace)
             _ = try await llm.chat(.teacher, llm.request(.teacher, [.user("with a key")]))
             _ = try await llm.chat(.teacher, llm.request(.teacher, [.user("with a key")]), onDelta: { _ in })
         }
@@ -87,25 +92,29 @@ struct GatewayTests {
     }
 
     @Test func configParsesRolesAndRefusesKeysInFiles() throws {
-        let config = try WorkspaceConfig.parse("""
-        database = "w.sqlite"
-        [local]
-        port = 18181
-        [teacher]
-        base_urls = ["http://a:1/v1", "http://b:2/v1"]
-        model = "big"
-        api_key_env = "OPENAI_API_KEY"
-        temperature = 0.7
-        [student]
-        max_tokens = 64
-        """)
+        let config = try WorkspaceConfig.parse(
+            """
+            database = "w.sqlite"
+            [local]
+            port = 18181
+            [teacher]
+            base_urls = ["http://a:1/v1", "http://b:2/v1"]
+            model = "big"
+            api_key_env = "OPENAI_API_KEY"
+            temperature = 0.7
+            [student]
+            max_tokens = 64
+            """)
         #expect(config.database == "w.sqlite")
         #expect(config.teacher.baseURLs == ["http://a:1/v1", "http://b:2/v1"])
         #expect(config.teacher.temperature == 0.7 && config.teacher.apiKeyVariable == "OPENAI_API_KEY")
         #expect(config.student.baseURLs == ["http://127.0.0.1:18181/v1"] && config.student.maxTokens == 64)
         #expect(config.usesLocalServer(.student) && !config.usesLocalServer(.teacher))
-        #expect(throws: DataError(file: "bundlekd.toml", line: 2, field: "teacher.api_key",
-                                  "keys must not be written in files; name an environment variable with api_key_env")) {
+        #expect(
+            throws: DataError(
+                file: "bundlekd.toml", line: 2, field: "teacher.api_key",
+                "keys must not be written in files; name an environment variable with api_key_env")
+        ) {
             try WorkspaceConfig.parse("[teacher]\napi_key = \"sk-123\"")
         }
     }

@@ -16,7 +16,8 @@ struct LivenessTests {
     /// 3 s of silence before the first byte (a queued request) with a 1 s stall limit: the old
     /// bytes-per-second rule cut this; only silence *after* the first token is a stall now.
     @Test func aQueuedRequestIsNotAStall() async throws {
-        let outcome = try await ChatClient(endpoint: server.endpoint("queued", stall: 1, firstToken: 30)).complete(request("queued"))
+        let outcome = try await ChatClient(endpoint: server.endpoint("queued", stall: 1, firstToken: 30)).complete(
+            request("queued"))
         #expect(outcome.response.text == "Hello, 世界!")
         #expect(outcome.attempts == 1)
     }
@@ -29,7 +30,8 @@ struct LivenessTests {
         let observer = CallObserver(attempt: { attempts.add("\($0)") }, waiting: { waits.add("\($0)") })
         let started = Date()
         do {
-            _ = try await ChatClient(endpoint: server.endpoint("hang", attempts: 3, hung: 6)).complete(request("hang"), observer: observer)
+            _ = try await ChatClient(endpoint: server.endpoint("hang", attempts: 3, hung: 6)).complete(
+                request("hang"), observer: observer)
             Issue.record("expected no answer")
         } catch let error as LLMError {
             guard case .noAnswer(_, let message) = error else { Issue.record("\(error)"); return }
@@ -46,11 +48,15 @@ struct LivenessTests {
     /// the first-token limit ends the wait, and the message says the server is up.
     @Test func aBusyServerHitsTheFirstTokenLimitNotTheHungRule() async throws {
         do {
-            _ = try await ChatClient(endpoint: server.endpoint("busy", attempts: 1, firstToken: 7, hung: 3)).complete(request("busy"))
+            _ = try await ChatClient(endpoint: server.endpoint("busy", attempts: 1, firstToken: 7, hung: 3)).complete(
+                request("busy"))
             Issue.record("expected no answer")
         } catch let error as LLMError {
-            #expect(error == .noAnswer(url: server.baseURL("busy") + "/chat/completions",
-                                       message: "no token in 7 s though the server is up (first_token_seconds)"))
+            #expect(
+                error
+                    == .noAnswer(
+                        url: server.baseURL("busy") + "/chat/completions",
+                        message: "no token in 7 s though the server is up (first_token_seconds)"))
         }
     }
 
@@ -67,13 +73,17 @@ struct LivenessTests {
         let notices = DeltaLog()
         let client = try ChatClient(endpoint: server.endpoint("noschema"))
         let format = ResponseFormat.jsonSchema(name: "t", schema: Self.schema)
-        let first = try await client.complete(request("s1", format: format), observer: CallObserver(notice: { notices.add($0) }))
+        let first = try await client.complete(
+            request("s1", format: format), observer: CallObserver(notice: { notices.add($0) }))
         #expect(first.attempts == 1)
         #expect(try await server.lastFormat("noschema") == "json_object")
         let before = try await server.stats().requests
         _ = try await client.complete(request("s2", format: format))
-        #expect(try await server.stats().requests == before + 1)   // remembered: no second refusal
-        #expect(notices.all == ["\(server.baseURL("noschema")) refused json_schema output; asking with json_object from now on"])
+        #expect(try await server.stats().requests == before + 1)  // remembered: no second refusal
+        #expect(
+            notices.all == [
+                "\(server.baseURL("noschema")) refused json_schema output; asking with json_object from now on"
+            ])
         #expect(client.structuredFallback.learnedModes == [server.baseURL("noschema"): .jsonObject])
     }
 
@@ -88,16 +98,21 @@ struct LivenessTests {
         var endpoint = server.endpoint("noschema", attempts: 1)
         endpoint.structuredOutput = .jsonSchema
         await #expect(throws: LLMError.self) {
-            try await ChatClient(endpoint: endpoint).complete(request("c", format: .jsonSchema(name: "t", schema: Self.schema)))
+            try await ChatClient(endpoint: endpoint).complete(
+                request("c", format: .jsonSchema(name: "t", schema: Self.schema)))
         }
         endpoint.structuredOutput = .jsonObject
-        _ = try await ChatClient(endpoint: endpoint).complete(request("c2", format: .jsonSchema(name: "t", schema: Self.schema)))
+        _ = try await ChatClient(endpoint: endpoint).complete(
+            request("c2", format: .jsonSchema(name: "t", schema: Self.schema)))
         #expect(try await server.lastFormat("noschema") == "json_object")
     }
 
     @Test func anHTMLErrorPageIsItsStatusAndFirstLine() async throws {
-        await #expect(throws: LLMError.http(url: server.baseURL("html501") + "/chat/completions", status: 501,
-                                            message: "501 Not Implemented")) {
+        await #expect(
+            throws: LLMError.http(
+                url: server.baseURL("html501") + "/chat/completions", status: 501,
+                message: "501 Not Implemented")
+        ) {
             try await ChatClient(endpoint: server.endpoint("html501")).complete(request())
         }
     }
@@ -111,7 +126,9 @@ struct LivenessTests {
         config.teacher.baseURLs = ["http://127.0.0.1:1/v1"]
         config.student = config.teacher
         let gateway = try LLMGateway(config: config, workspace: workspace)
-        await #expect(throws: LLMError.self) { try await gateway.chat(.teacher, gateway.request(.teacher, [.user("x")])) }
+        await #expect(throws: LLMError.self) {
+            try await gateway.chat(.teacher, gateway.request(.teacher, [.user("x")]))
+        }
         #expect(try workspace.recentCalls(limit: 1).first?.attempts == 3)
     }
 }

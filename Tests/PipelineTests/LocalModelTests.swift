@@ -4,19 +4,25 @@ import Testing
 
 /// Real completions from the local llama.cpp server that `make test` starts (it exports
 /// LLM_BASE_URL). Answers from a 135M model are not checked for meaning, only for shape.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
-                "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"),
-       .serialized)
+@Suite(
+    .enabled(
+        if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
+        "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"),
+    .serialized)
 struct LocalModelTests {
-    let endpoint = EndpointConfig(baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"] ?? ""],
-                                  model: "local", maxConcurrency: 4, maxTokens: 48, seed: 7)
+    let endpoint = EndpointConfig(
+        baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"] ?? ""],
+        model: "local", maxConcurrency: 4, maxTokens: 48, seed: 7)
 
     func request(_ text: String, maxTokens: Int = 48, format: ResponseFormat? = nil) -> ChatRequest {
-        ChatRequest(model: "local", messages: [.user(text)], temperature: 0, maxTokens: maxTokens, seed: 7, responseFormat: format)
+        ChatRequest(
+            model: "local", messages: [.user(text)], temperature: 0, maxTokens: maxTokens, seed: 7,
+            responseFormat: format)
     }
 
     @Test func realChatCompletion() async throws {
-        let outcome = try await ChatClient(endpoint: endpoint).complete(request("What is the capital of France? Answer in one sentence."))
+        let outcome = try await ChatClient(endpoint: endpoint).complete(
+            request("What is the capital of France? Answer in one sentence."))
         #expect(!outcome.response.text.isEmpty)
         #expect(["stop", "length"].contains(outcome.response.finishReason))
         #expect((outcome.response.usage?.promptTokens ?? 0) > 0)
@@ -25,17 +31,22 @@ struct LocalModelTests {
 
     @Test func realStreamedCompletion() async throws {
         let deltas = DeltaLog()
-        let outcome = try await ChatClient(endpoint: endpoint).complete(request("Name three fruits.")) { deltas.add($0) }
+        let outcome = try await ChatClient(endpoint: endpoint).complete(request("Name three fruits.")) {
+            deltas.add($0)
+        }
         #expect(deltas.all.count > 1)
         #expect(deltas.all.joined() == outcome.response.text)
         #expect(["stop", "length"].contains(outcome.response.finishReason))
-        #expect((outcome.response.usage?.completionTokens ?? 0) > 0)   // llama-server sends usage in the last chunk
+        #expect((outcome.response.usage?.completionTokens ?? 0) > 0)  // llama-server sends usage in the last chunk
     }
 
     @Test func realJSONSchemaAnswerParses() async throws {
-        let schema = #"{"type":"object","properties":{"bundles":{"type":"array","maxItems":2,"items":{"type":"object","properties":{"intent":{"type":"string","maxLength":30},"items":{"type":"array","maxItems":3,"items":{"type":"integer"}}},"required":["intent","items"]}}},"required":["bundles"]}"#
+        let schema =
+            #"{"type":"object","properties":{"bundles":{"type":"array","maxItems":2,"items":{"type":"object","properties":{"intent":{"type":"string","maxLength":30},"items":{"type":"array","maxItems":3,"items":{"type":"integer"}}},"required":["intent","items"]}}},"required":["bundles"]}"#
         let outcome = try await ChatClient(endpoint: endpoint).complete(
-            request("Group: 1 camera, 2 lens, 3 tea. Answer in JSON.", maxTokens: 200, format: .jsonSchema(name: "bundles", schema: schema)))
+            request(
+                "Group: 1 camera, 2 lens, 3 tea. Answer in JSON.", maxTokens: 200,
+                format: .jsonSchema(name: "bundles", schema: schema)))
         try #require(outcome.response.finishReason == "stop", "the answer was cut off: \(outcome.response.text)")
         let object = try JSONSerialization.jsonObject(with: Data(outcome.response.text.utf8)) as? [String: Any]
         #expect(object?["bundles"] is [Any])
@@ -60,7 +71,8 @@ struct LocalModelTests {
         let outcomes = try await withThrowingTaskGroup(of: ChatClient.Outcome.self) { group in
             for index in 0..<24 {
                 group.addTask {
-                    try await clients[index % 3].complete(self.request("Count from \(index) to \(index + 20).", maxTokens: 40))
+                    try await clients[index % 3].complete(
+                        self.request("Count from \(index) to \(index + 20).", maxTokens: 40))
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -29,7 +29,10 @@ struct MiningTests {
         let single = FPGrowth(minSupport: 1).mine(TransactionSet([["x", "y", "z"]]))
         #expect(single.count == 7 && single.supports.allSatisfy { $0 == 1 })
         // A duplicate inside one transaction counts once.
-        #expect(labelled(FPGrowth(minSupport: 1).mine(TransactionSet([["a", "a", "b"], ["a"]]))) == ["a": 2, "b": 1, "ab": 1])
+        #expect(
+            labelled(FPGrowth(minSupport: 1).mine(TransactionSet([["a", "a", "b"], ["a"]]))) == [
+                "a": 2, "b": 1, "ab": 1,
+            ])
         #expect(FPGrowth(minSupport: 3).mine(TransactionSet([["a"], ["a"]])).count == 0)
     }
 
@@ -57,29 +60,39 @@ struct MiningTests {
             let maxSize = Int.random(in: 1...universe, using: &rng)
             let set = TransactionSet(transactions)
             let mined = FPGrowth(minSupport: minSupport, maxSize: maxSize).mine(set)
-            let found = Dictionary(uniqueKeysWithValues: mined.labelled().map {
-                ($0.items.sorted().joined(separator: ","), $0.support) })
+            let found = Dictionary(
+                uniqueKeysWithValues: mined.labelled().map {
+                    ($0.items.sorted().joined(separator: ","), $0.support)
+                })
             let expected = Self.bruteForce(transactions, universe: universe, minSupport: minSupport, maxSize: maxSize)
             #expect(found == expected, "seed \(seed)")
-            #expect(mined.count <= Int(ExplosionEstimate(set, minSupport: minSupport, maxSize: maxSize).upperBound.rounded(.up)),
-                    "the guard's bound is an upper bound, seed \(seed)")
+            #expect(
+                mined.count
+                    <= Int(ExplosionEstimate(set, minSupport: minSupport, maxSize: maxSize).upperBound.rounded(.up)),
+                "the guard's bound is an upper bound, seed \(seed)")
             // Closed and maximal by their definitions, checked over the brute-force result.
-            let closed = Set(expected.keys.filter { key in
-                let items = Set(key.split(separator: ","))
-                return !expected.contains { other, support in
-                    let o = Set(other.split(separator: ","))
-                    return o.count == items.count + 1 && o.isSuperset(of: items) && support == expected[key]
-                }
-            })
-            let maximal = Set(expected.keys.filter { key in
-                let items = Set(key.split(separator: ","))
-                return !expected.keys.contains { other in
-                    let o = Set(other.split(separator: ","))
-                    return o.count == items.count + 1 && o.isSuperset(of: items)
-                }
-            })
-            #expect(Set(mined.filtered(.closed).labelled().map { $0.items.sorted().joined(separator: ",") }) == closed, "seed \(seed)")
-            #expect(Set(mined.filtered(.maximal).labelled().map { $0.items.sorted().joined(separator: ",") }) == maximal, "seed \(seed)")
+            let closed = Set(
+                expected.keys.filter { key in
+                    let items = Set(key.split(separator: ","))
+                    return !expected.contains { other, support in
+                        let o = Set(other.split(separator: ","))
+                        return o.count == items.count + 1 && o.isSuperset(of: items) && support == expected[key]
+                    }
+                })
+            let maximal = Set(
+                expected.keys.filter { key in
+                    let items = Set(key.split(separator: ","))
+                    return !expected.keys.contains { other in
+                        let o = Set(other.split(separator: ","))
+                        return o.count == items.count + 1 && o.isSuperset(of: items)
+                    }
+                })
+            #expect(
+                Set(mined.filtered(.closed).labelled().map { $0.items.sorted().joined(separator: ",") }) == closed,
+                "seed \(seed)")
+            #expect(
+                Set(mined.filtered(.maximal).labelled().map { $0.items.sorted().joined(separator: ",") }) == maximal,
+                "seed \(seed)")
         }
     }
 
@@ -109,10 +122,12 @@ struct MiningTests {
         options.minSupport = 0.5
         options.minSize = 1
         options.maxSize = .max
-        #expect(throws: PatternExplosion.self) { try CategoryPatterns.mine(set, displayNames: set.labels, options: options) }
+        #expect(throws: PatternExplosion.self) {
+            try CategoryPatterns.mine(set, displayNames: set.labels, options: options)
+        }
         let estimate = ExplosionEstimate(set, minSupport: 1, countPairs: true)
         #expect(estimate.frequentItems == 40)
-        #expect(estimate.frequentPairs == 780)   // C(40, 2)
+        #expect(estimate.frequentPairs == 780)  // C(40, 2)
         #expect(estimate.upperBound == 2 * (pow(2, 40) - 1))
     }
 
@@ -139,18 +154,24 @@ struct MiningTests {
     }
 
     @Test func patternsAreVerbalisedInADeterministicOrder() throws {
-        let set = TransactionSet([["Camera", "Memory Card"], ["Camera", "Memory Card"], ["Camera", "Tripod"],
-                                  ["Tripod", "Camera"], ["Lens", "Camera", "Memory Card"]])
+        let set = TransactionSet([
+            ["Camera", "Memory Card"], ["Camera", "Memory Card"], ["Camera", "Tripod"],
+            ["Tripod", "Camera"], ["Lens", "Camera", "Memory Card"],
+        ])
         var options = PatternOptions()
         options.minSupport = 0.4
         options.minConfidence = 0.6
         let report = try CategoryPatterns.mine(set, displayNames: set.labels, options: options)
         let (patterns, rules) = PatternText.lines(report, patternLimit: 10, ruleLimit: 10)
         // {Camera, Memory Card} in 3 of 5, {Camera, Tripod} in 2 of 5.
-        #expect(patterns == ["Camera + Memory Card (support 60%, 3 bundles)", "Camera + Tripod (support 40%, 2 bundles)"])
+        #expect(
+            patterns == ["Camera + Memory Card (support 60%, 3 bundles)", "Camera + Tripod (support 40%, 2 bundles)"])
         // Memory Card → Camera 3/3, Tripod → Camera 2/2 (ties broken by support), Camera → Memory Card 3/5.
-        #expect(rules == ["Memory Card → Camera (support 60%, confidence 100%, lift 1.0)",
-                          "Tripod → Camera (support 40%, confidence 100%, lift 1.0)",
-                          "Camera → Memory Card (support 60%, confidence 60%, lift 1.0)"])
+        #expect(
+            rules == [
+                "Memory Card → Camera (support 60%, confidence 100%, lift 1.0)",
+                "Tripod → Camera (support 40%, confidence 100%, lift 1.0)",
+                "Camera → Memory Card (support 60%, confidence 60%, lift 1.0)",
+            ])
     }
 }

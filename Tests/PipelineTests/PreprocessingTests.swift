@@ -10,8 +10,10 @@ struct PreprocessingTests {
     /// By hand: B duplicates A (first copy kept); C ⊃ A and C ⊃ E (dropped); D, E are kept;
     /// F overlaps D partly (kept: partial overlaps stay).
     @Test func deduplicationDropsDuplicatesAndStrictSupersets() {
-        let bundles = [bundle("A", ["1", "2"]), bundle("B", ["2", "1"]), bundle("C", ["1", "2", "3"]),
-                       bundle("D", ["3", "4"]), bundle("E", ["2", "3"]), bundle("F", ["4", "5"])]
+        let bundles = [
+            bundle("A", ["1", "2"]), bundle("B", ["2", "1"]), bundle("C", ["1", "2", "3"]),
+            bundle("D", ["3", "4"]), bundle("E", ["2", "3"]), bundle("F", ["4", "5"]),
+        ]
         #expect(Preprocessing.deduplicate(bundles).map(\.id) == ["A", "D", "E", "F"])
     }
 
@@ -24,7 +26,7 @@ struct PreprocessingTests {
         let ids = (1...100).map { "s\($0)" }
         let split = SeededSplit.assign(ids, seed: 42)
         #expect(SplitRole.allCases.map { role in split.values.filter { $0 == role }.count } == [70, 10, 20])
-        #expect(SeededSplit.assign(ids.reversed(), seed: 42) == split)   // input order does not matter
+        #expect(SeededSplit.assign(ids.reversed(), seed: 42) == split)  // input order does not matter
     }
 
     /// SplitMix64 reference values for seed 0 (Vigna's splitmix64.c): the first two outputs.
@@ -59,9 +61,11 @@ struct PreprocessingTests {
     }
 
     @Test func categoryPathsKeepCommasInsideNames() throws {
-        #expect(try CategoryPaths.parse("[[Clothing, Shoes & Jewelry,Women,Clothing]]")
+        #expect(
+            try CategoryPaths.parse("[[Clothing, Shoes & Jewelry,Women,Clothing]]")
                 == [["Clothing, Shoes & Jewelry", "Women", "Clothing"]])
-        #expect(try CategoryPaths.parse("[[Grocery,Coffee, Tea & Cocoa],[Sale]]")
+        #expect(
+            try CategoryPaths.parse("[[Grocery,Coffee, Tea & Cocoa],[Sale]]")
                 == [["Grocery", "Coffee, Tea & Cocoa"], ["Sale"]])
         #expect(try CategoryPaths.parse("[[]]") == [])
         #expect(throws: CategoryPaths.ParseError.notBracketed) { try CategoryPaths.parse("Grocery") }
@@ -76,11 +80,15 @@ struct PreprocessingTests {
 
 struct JSONLinesTests {
     @Test func roundTripKeepsEverything() throws {
-        let items = ["A": Item(id: "A", title: "Tea 抹茶", categoryPaths: [["Food", "Tea"]]),
-                     "B": Item(id: "B", title: nil, categoryPaths: [])]
-        let session = Session(id: "s1", itemIDs: ["B", "A"], user: "u1", timestamp: Date(timeIntervalSince1970: 1_400_000_000),
-                              bundles: [GroundTruthBundle(id: "s1-1", itemIDs: ["A", "B"], intent: " tea\ntime ")])
-        let dataset = Dataset(domain: "food", sessions: [session], items: items, split: ["s1": .test], splitSource: .file)
+        let items = [
+            "A": Item(id: "A", title: "Tea 抹茶", categoryPaths: [["Food", "Tea"]]),
+            "B": Item(id: "B", title: nil, categoryPaths: []),
+        ]
+        let session = Session(
+            id: "s1", itemIDs: ["B", "A"], user: "u1", timestamp: Date(timeIntervalSince1970: 1_400_000_000),
+            bundles: [GroundTruthBundle(id: "s1-1", itemIDs: ["A", "B"], intent: " tea\ntime ")])
+        let dataset = Dataset(
+            domain: "food", sessions: [session], items: items, split: ["s1": .test], splitSource: .file)
         let folder = FixtureFolder()
         let file = folder.write("one.jsonl", try SessionJSONLines.encode(dataset))
         let loaded = try #require(try SessionJSONLines.load(path: file).first)
@@ -101,8 +109,11 @@ struct JSONLinesTests {
         #expect((0.6...0.85).contains(Double(inBundles) / Double(slots)))
         #expect(sessions.contains { $0.bundles.isEmpty })
         let overlapping = sessions.filter { session in
-            session.bundles.indices.contains { i in session.bundles.indices.contains { j in
-                i < j && !session.bundles[i].itemSet.isDisjoint(with: session.bundles[j].itemSet) } }
+            session.bundles.indices.contains { i in
+                session.bundles.indices.contains { j in
+                    i < j && !session.bundles[i].itemSet.isDisjoint(with: session.bundles[j].itemSet)
+                }
+            }
         }
         #expect(!overlapping.isEmpty)
         #expect(demo.contains { $0.items.values.contains(where: \.isUntitled) })

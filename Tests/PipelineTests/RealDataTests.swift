@@ -26,7 +26,8 @@ struct RealDataTests {
         let electronic = try #require(Self.domains.first { $0.domain == "electronic" })
         let session = try #require(electronic.session(id: "0"))
         // docs/datasets.md §5.1 worked example.
-        #expect(session.itemIDs == ["168341", "167070", "53071", "133970", "41876", "125741", "53005", "27242", "111245"])
+        #expect(
+            session.itemIDs == ["168341", "167070", "53071", "133970", "41876", "125741", "53005", "27242", "111245"])
         #expect(session.user == "730")
         #expect(session.bundles.map(\.intent) == ["Storage Devices", "Batteries"])
         #expect(session.bundles[0].itemSet == ["111245", "133970", "53071"])
@@ -38,9 +39,11 @@ struct RealDataTests {
 
     @Test func quotedFieldsEntitiesAndEmptyCategoriesSurvive() throws {
         let clothing = try #require(Self.domains.first { $0.domain == "clothing" })
-        #expect(clothing.item("232880").title?.contains("\n") == true)   // the one title with a newline
+        #expect(clothing.item("232880").title?.contains("\n") == true)  // the one title with a newline
         let food = try #require(Self.domains.first { $0.domain == "food" })
-        #expect(food.item("9").title == "Stash Tea Fusion Red, White & Blueberry Tea, 18 Count Tea Bags in Foil (Pack of 6)")
+        #expect(
+            food.item("9").title == "Stash Tea Fusion Red, White & Blueberry Tea, 18 Count Tea Bags in Foil (Pack of 6)"
+        )
         // 207 food items have "[[]]" categories: present, with no leaf.
         let uncategorised = food.items.values.filter { $0.categoryPaths.isEmpty }
         #expect(uncategorised.count == 207)
@@ -78,7 +81,7 @@ struct RealDataTests {
         // Joined through the id map: DICL 1 is BundleRec 0, and categories come from BundleRec.
         #expect(dicl.session(id: "1")?.sourceID == "0")
         #expect(dicl.item("B005J7YA4G").leafCategory == "External Hard Drives")
-        #expect(dicl.items.values.filter(\.isUntitled).isEmpty)   // item_titles.json covers all 4239
+        #expect(dicl.items.values.filter(\.isUntitled).isEmpty)  // item_titles.json covers all 4239
         #expect(dicl.items.count == 4239)
     }
 
@@ -87,7 +90,8 @@ struct RealDataTests {
     @Test func deduplicationReproducesDICLGroundTruth() throws {
         let electronic = try #require(Self.domains.first { $0.domain == "electronic" })
         let dicl = try #require(try DataSource.load(path: SharedData.dicl).first)
-        let mapping = try String(contentsOfFile: SharedData.bundleRec + "/electronic/item_idx_mapping.csv", encoding: .utf8)
+        let mapping = try String(
+            contentsOfFile: SharedData.bundleRec + "/electronic/item_idx_mapping.csv", encoding: .utf8)
         var asin: [String: String] = [:]
         for line in mapping.split(separator: "\n").dropFirst() {
             let parts = line.split(separator: ",")

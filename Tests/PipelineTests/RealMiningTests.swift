@@ -42,8 +42,12 @@ struct RealMiningTests {
         let minSupport = set.absoluteSupport(0.001)
         let itemsets = FPGrowth(minSupport: minSupport).mine(set)
         #expect(itemsets.countsBySize() == [1: 1764, 2: 2410, 3: 566, 4: 80, 5: 9])
-        #expect(AssociationRules.rules(from: itemsets, minSupport: minSupport, minConfidence: 0.5, support: .bodyAndHead).count == 1412)
-        let lower = FPGrowth(minSupport: 25).mine(set)   // supp(body) · confidence = 50 · 0.5
-        #expect(AssociationRules.rules(from: lower, minSupport: minSupport, minConfidence: 0.5, support: .body).count == 2026)
+        #expect(
+            AssociationRules.rules(from: itemsets, minSupport: minSupport, minConfidence: 0.5, support: .bodyAndHead)
+                .count == 1412)
+        let lower = FPGrowth(minSupport: 25).mine(set)  // supp(body) · confidence = 50 · 0.5
+        #expect(
+            AssociationRules.rules(from: lower, minSupport: minSupport, minConfidence: 0.5, support: .body).count
+                == 2026)
     }
 }

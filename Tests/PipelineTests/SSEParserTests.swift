@@ -2,8 +2,9 @@ import Testing
 @testable import Pipeline
 
 struct SSEParserTests {
-    let stream = Array(("data: {\"a\":\"世界\"}\r\n\r\n: ping\n\nevent: note\ndata: line one\ndata: line two\n\n"
-                        + "retry: 10\nnonsense line\ndata:no-space\n\ndata: [DONE]\n\n").utf8)
+    let stream = Array(
+        ("data: {\"a\":\"世界\"}\r\n\r\n: ping\n\nevent: note\ndata: line one\ndata: line two\n\n"
+            + "retry: 10\nnonsense line\ndata:no-space\n\ndata: [DONE]\n\n").utf8)
     let expected = [
         SSEParser.Event(event: nil, data: "{\"a\":\"世界\"}", id: nil),
         SSEParser.Event(event: "note", data: "line one\nline two", id: nil),
@@ -42,7 +43,8 @@ struct SSEParserTests {
     @Test func sha256KnownAnswers() {
         #expect(SHA256.hex(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(
+            SHA256.hex(Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }

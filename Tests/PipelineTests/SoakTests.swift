@@ -26,7 +26,9 @@ struct SoakTests {
                     let request = gateway.request(.teacher, [.user("soak request \(index)")], maxTokens: 16)
                     do {
                         let call = try await gateway.chat(.teacher, request)
-                        return (index, call.response.text == "Hello, 世界!" ? "answer" : "wrong answer: \(call.response.text)")
+                        return (
+                            index, call.response.text == "Hello, 世界!" ? "answer" : "wrong answer: \(call.response.text)"
+                        )
                     } catch let error as LLMError {
                         let line = "\(error)"
                         return (index, line.contains("\n") ? "multi-line error" : "error")
@@ -43,8 +45,10 @@ struct SoakTests {
         let counts = Dictionary(grouping: outcomes.values, by: { $0 }).mapValues(\.count)
         let calls = try workspace.recentCalls(limit: 10_000)
         let faults = try await server.statsObject()["faults"] as? [String: Int] ?? [:]
-        print("soak: \(requests) requests in \(String(format: "%.1f", elapsed)) s: \(counts.sorted { $0.key < $1.key }); "
-              + "\(calls.map(\.attempts).reduce(0, +)) attempts; faults injected \(faults.sorted { $0.key < $1.key })")
+        print(
+            "soak: \(requests) requests in \(String(format: "%.1f", elapsed)) s: \(counts.sorted { $0.key < $1.key }); "
+                + "\(calls.map(\.attempts).reduce(0, +)) attempts; faults injected \(faults.sorted { $0.key < $1.key })"
+        )
         #expect(outcomes.count == requests)
         #expect(Set(counts.keys).isSubset(of: ["answer", "error"]), "\(counts)")
         #expect((counts["answer"] ?? 0) > requests / 2)
@@ -53,7 +57,7 @@ struct SoakTests {
         #expect(Set(calls.map(\.requestHash)).count == requests)
         #expect(calls.allSatisfy { (1...4).contains($0.attempts) })
         #expect(calls.filter { $0.error != nil }.count == counts["error"] ?? 0)
-        #expect(faults.values.reduce(0, +) > requests)   // retries drew faults too
+        #expect(faults.values.reduce(0, +) > requests)  // retries drew faults too
         #expect(elapsed < 180)
     }
 }

@@ -8,7 +8,7 @@ struct BufferTests {
     @Test func displayWidthOfMixedScripts() {
         #expect(DisplayWidth.of("你好，世界！こんにちは 한국어") == 29)
         #expect(DisplayWidth.of("abc") == 3)
-        #expect(DisplayWidth.of("e\u{301}") == 1)   // combining accent adds nothing
+        #expect(DisplayWidth.of("e\u{301}") == 1)  // combining accent adds nothing
     }
 
     @Test func wideCharactersTakeTwoCellsAndLineUp() {
@@ -17,7 +17,7 @@ struct BufferTests {
         buffer.put("abcdef", x: 0, y: 1, style: .plain)
         #expect(buffer.lines() == ["抹茶ab", "abcdef"])
         #expect(buffer[1, 0].isContinuation)
-        #expect(buffer[4, 0].symbol == "a")   // same column as row 1's "e"
+        #expect(buffer[4, 0].symbol == "a")  // same column as row 1's "e"
     }
 
     @Test func aWideCharacterIsNeverSplitAtTheClipEdge() {
@@ -30,7 +30,8 @@ struct BufferTests {
 
     @Test func zeroSizedAreasDrawNothing() {
         var buffer = Buffer(width: 4, height: 2)
-        Block(title: "x", borderStyle: .plain, titleStyle: .plain).render(Rect(x: 0, y: 0, width: 1, height: 1), &buffer)
+        Block(title: "x", borderStyle: .plain, titleStyle: .plain).render(
+            Rect(x: 0, y: 0, width: 1, height: 1), &buffer)
         buffer.put("hello", x: 0, y: 5, style: .plain)
         #expect(buffer.lines() == ["", ""])
         #expect(Buffer(width: 0, height: 0).lines() == [])

@@ -3,25 +3,27 @@ import Testing
 
 struct DemoAndChartTests {
     @Test func demoScriptsParseIntoKeysCaptionsAndWaits() throws {
-        let script = try DemoScript.parse("""
-        # a comment
-        caption Hello there
-        screen knowledge
-        keys j Enter Space
-        type ab
-        palette theme light
-        wait 1.5
-        wait-idle
-        quit
-        """)
-        #expect(script.steps == [
-            .messages([.caption("Hello there")]),
-            .messages([.key(.char("3"))]),
-            .messages([.key(.char("j")), .key(.enter), .key(.char(" "))]),
-            .messages([.key(.char("a")), .key(.char("b"))]),
-            .messages([.key(.char(":"))] + "theme light".map { .key(.char($0)) } + [.key(.enter)]),
-            .wait(1.5), .waitIdle(900), .quit,
-        ])
+        let script = try DemoScript.parse(
+            """
+            # a comment
+            caption Hello there
+            screen knowledge
+            keys j Enter Space
+            type ab
+            palette theme light
+            wait 1.5
+            wait-idle
+            quit
+            """)
+        #expect(
+            script.steps == [
+                .messages([.caption("Hello there")]),
+                .messages([.key(.char("3"))]),
+                .messages([.key(.char("j")), .key(.enter), .key(.char(" "))]),
+                .messages([.key(.char("a")), .key(.char("b"))]),
+                .messages([.key(.char(":"))] + "theme light".map { .key(.char($0)) } + [.key(.enter)]),
+                .wait(1.5), .waitIdle(900), .quit,
+            ])
     }
 
     @Test func badDemoLinesNameTheFileAndLine() {

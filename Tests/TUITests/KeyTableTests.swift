@@ -30,11 +30,21 @@ struct KeyTableTests {
     /// What a key can change: the screen's state (its printed value) or the effects.
     func fingerprint(_ m: AppModel) -> String {
         switch m.activeScreen {
-        case .sessions: return "\(m.sessions.list) \(m.sessions.detailScroll) \(m.sessions.sort) \(String(describing: m.sessions.domainFilter)) \(String(describing: m.sessions.splitFilter)) \(String(describing: m.sessions.runID)) \(m.sessions.isEditingFilter) \(m.sessions.filter)"
-        case .extract: return "\(m.extract.stages) \(m.extract.strategy) \(m.extract.ratioIndex) \(m.extract.limitIndex) \(m.extract.list) \(m.extract.follow) \(m.extract.showPrompt) \(String(describing: m.extract.detailScroll))"
-        case .knowledge: return "\(m.knowledge.section) \(m.knowledge.formats) \(m.knowledge.strategy) \(m.knowledge.ratioIndex) \(m.knowledge.patternSort) \(m.knowledge.list) \(m.knowledge.promptScroll) \(m.knowledge.testIndex) \(m.knowledge.filter)"
-        case .compare: return "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll) \(m.compare.filter)"
-        case .experiments: return "\(m.experiments.list) \(m.experiments.mode) \(m.experiments.metric) \(m.experiments.formats) \(m.experiments.strategy) \(m.experiments.ratioSetIndex) \(m.experiments.limitIndex) \(m.experiments.filter)"
+        case .sessions:
+            return
+                "\(m.sessions.list) \(m.sessions.detailScroll) \(m.sessions.sort) \(String(describing: m.sessions.domainFilter)) \(String(describing: m.sessions.splitFilter)) \(String(describing: m.sessions.runID)) \(m.sessions.isEditingFilter) \(m.sessions.filter)"
+        case .extract:
+            return
+                "\(m.extract.stages) \(m.extract.strategy) \(m.extract.ratioIndex) \(m.extract.limitIndex) \(m.extract.list) \(m.extract.follow) \(m.extract.showPrompt) \(String(describing: m.extract.detailScroll))"
+        case .knowledge:
+            return
+                "\(m.knowledge.section) \(m.knowledge.formats) \(m.knowledge.strategy) \(m.knowledge.ratioIndex) \(m.knowledge.patternSort) \(m.knowledge.list) \(m.knowledge.promptScroll) \(m.knowledge.testIndex) \(m.knowledge.filter)"
+        case .compare:
+            return
+                "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll) \(m.compare.filter)"
+        case .experiments:
+            return
+                "\(m.experiments.list) \(m.experiments.mode) \(m.experiments.metric) \(m.experiments.formats) \(m.experiments.strategy) \(m.experiments.ratioSetIndex) \(m.experiments.limitIndex) \(m.experiments.filter)"
         }
     }
 

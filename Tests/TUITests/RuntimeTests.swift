@@ -14,9 +14,11 @@ struct RuntimeTests {
         var model = AppModel(datasets: [dataset], sourceLabel: "fixture", width: 80, height: 24)
         model.loading = nil
         let backend = MemoryBackend(width: 80, height: 24, script: script, idleTurnsBetweenInputs: idleTurns)
-        let worker = Worker(inbox: inbox, datasets: [dataset], config: WorkspaceConfig(), workspace: workspace, workspacePath: path)
-        let runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: RuntimeStatus(),
-                              resolveTheme: { _ in .success(Theme()) })
+        let worker = Worker(
+            inbox: inbox, datasets: [dataset], config: WorkspaceConfig(), workspace: workspace, workspacePath: path)
+        let runtime = Runtime(
+            model: model, backend: backend, worker: worker, inbox: inbox, status: RuntimeStatus(),
+            resolveTheme: { _ in .success(Theme()) })
         return (runtime, backend)
     }
 
@@ -32,7 +34,9 @@ struct RuntimeTests {
     }
 
     @Test func aResizeRedrawsAtTheNewSize() throws {
-        var (runtime, backend) = try runtime([.resized(width: 120, height: 30), .resized(width: 50, height: 12), .key(.char("q"))])
+        var (runtime, backend) = try runtime([
+            .resized(width: 120, height: 30), .resized(width: 50, height: 12), .key(.char("q")),
+        ])
         runtime.run()
         #expect(backend.frames.map(\.width) == [80, 120, 50])
         #expect(backend.frames.map(\.height) == [24, 30, 12])
@@ -46,7 +50,7 @@ struct RuntimeTests {
         for index in 1...200 { inbox.post(.notice("notice \(index)")) }
         var (runtime, backend) = try runtime([.key(.char("q"))], idleTurns: 3, inbox: inbox)
         runtime.run()
-        #expect(backend.frames.count <= 3)   // the first frame, at most one for the notices, none for q
+        #expect(backend.frames.count <= 3)  // the first frame, at most one for the notices, none for q
         #expect(runtime.model.notice == "notice 200")
         #expect(backend.closed)
     }

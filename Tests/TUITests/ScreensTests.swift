@@ -13,7 +13,7 @@ struct ScreensTests {
     @Test(arguments: ScreenID.allCases) func everyScreenFitsBothSizes(_ screen: ScreenID) throws {
         for (width, height) in Self.sizes {
             var m = try workbenchModel(screen, width: width, height: height)
-            if screen == .sessions { _ = send(&m, .end, .up) }   // x10, the 10-item session with CJK titles
+            if screen == .sessions { _ = send(&m, .end, .up) }  // x10, the 10-item session with CJK titles
             let buffer = view(m)
             let lines = buffer.lines()
             #expect(lines.count == height)
@@ -32,7 +32,7 @@ struct ScreensTests {
 
     @Test func sessionsSortFilterAndShowTheStudentsBundles() throws {
         var m = try workbenchModel(.sessions)
-        _ = send(&m, .char("s"))   // by length: x10 (10 items) first; the selection stays on t1
+        _ = send(&m, .char("s"))  // by length: x10 (10 items) first; the selection stays on t1
         #expect(m.sessions.selection?.session.id == "t1")
         _ = send(&m, .char("g"))
         #expect(m.sessions.selection?.session.id == "x10")
@@ -43,15 +43,15 @@ struct ScreensTests {
         #expect(buffer.lines().joined(separator: "\n").contains("Student bundles  food rules random 0.5 icl"))
         #expect(buffer.style(of: "P1 ") == m.theme.subset.patched(with: Style(modifiers: [.bold])))
         #expect(buffer.style(of: "P2 ") == m.theme.partial.patched(with: Style(modifiers: [.bold])))
-        _ = send(&m, .char("r"))   // the first stored run: #1, which answered [1,2,3]: exact
+        _ = send(&m, .char("r"))  // the first stored run: #1, which answered [1,2,3]: exact
         buffer = view(m)
         #expect(buffer.lines().joined(separator: "\n").contains("Student bundles  food none icl #1"))
         #expect(buffer.style(of: "P1 ") == m.theme.exact.patched(with: Style(modifiers: [.bold])))
-        _ = send(&m, .char("t"))   // train only: t1-t4
+        _ = send(&m, .char("t"))  // train only: t1-t4
         #expect(m.sessions.visibleCount == 4)
-        _ = send(&m, .char("t"), .char("t"))   // valid (none here), then test: x10, x2
+        _ = send(&m, .char("t"), .char("t"))  // valid (none here), then test: x10, x2
         #expect(m.sessions.visibleCount == 2)
-        _ = send(&m, .char("d"))   // the only domain
+        _ = send(&m, .char("d"))  // the only domain
         #expect(view(m).lines()[1].contains("food · test"))
     }
 
@@ -59,8 +59,12 @@ struct ScreensTests {
 
     @Test func extractStreamsTokensThenShowsTheParsedResult() throws {
         var m = try workbenchModel(.extract)
-        #expect(send(&m, .enter) == [.startExtraction(stages: [.pattern, .rule, .thought],
-                                                      plan: SamplePlan(strategy: .random, ratio: 0.1, limit: 2))])
+        #expect(
+            send(&m, .enter) == [
+                .startExtraction(
+                    stages: [.pattern, .rule, .thought],
+                    plan: SamplePlan(strategy: .random, ratio: 0.1, limit: 2))
+            ])
         _ = update(&m, .workStarted(.extraction, detail: "rules on 2 sessions"))
         _ = update(&m, .extraction(.stageStarted(.rule, steps: 2)))
         _ = update(&m, .extraction(.promptSent(.rule, session: "food/t1", prompt: "Judge these bundles")))
@@ -79,12 +83,12 @@ struct ScreensTests {
         _ = send(&m, .char("c"))
         screen = view(m).lines().joined(separator: "\n")
         #expect(screen.contains("Judge these bundles"))
-        #expect(screen.contains("\"rules\" : ["))   // pretty-printed once complete
+        #expect(screen.contains("\"rules\" : ["))  // pretty-printed once complete
         #expect(screen.contains("Parsed 1 rule"))
         #expect(screen.contains("1/2 steps · 3 calls (1 cached) · 300+40 tokens"))
-        #expect(view(m).lines().last!.contains("▶ extract  rules on 2 sessions"))   // not the totals twice
+        #expect(view(m).lines().last!.contains("▶ extract  rules on 2 sessions"))  // not the totals twice
         _ = send(&m, .char("1"))
-        #expect(view(m).lines().last!.contains("1/2 steps · 3 calls (1 cached)"))   // elsewhere the totals
+        #expect(view(m).lines().last!.contains("1/2 steps · 3 calls (1 cached)"))  // elsewhere the totals
         _ = send(&m, .char("2"))
         #expect(send(&m, .char(" ")) == [.setPaused(true)])
         #expect(m.work?.paused == true)
@@ -102,29 +106,31 @@ struct ScreensTests {
     /// support 2/4 = 50% and lift 1/(2/4) = 2.0; Milk + Sweeteners 1/4 = 25%, lift 1/(1/4) = 4.0.
     @Test func knowledgeTogglesChangeTheExactPrompt() throws {
         var m = try workbenchModel(.knowledge)
-        _ = send(&m, .char("+"), .char("+"), .char("+"))   // 0.1 → 0.2 → 0.5 → 1.0
+        _ = send(&m, .char("+"), .char("+"), .char("+"))  // 0.1 → 0.2 → 0.5 → 1.0
         #expect(m.knowledge.ratio == 1.0)
         #expect(m.knowledge.patterns.map(\.names) == ["Tea + Teaware", "Milk + Sweeteners"])
         #expect(m.knowledge.patterns.map(\.lift) == [2.0, 4.0])
-        _ = send(&m, .char("o"), .char("o"))   // support → confidence → lift
+        _ = send(&m, .char("o"), .char("o"))  // support → confidence → lift
         #expect(m.knowledge.patterns.first?.names == "Milk + Sweeteners")
         var buffer = view(m)
-        #expect(buffer.lines().joined(separator: "\n").contains("Prompt · food/x10 · \((m.knowledge.prompt.utf8.count + 3) / 4) tokens"))
+        #expect(
+            buffer.lines().joined(separator: "\n").contains(
+                "Prompt · food/x10 · \((m.knowledge.prompt.utf8.count + 3) / 4) tokens"))
         #expect(m.knowledge.prompt.contains("Rules for finding bundles:\n1. Keep tea with its teaware."))
         #expect(!m.knowledge.prompt.contains("Product categories"))
-        _ = send(&m, .char("r"), .char("p"))   // rules off, patterns on
+        _ = send(&m, .char("r"), .char("p"))  // rules off, patterns on
         #expect(!m.knowledge.prompt.contains("Rules for finding bundles"))
         #expect(m.knowledge.prompt.contains("- Tea + Teaware (support 50%, 2 bundles)"))
         _ = send(&m, .char("n"))
         #expect(m.knowledge.promptSession == "food/x2")
         _ = send(&m, .char("/"))
-        type(&m, "WARE")   // case-insensitive: only Tea + Teaware
+        type(&m, "WARE")  // case-insensitive: only Tea + Teaware
         _ = send(&m, .enter)
         #expect(m.knowledge.visiblePatterns.map(\.names) == ["Tea + Teaware"])
         #expect(view(m).lines()[4].contains("[patterns] rules thoughts /WARE"))
         _ = send(&m, .backspace)
         #expect(m.knowledge.visiblePatterns.count == 2)
-        _ = send(&m, .right)   // the rules list, with its provenance
+        _ = send(&m, .right)  // the rules list, with its provenance
         buffer = view(m)
         #expect(buffer.lines().joined(separator: "\n").contains("● 1. Keep tea with its teaware."))
         #expect(buffer.lines().joined(separator: "\n").contains("sessions food/t1"))
@@ -147,16 +153,16 @@ struct ScreensTests {
         #expect(buffer.style(of: "A2 ") == m.theme.partial)
         // Paper mode: 1 hit of 2 predicted, 1 of 2 truths, coverage 2/3.
         #expect(lines.joined().contains("precision 0.50 · recall 0.50 · coverage 0.67 · 1 of 2 bundles hit"))
-        _ = send(&m, .char("b"))   // run #1 beside: [1,2,3] is exact
+        _ = send(&m, .char("b"))  // run #1 beside: [1,2,3] is exact
         buffer = view(m)
         #expect(buffer.style(of: "B1 ") == m.theme.exact)
-        _ = send(&m, .char("n"))   // x2 did not parse in run #2: a miss
+        _ = send(&m, .char("n"))  // x2 did not parse in run #2: a miss
         #expect(view(m).lines()[1].contains("x2 (2/2)"))
         #expect(view(m).lines().joined(separator: "\n").contains("answer did not parse"))
         _ = send(&m, .char("m"))
         #expect(view(m).lines()[1].contains("strict mode"))
         _ = send(&m, .char("/"))
-        type(&m, "lemon")   // x10 and x2 both hold a lemon; "hot lemon" is x2's intent only
+        type(&m, "lemon")  // x10 and x2 both hold a lemon; "hot lemon" is x2's intent only
         _ = send(&m, .char(" "))
         type(&m, "hot")
         #expect(m.isTyping)
@@ -179,16 +185,26 @@ struct ScreensTests {
         #expect(none.contains("1.000") && none.contains("base"))
         let rules = try #require(lines.first { $0.hasPrefix("│rules") })
         #expect(rules.contains("0.500"))
-        #expect(lines.contains { $0.contains("food none icl") && $0.contains(String(repeating: "█", count: 45) + " 1.000") })
-        #expect(lines.contains { $0.contains("food rules random 0.5 icl") && $0.contains(String(repeating: "█", count: 22) + "▌ 0.500") })
+        #expect(
+            lines.contains { $0.contains("food none icl") && $0.contains(String(repeating: "█", count: 45) + " 1.000") }
+        )
+        #expect(
+            lines.contains {
+                $0.contains("food rules random 0.5 icl") && $0.contains(String(repeating: "█", count: 22) + "▌ 0.500")
+            })
         _ = send(&m, .char("c"))
         #expect(view(m).lines().joined(separator: "\n").contains("recall by format"))
         _ = send(&m, .down)
         #expect(send(&m, .char("b")) == [.reloadWorkspace(baselineRunID: 2, mode: .paper)])
-        #expect(send(&m, .char("a"), .char("n"), .char("t"), .enter) == [
-            .startGrid(cells: [ExperimentCell(formats: []),
-                               ExperimentCell(formats: [.pattern], ratio: 0.1), ExperimentCell(formats: [.rule], ratio: 0.1)],
-                       testLimit: 30)])
+        #expect(
+            send(&m, .char("a"), .char("n"), .char("t"), .enter) == [
+                .startGrid(
+                    cells: [
+                        ExperimentCell(formats: []),
+                        ExperimentCell(formats: [.pattern], ratio: 0.1), ExperimentCell(formats: [.rule], ratio: 0.1),
+                    ],
+                    testLimit: 30)
+            ])
     }
 
     // MARK: everywhere
@@ -205,7 +221,7 @@ struct ScreensTests {
         _ = update(&m, .mouse(MouseEvent(.press, x: tab.x + 2, y: 0)))
         #expect(m.activeScreen == .compare)
         _ = send(&m, .char("h"))
-        #expect(m.activeScreen == .compare)   // vim keys are off by default
+        #expect(m.activeScreen == .compare)  // vim keys are off by default
         m.vimKeys = true
         _ = send(&m, .char("h"))
         #expect(m.activeScreen == .knowledge)
@@ -217,7 +233,7 @@ struct ScreensTests {
         _ = send(&m, .char(":"))
         type(&m, "th")
         _ = send(&m, .tab)
-        #expect(m.palette?.text == "theme ")   // four themes share "theme "
+        #expect(m.palette?.text == "theme ")  // four themes share "theme "
         type(&m, "l")
         _ = send(&m, .tab)
         #expect(m.palette?.text == "theme light")
@@ -259,7 +275,9 @@ struct ServerWaitTests {
         var m = try workbenchModel(.sessions, width: 120, height: 30)
         _ = update(&m, .workStarted(.grid, detail: "4 cells × 1 domains"))
         _ = update(&m, .serverWaiting(.student, seconds: 12))
-        #expect(view(m).lines().last?.hasPrefix(" ▶ grid  waiting for the student server (12 s) · 4 cells × 1 domains") == true)
+        #expect(
+            view(m).lines().last?.hasPrefix(" ▶ grid  waiting for the student server (12 s) · 4 cells × 1 domains")
+                == true)
         _ = update(&m, .serverWaiting(.student, seconds: 0))
         #expect(view(m).lines().last?.hasPrefix(" ▶ grid  4 cells × 1 domains") == true)
     }

@@ -6,31 +6,31 @@ struct SessionsScreenTests {
     /// details (44 inside): category 11 (44/4), markers 8, title 44-4-2-11-1-8 = 18 columns.
     @Test func rendersListDetailsAndStatusLine() {
         let expected = """
-         BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
-        ┌─ Sessions 2/2 ─────────────────┐┌─ Session s1 · food · train ────────────────┐
-        │id it b  first intent           ││user u1 · 5 items · 2 bundles               │
-        │s1  5 2  Tea tasting            ││                                            │
-        │s2  2 1  Photo kit              ││ #  Item                Category    Bundles │
-        │                                ││ 1  Sencha Green Tea    Green Tea   ●1 ●2   │
-        │                                ││ 2  抹茶 Matcha         Matcha      ●1      │
-        │                                ││ 3  Garden Hose         Hoses       noise   │
-        │                                ││ 4  Shortbread          Cookies     ●2      │
-        │                                ││ 5  (untitled item U9)  —           noise   │
-        │                                ││                                            │
-        │                                ││Ground-truth bundles                        │
-        │                                ││●1 Tea tasting  items 1, 2                  │
-        │                                ││●2 Tea break  items 1, 4                    │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        │                                ││                                            │
-        └────────────────────────────────┘└────────────────────────────────────────────┘
-         ↑↓ move  / filter  s sort  d domain  t split  ? help
-        """
+             BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
+            ┌─ Sessions 2/2 ─────────────────┐┌─ Session s1 · food · train ────────────────┐
+            │id it b  first intent           ││user u1 · 5 items · 2 bundles               │
+            │s1  5 2  Tea tasting            ││                                            │
+            │s2  2 1  Photo kit              ││ #  Item                Category    Bundles │
+            │                                ││ 1  Sencha Green Tea    Green Tea   ●1 ●2   │
+            │                                ││ 2  抹茶 Matcha         Matcha      ●1      │
+            │                                ││ 3  Garden Hose         Hoses       noise   │
+            │                                ││ 4  Shortbread          Cookies     ●2      │
+            │                                ││ 5  (untitled item U9)  —           noise   │
+            │                                ││                                            │
+            │                                ││Ground-truth bundles                        │
+            │                                ││●1 Tea tasting  items 1, 2                  │
+            │                                ││●2 Tea break  items 1, 4                    │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            │                                ││                                            │
+            └────────────────────────────────┘└────────────────────────────────────────────┘
+             ↑↓ move  / filter  s sort  d domain  t split  ? help
+            """
         #expect(view(model()).lines() == expected.components(separatedBy: "\n"))
     }
 
@@ -90,7 +90,7 @@ struct SessionsScreenTests {
         #expect(screen.contains("filter by id, title, category or intent"))
         _ = send(&m, .down)
         #expect(!m.showHelp)
-        #expect(m.sessions.selection?.session.id == "s1")   // the closing key did nothing else
+        #expect(m.sessions.selection?.session.id == "s1")  // the closing key did nothing else
     }
 
     @Test func quitKeys() {
@@ -102,7 +102,8 @@ struct SessionsScreenTests {
     @Test func tooSmallTerminalSaysSo() {
         var m = model()
         _ = update(&m, .resized(width: 50, height: 10))
-        #expect(view(m).lines()[0...1] == ["Terminal too small: 50×10.", "Please enlarge the window to at least 80×24."])
+        #expect(
+            view(m).lines()[0...1] == ["Terminal too small: 50×10.", "Please enlarge the window to at least 80×24."])
         _ = update(&m, .resized(width: 79, height: 24))
         #expect(view(m).lines()[0] == "Terminal too small: 79×24.")
     }
@@ -111,14 +112,14 @@ struct SessionsScreenTests {
         var m = model()
         _ = update(&m, .mouse(MouseEvent(.wheelDown, x: 5, y: 5)))
         #expect(m.sessions.selection?.session.id == "s2")
-        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 3)))   // row 3: the first session (row 2 is the header)
+        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 3)))  // row 3: the first session (row 2 is the header)
         #expect(m.sessions.selection?.session.id == "s1")
-        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 20)))   // below the last row: nothing
+        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 20)))  // below the last row: nothing
         #expect(m.sessions.selection?.session.id == "s1")
     }
 
     @Test func longListsScrollWithTheSelection() {
-        var m = model(width: 80, height: 15)   // 11 list rows; only 2 sessions, so no scrolling
+        var m = model(width: 80, height: 15)  // 11 list rows; only 2 sessions, so no scrolling
         _ = send(&m, .pageDown)
         #expect(m.sessions.selection?.session.id == "s2")
         #expect(m.sessions.list.offset == 0)

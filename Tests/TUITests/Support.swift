@@ -16,11 +16,15 @@ func handMadeDataset() -> Dataset {
         "C2": Item(id: "C2", title: "Zoom Lens", categoryPaths: [["Electronics", "Lenses"]]),
     ]
     let sessions = [
-        Session(id: "s1", itemIDs: ["T1", "T2", "N1", "T3", "U9"], user: "u1",
-                bundles: [GroundTruthBundle(id: "b1", itemIDs: ["T1", "T2"], intent: "Tea tasting"),
-                          GroundTruthBundle(id: "b2", itemIDs: ["T1", "T3"], intent: "Tea break")]),
-        Session(id: "s2", itemIDs: ["C1", "C2"],
-                bundles: [GroundTruthBundle(id: "b3", itemIDs: ["C1", "C2"], intent: "Photo kit")]),
+        Session(
+            id: "s1", itemIDs: ["T1", "T2", "N1", "T3", "U9"], user: "u1",
+            bundles: [
+                GroundTruthBundle(id: "b1", itemIDs: ["T1", "T2"], intent: "Tea tasting"),
+                GroundTruthBundle(id: "b2", itemIDs: ["T1", "T3"], intent: "Tea break"),
+            ]),
+        Session(
+            id: "s2", itemIDs: ["C1", "C2"],
+            bundles: [GroundTruthBundle(id: "b3", itemIDs: ["C1", "C2"], intent: "Photo kit")]),
     ]
     return Dataset(domain: "food", sessions: sessions, items: items, split: ["s1": .train, "s2": .test])
 }

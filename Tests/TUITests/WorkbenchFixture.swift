@@ -6,24 +6,36 @@ import Foundation
 /// CJK titles and a 2-item one; everything below is written by hand.
 func workbenchDataset() -> Dataset {
     var items: [String: Item] = [:]
-    func add(_ id: String, _ title: String, _ category: String) { items[id] = Item(id: id, title: title, categoryPaths: [["Food", category]]) }
+    func add(_ id: String, _ title: String, _ category: String) {
+        items[id] = Item(id: id, title: title, categoryPaths: [["Food", category]])
+    }
     add("A1", "Sencha Green Tea", "Tea"); add("A2", "抹茶 Matcha Powder", "Tea"); add("A3", "Tea Whisk", "Teaware")
     add("A4", "Butter Biscuits", "Cookies"); add("A5", "Shortbread", "Cookies"); add("A6", "Garden Hose", "Garden")
-    add("A7", "玉露 Gyokuro", "Tea"); add("A8", "Oat Milk", "Milk"); add("A9", "Lemon", "Fruit"); add("A10", "Honey", "Sweeteners")
+    add("A7", "玉露 Gyokuro", "Tea"); add("A8", "Oat Milk", "Milk"); add("A9", "Lemon", "Fruit");
+    add("A10", "Honey", "Sweeteners")
     func train(_ id: String, _ bundle: [String], _ intent: String, extra: [String]) -> Session {
-        Session(id: id, itemIDs: bundle + extra, bundles: [GroundTruthBundle(id: id + "b", itemIDs: bundle, intent: intent)])
+        Session(
+            id: id, itemIDs: bundle + extra, bundles: [GroundTruthBundle(id: id + "b", itemIDs: bundle, intent: intent)]
+        )
     }
     let sessions = [
         train("t1", ["A1", "A3"], "Tea ceremony", extra: ["A6"]),
         train("t2", ["A4", "A5"], "Biscuit tin", extra: ["A9"]),
         train("t3", ["A1", "A3"], "Tea ceremony", extra: []),
         train("t4", ["A8", "A10"], "Sweet milk", extra: ["A6"]),
-        Session(id: "x10", itemIDs: ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10"],
-                bundles: [GroundTruthBundle(id: "g1", itemIDs: ["A1", "A2", "A3"], intent: "Tea tasting"),
-                          GroundTruthBundle(id: "g2", itemIDs: ["A4", "A5"], intent: "Biscuits")]),
-        Session(id: "x2", itemIDs: ["A9", "A10"], bundles: [GroundTruthBundle(id: "g3", itemIDs: ["A9", "A10"], intent: "Hot lemon")]),
+        Session(
+            id: "x10", itemIDs: ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10"],
+            bundles: [
+                GroundTruthBundle(id: "g1", itemIDs: ["A1", "A2", "A3"], intent: "Tea tasting"),
+                GroundTruthBundle(id: "g2", itemIDs: ["A4", "A5"], intent: "Biscuits"),
+            ]),
+        Session(
+            id: "x2", itemIDs: ["A9", "A10"],
+            bundles: [GroundTruthBundle(id: "g3", itemIDs: ["A9", "A10"], intent: "Hot lemon")]),
     ]
-    let split: [String: SplitRole] = ["t1": .train, "t2": .train, "t3": .train, "t4": .train, "x10": .test, "x2": .test]
+    let split: [String: SplitRole] = [
+        "t1": .train, "t2": .train, "t3": .train, "t4": .train, "x10": .test, "x2": .test,
+    ]
     return Dataset(domain: "food", sessions: sessions, items: items, split: split)
 }
 
@@ -35,26 +47,33 @@ func workbenchSnapshot(dataset: Dataset) throws -> WorkspaceSnapshot {
     let path = NSTemporaryDirectory() + "bundlekd-tui-\(UUID().uuidString).sqlite"
     let workspace = try Workspace(path: path)
     func run(_ formats: String, _ key: String) -> RunRecord {
-        RunRecord(id: nil, key: key, createdAt: Date(), domain: "food", student: "local", formats: FormatSet(label: formats)!,
-                  strategy: .random, ratio: 0.5, method: .icl, seed: 42, sessions: 2, studentPromptTokens: 100,
-                  studentCompletionTokens: 20, teacherTokens: formats == "none" ? 0 : 50, seconds: 1, status: .done)
+        RunRecord(
+            id: nil, key: key, createdAt: Date(), domain: "food", student: "local", formats: FormatSet(label: formats)!,
+            strategy: .random, ratio: 0.5, method: .icl, seed: 42, sessions: 2, studentPromptTokens: 100,
+            studentCompletionTokens: 20, teacherTokens: formats == "none" ? 0 : 50, seconds: 1, status: .done)
     }
     func prediction(_ session: String, _ bundles: String?, raw: String) -> PredictionRecord {
-        PredictionRecord(id: nil, runId: 0, sessionId: session, rawText: raw, bundles: bundles,
-                         parseError: bundles == nil ? "no JSON object" : nil, callId: nil)
+        PredictionRecord(
+            id: nil, runId: 0, sessionId: session, rawText: raw, bundles: bundles,
+            parseError: bundles == nil ? "no JSON object" : nil, callId: nil)
     }
-    try workspace.store(run("none", "k-none"), predictions: [
-        prediction("x10", #"[{"items":[1,2,3],"intent":"Tea tasting"}]"#, raw: "…"),
-        prediction("x2", #"[{"items":[1,2],"intent":"Hot lemon"}]"#, raw: "…"),
-    ])
-    try workspace.store(run("rules", "k-rules"), predictions: [
-        prediction("x10", #"[{"items":[1,2],"intent":"Green tea"},{"items":[3,9],"intent":"Odd pair"}]"#, raw: "…"),
-        prediction("x2", nil, raw: "I cannot"),
-    ])
+    try workspace.store(
+        run("none", "k-none"),
+        predictions: [
+            prediction("x10", #"[{"items":[1,2,3],"intent":"Tea tasting"}]"#, raw: "…"),
+            prediction("x2", #"[{"items":[1,2],"intent":"Hot lemon"}]"#, raw: "…"),
+        ])
+    try workspace.store(
+        run("rules", "k-rules"),
+        predictions: [
+            prediction("x10", #"[{"items":[1,2],"intent":"Green tea"},{"items":[3,9],"intent":"Odd pair"}]"#, raw: "…"),
+            prediction("x2", nil, raw: "I cannot"),
+        ])
     func item(_ format: KnowledgeFormat, _ text: String, session: String) -> KnowledgeItem {
-        KnowledgeItem(id: nil, createdAt: Date(), format: format, domain: "food", text: text, sessions: "[\"\(session)\"]",
-                      errors: "[\"partial\"]", teacherModel: "local", templateHash: "h", callIds: "[\(format == .rule ? 1 : 2)]",
-                      promptTokens: 10, completionTokens: 5, cost: 0)
+        KnowledgeItem(
+            id: nil, createdAt: Date(), format: format, domain: "food", text: text, sessions: "[\"\(session)\"]",
+            errors: "[\"partial\"]", teacherModel: "local", templateHash: "h", callIds: "[\(format == .rule ? 1 : 2)]",
+            promptTokens: 10, completionTokens: 5, cost: 0)
     }
     try workspace.writer.write { db in
         var rule = item(.rule, "1. Keep tea with its teaware.", session: "food/t1")

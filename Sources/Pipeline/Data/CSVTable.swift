@@ -38,10 +38,11 @@ public struct CSVTable: Sendable {
         while let fields = reader.next() {
             let span = 1 + fields.reduce(0) { $0 + $1.utf8.lazy.filter { $0 == 10 }.count }
             defer { line += span }
-            if fields.count == 1 && fields[0].isEmpty { continue }   // blank line
+            if fields.count == 1 && fields[0].isEmpty { continue }  // blank line
             guard fields.count == columns.count else {
-                throw DataError(file: file, line: line,
-                                "has \(fields.count) fields, expected \(columns.count) (\(found.joined(separator: ",")))")
+                throw DataError(
+                    file: file, line: line,
+                    "has \(fields.count) fields, expected \(columns.count) (\(found.joined(separator: ",")))")
             }
             rows.append(Row(line: line, fields: order.map { fields[$0] }))
         }
@@ -99,7 +100,7 @@ public struct CSVTable: Sendable {
             let byte = bytes[index]
             if let opened = openedAt {
                 if byte == quote {
-                    let next: UInt8 = index + 1 < bytes.count ? bytes[index + 1] : newline   // the end closes too
+                    let next: UInt8 = index + 1 < bytes.count ? bytes[index + 1] : newline  // the end closes too
                     if next == quote { index += 2; continue }
                     guard next == comma || next == newline || next == carriageReturn else { return opened }
                     openedAt = nil

@@ -12,22 +12,28 @@ public enum DICLLoader {
     public static func load(folder: String, bundleRecFolder: String? = nil) throws -> Dataset {
         let file = { (name: String) in (folder as NSString).appendingPathComponent(name) }
         let sessionItems = try JSONFile.decode([String: [String]].self, from: file("session_items.json"))
-        let groundTruth = try JSONFile.decode([String: [DICLBundle]].self, from: file("session_bundles_deduplication.json"))
+        let groundTruth = try JSONFile.decode(
+            [String: [DICLBundle]].self, from: file("session_bundles_deduplication.json"))
         let titles = try JSONFile.decode([String: String].self, from: file("item_titles.json"))
         let train = try JSONFile.decode([String: String].self, from: file("training_set.json"))
         let test = try JSONFile.decode([String: String].self, from: file("test_set.json"))
         let topK = try JSONFile.decode([String: [Int]].self, from: file("TopK_related_sessions.json"))
-        guard !sessionItems.isEmpty else { throw DataError(file: file("session_items.json"), "empty dataset: no sessions") }
+        guard !sessionItems.isEmpty else {
+            throw DataError(file: file("session_items.json"), "empty dataset: no sessions")
+        }
 
-        let bundleRec = bundleRecFolder ?? ((folder as NSString).deletingLastPathComponent as NSString)
+        let bundleRec =
+            bundleRecFolder
+            ?? ((folder as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("bundlerec/electronic")
         let join = try BundleRecJoin.load(folder: bundleRec)
         let sourceIDs = try loadSessionMap(file("session_id_map.csv"))
 
         var items: [String: Item] = [:]
         for asin in Set(sessionItems.values.joined()) {
-            items[asin] = Item(id: asin, title: titles[asin].map(HTMLEntities.decode),
-                               categoryPaths: join?.categories(forASIN: asin) ?? [])
+            items[asin] = Item(
+                id: asin, title: titles[asin].map(HTMLEntities.decode),
+                categoryPaths: join?.categories(forASIN: asin) ?? [])
         }
         let sessions = sessionItems.keys.sorted { Int($0) ?? 0 < Int($1) ?? 0 }.map { id in
             let bundles = (groundTruth[id] ?? []).enumerated().map { index, bundle in
@@ -40,8 +46,9 @@ public enum DICLLoader {
             split[session.id] = train[session.id] != nil ? .train : test[session.id] != nil ? .test : .validation
         }
         let neighbours = topK.mapValues { $0.map(String.init) }
-        return Dataset(domain: "electronic", sessions: sessions, items: items, split: split,
-                       splitSource: .dicl, neighbours: neighbours)
+        return Dataset(
+            domain: "electronic", sessions: sessions, items: items, split: split,
+            splitSource: .dicl, neighbours: neighbours)
     }
 
     struct DICLBundle: Decodable {
@@ -99,7 +106,8 @@ extension DecodingError {
         let path: [CodingKey]
         switch self {
         case .typeMismatch(_, let context), .valueNotFound(_, let context),
-             .keyNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
+            .keyNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
         @unknown default: return nil
         }
         return path.isEmpty ? nil : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
@@ -112,7 +120,8 @@ extension DecodingError {
         case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
         case .dataCorrupted(let context):
             if let underlying = context.underlyingError as NSError?,
-               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
+            {
                 return "not valid JSON: \(detail)"
             }
             return "not valid JSON: \(context.debugDescription)"

@@ -18,13 +18,21 @@ public enum DataSource {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
         let jsonl = entries.filter { $0.hasSuffix(".jsonl") }
         if !jsonl.isEmpty {
-            return try merge(jsonl.flatMap { try SessionJSONLines.load(path: (path as NSString).appendingPathComponent($0)) })
+            return try merge(
+                jsonl.flatMap { try SessionJSONLines.load(path: (path as NSString).appendingPathComponent($0)) })
         }
-        let domains = entries.filter { BundleRecLoader.isBundleRecFolder((path as NSString).appendingPathComponent($0)) }
+        let domains = entries.filter {
+            BundleRecLoader.isBundleRecFolder((path as NSString).appendingPathComponent($0))
+        }
         guard !domains.isEmpty else {
-            throw DataError(file: path, "no dataset found (expected .jsonl files, BundleRec domain folders with session_item.csv, or the DICL split)")
+            throw DataError(
+                file: path,
+                "no dataset found (expected .jsonl files, BundleRec domain folders with session_item.csv, or the DICL split)"
+            )
         }
-        return try ordered(domains).map { try BundleRecLoader.load(folder: (path as NSString).appendingPathComponent($0)) }
+        return try ordered(domains).map {
+            try BundleRecLoader.load(folder: (path as NSString).appendingPathComponent($0))
+        }
     }
 
     static func ordered(_ names: [String]) -> [String] {

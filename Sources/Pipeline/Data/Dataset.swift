@@ -21,9 +21,11 @@ public struct Dataset: Sendable {
     /// Retrieved training neighbours per test session, when the data ships them (DICL top-10).
     public var neighbours: [String: [String]]
 
-    public init(domain: String, sessions: [Session], items: [String: Item],
-                split: [String: SplitRole] = [:], splitSource: SplitSource = .none,
-                neighbours: [String: [String]] = [:]) {
+    public init(
+        domain: String, sessions: [Session], items: [String: Item],
+        split: [String: SplitRole] = [:], splitSource: SplitSource = .none,
+        neighbours: [String: [String]] = [:]
+    ) {
         self.neighbours = neighbours
         self.domain = domain
         self.sessions = sessions

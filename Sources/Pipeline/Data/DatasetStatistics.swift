@@ -19,9 +19,13 @@ public struct DatasetStatistics: Equatable, Sendable {
         let allBundles = dataset.sessions.flatMap(\.bundles)
         bundles = allBundles.count
         bundlesAfterDeduplication = withBundles.reduce(0) { $0 + Preprocessing.deduplicate($1.bundles).count }
-        averageBundleSize = allBundles.isEmpty ? 0
+        averageBundleSize =
+            allBundles.isEmpty
+            ? 0
             : Double(allBundles.reduce(0) { $0 + $1.itemIDs.count }) / Double(allBundles.count)
-        averageSessionLength = sessions == 0 ? 0
+        averageSessionLength =
+            sessions == 0
+            ? 0
             : Double(dataset.sessions.reduce(0) { $0 + $1.itemIDs.count }) / Double(sessions)
         let distinct = Set(dataset.sessions.flatMap(\.itemIDs))
         items = distinct.count

@@ -11,7 +11,9 @@ public enum SeededSplit {
         let validationCount = Int((Double(ids.count) * ratios.validation).rounded())
         var split: [String: SplitRole] = [:]
         for (index, id) in shuffled.enumerated() {
-            split[id] = index < trainCount ? .train
+            split[id] =
+                index < trainCount
+                ? .train
                 : index < trainCount + validationCount ? .validation : .test
         }
         return split

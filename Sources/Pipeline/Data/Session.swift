@@ -12,8 +12,10 @@ public struct Session: Hashable, Sendable, Codable {
     /// The session's id in the original BundleRec data when this dataset renumbered it (DICL).
     public let sourceID: String?
 
-    public init(id: String, itemIDs: [String], user: String? = nil, timestamp: Date? = nil,
-                bundles: [GroundTruthBundle] = [], sourceID: String? = nil) {
+    public init(
+        id: String, itemIDs: [String], user: String? = nil, timestamp: Date? = nil,
+        bundles: [GroundTruthBundle] = [], sourceID: String? = nil
+    ) {
         self.id = id
         self.sourceID = sourceID
         self.itemIDs = itemIDs

@@ -41,7 +41,7 @@ public enum SessionJSONLines {
     public static func parse(_ text: String, file path: String) throws -> [Dataset] {
         var domains: [String] = []
         var sessions: [String: [Session]] = [:]
-        var firstLine: [String: [String: Int]] = [:]   // domain → session id → the line that defined it
+        var firstLine: [String: [String: Int]] = [:]  // domain → session id → the line that defined it
         var items: [String: [String: Item]] = [:]
         var splits: [String: [String: SplitRole]] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -52,13 +52,16 @@ public enum SessionJSONLines {
             for item in line.items {
                 let parsed = Item(id: item.id, title: item.title, categoryPaths: item.categories ?? [])
                 if let known = items[line.domain]?[item.id], known != parsed {
-                    throw DataError(file: path, line: lineNumber, field: "items", "item \(item.id) differs from its earlier description")
+                    throw DataError(
+                        file: path, line: lineNumber, field: "items",
+                        "item \(item.id) differs from its earlier description")
                 }
                 items[line.domain, default: [:]][item.id] = parsed
             }
             if let first = firstLine[line.domain]?[line.id] {
-                throw DataError(file: path, line: lineNumber, field: "id",
-                                "session \(line.id) of \(line.domain) is also on line \(first); ids must be unique within a domain")
+                throw DataError(
+                    file: path, line: lineNumber, field: "id",
+                    "session \(line.id) of \(line.domain) is also on line \(first); ids must be unique within a domain")
             }
             firstLine[line.domain, default: [:]][line.id] = lineNumber
             sessions[line.domain, default: []].append(try session(from: line, file: path, line: lineNumber))
@@ -68,8 +71,9 @@ public enum SessionJSONLines {
         return domains.map { domain in
             let split = splits[domain] ?? [:]
             let complete = split.count == sessions[domain]!.count
-            return Dataset(domain: domain, sessions: sessions[domain]!, items: items[domain] ?? [:],
-                           split: complete ? split : [:], splitSource: complete ? .file : .none)
+            return Dataset(
+                domain: domain, sessions: sessions[domain]!, items: items[domain] ?? [:],
+                split: complete ? split : [:], splitSource: complete ? .file : .none)
         }
     }
 
@@ -88,14 +92,17 @@ public enum SessionJSONLines {
         }
         let bundles = try line.bundles.enumerated().map { index, bundle in
             if let stray = bundle.items.first(where: { !ids.contains($0) }) {
-                throw DataError(file: file, line: number, field: "bundles.\(index).items",
-                                "item \(stray) is not one of the session's items")
+                throw DataError(
+                    file: file, line: number, field: "bundles.\(index).items",
+                    "item \(stray) is not one of the session's items")
             }
-            return GroundTruthBundle(id: bundle.id ?? "\(line.id)-\(index + 1)", itemIDs: bundle.items, intent: bundle.intent)
+            return GroundTruthBundle(
+                id: bundle.id ?? "\(line.id)-\(index + 1)", itemIDs: bundle.items, intent: bundle.intent)
         }
-        return Session(id: line.id, itemIDs: ids, user: line.user,
-                       timestamp: line.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) },
-                       bundles: bundles)
+        return Session(
+            id: line.id, itemIDs: ids, user: line.user,
+            timestamp: line.timestamp.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+            bundles: bundles)
     }
 
     /// One line per session, keys sorted so the output is stable under version control.

@@ -101,8 +101,15 @@ public enum TOML {
         /// Spaces, comments and line ends (inside arrays, between entries).
         mutating func skipBlank() throws {
             while let c = current {
-                if c == " " || c == "\t" || c == "\n" { advance() } else if c == "\r" && peek(1) == "\n" { advance() }
-                else if c == "#" { try skipComment() } else { return }
+                if c == " " || c == "\t" || c == "\n" {
+                    advance()
+                } else if c == "\r" && peek(1) == "\n" {
+                    advance()
+                } else if c == "#" {
+                    try skipComment()
+                } else {
+                    return
+                }
             }
         }
 
@@ -115,7 +122,8 @@ public enum TOML {
 
         func checkControl(_ c: Unicode.Scalar) throws {
             if (c.value < 0x20 && c != "\t" && !(c == "\r" && peek(1) == "\n")) || c.value == 0x7F {
-                throw fail("control character U+\(String(c.value, radix: 16, uppercase: true).leftPadded(4)) is not allowed")
+                throw fail(
+                    "control character U+\(String(c.value, radix: 16, uppercase: true).leftPadded(4)) is not allowed")
             }
         }
 
@@ -143,11 +151,15 @@ public enum TOML {
                     let headerLine = line
                     let name = try key()
                     skipSpaces()
-                    guard current == "]" else { throw fail(current == "." ? "dotted section names are not supported here" : "expected ']'") }
+                    guard current == "]" else {
+                        throw fail(current == "." ? "dotted section names are not supported here" : "expected ']'")
+                    }
                     advance()
                     try endOfLine()
                     if root[name] != nil {
-                        throw DataError(file: file, line: headerLine, "section [\(name)] is already defined on line \(root.line(of: name)!)")
+                        throw DataError(
+                            file: file, line: headerLine,
+                            "section [\(name)] is already defined on line \(root.line(of: name)!)")
                     }
                     try root.insert(name, .table(TOMLTable()), line: headerLine, file: file)
                     section = name
@@ -159,7 +171,9 @@ public enum TOML {
                     var failure: DataError?
                     root.update(section) { table in
                         guard case .table(var inner) = table else { return }
-                        do { try inner.insert(name, value, line: keyLine, file: file) } catch { failure = error as? DataError }
+                        do { try inner.insert(name, value, line: keyLine, file: file) } catch {
+                            failure = error as? DataError
+                        }
                         table = .table(inner)
                     }
                     if let failure { throw failure }
@@ -209,8 +223,11 @@ public enum TOML {
         mutating func value() throws -> TOMLValue {
             guard let c = current else { throw fail("expected a value, found the end of the file") }
             switch c {
-            case "\"": return .string(peek(1) == "\"" && peek(2) == "\"" ? try multilineString(quote: "\"") : try basicString())
-            case "'": return .string(peek(1) == "'" && peek(2) == "'" ? try multilineString(quote: "'") : try literalString())
+            case "\"":
+                return .string(
+                    peek(1) == "\"" && peek(2) == "\"" ? try multilineString(quote: "\"") : try basicString())
+            case "'":
+                return .string(peek(1) == "'" && peek(2) == "'" ? try multilineString(quote: "'") : try literalString())
             case "[": return try array()
             case "{": return try inlineTable()
             default: return try scalarWord()
@@ -253,7 +270,9 @@ public enum TOML {
         /// true, false, an integer or a float; anything else is named.
         mutating func scalarWord() throws -> TOMLValue {
             var word = ""
-            while let c = current, !(c == "," || c == "]" || c == "}" || c == "#" || c == " " || c == "\t" || c == "\n" || c == "\r") {
+            while let c = current,
+                !(c == "," || c == "]" || c == "}" || c == "#" || c == " " || c == "\t" || c == "\n" || c == "\r")
+            {
                 word.unicodeScalars.append(c)
                 advance()
             }
@@ -264,13 +283,18 @@ public enum TOML {
                 return .integer(integer)
             }
             if digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), digits.first != ".", digits.last != ".",
-               let number = Double(digits), number.isFinite {
+                let number = Double(digits), number.isFinite
+            {
                 return .float(number)
             }
-            if ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(word) { throw fail("infinite or NaN numbers are not accepted here") }
+            if ["inf", "+inf", "-inf", "nan", "+nan", "-nan"].contains(word) {
+                throw fail("infinite or NaN numbers are not accepted here")
+            }
             if word.isEmpty {
                 let found = current.map(Self.shown) ?? "the end of the file"
-                throw fail("expected a value (a \"string\", a number, true/false, [an array]), found \(found == "U+000A" ? "the end of the line" : found)")
+                throw fail(
+                    "expected a value (a \"string\", a number, true/false, [an array]), found \(found == "U+000A" ? "the end of the line" : found)"
+                )
             }
             if word.first?.isNumber == true && (word.contains("-") || word.contains(":")) {
                 throw fail("dates and times are not supported here; write a string")
@@ -284,9 +308,15 @@ public enum TOML {
             if body.first == "+" || body.first == "-" { sign = body.first == "-" ? -1 : 1; body = body.dropFirst() }
             guard !body.isEmpty, body.allSatisfy(\.isASCII) else { return nil }
             var radix = 10
-            if body.hasPrefix("0x") { radix = 16 } else if body.hasPrefix("0o") { radix = 8 } else if body.hasPrefix("0b") { radix = 2 }
+            if body.hasPrefix("0x") {
+                radix = 16
+            } else if body.hasPrefix("0o") {
+                radix = 8
+            } else if body.hasPrefix("0b") {
+                radix = 2
+            }
             if radix != 10 { guard sign == 1 else { return nil }; body = body.dropFirst(2) }
-            guard !body.isEmpty, radix != 10 || body == "0" || body.first != "0" else { return nil }   // no leading zeros
+            guard !body.isEmpty, radix != 10 || body == "0" || body.first != "0" else { return nil }  // no leading zeros
             guard let magnitude = Int(body, radix: radix) else { return nil }
             return sign * magnitude
         }
@@ -320,10 +350,12 @@ public enum TOML {
             if current == "\n" { advance() }
             var text = ""
             while true {
-                guard let c = current else { throw DataError(file: file, line: opened, "unterminated multi-line string (it opens on this line)") }
+                guard let c = current else {
+                    throw DataError(file: file, line: opened, "unterminated multi-line string (it opens on this line)")
+                }
                 if c == quote && peek(1) == quote && peek(2) == quote { advance(); advance(); advance(); return text }
                 if c == "\\" && quote == "\"" {
-                    if peek(1) == "\n" || peek(1) == " " || peek(1) == "\t" || peek(1) == "\r" {   // line-ending backslash
+                    if peek(1) == "\n" || peek(1) == " " || peek(1) == "\t" || peek(1) == "\r" {  // line-ending backslash
                         advance()
                         while let s = current, s == " " || s == "\t" || s == "\n" || s == "\r" { advance() }
                         continue
@@ -338,7 +370,7 @@ public enum TOML {
         }
 
         mutating func escape() throws -> Unicode.Scalar {
-            advance()   // the backslash
+            advance()  // the backslash
             guard let c = current else { throw fail("a backslash ends the file") }
             advance()
             switch c {
@@ -354,7 +386,9 @@ public enum TOML {
                 let count = c == "u" ? 4 : 8
                 var hex = ""
                 for _ in 0..<count {
-                    guard let h = current, h.properties.isASCIIHexDigit else { throw fail("\\\(c) needs \(count) hex digits") }
+                    guard let h = current, h.properties.isASCIIHexDigit else {
+                        throw fail("\\\(c) needs \(count) hex digits")
+                    }
                     hex.unicodeScalars.append(h)
                     advance()
                 }

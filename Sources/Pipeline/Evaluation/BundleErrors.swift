@@ -30,7 +30,9 @@ public enum BundleErrorCategory: String, Sendable, Codable, CaseIterable {
 public enum BundleErrors {
     /// Categorises `predicted` (1-based product positions) against ground-truth position sets.
     /// Returns the category and the index of the ground-truth bundle it was compared with.
-    public static func categorize(_ predicted: [Int], sessionLength: Int, groundTruth: [Set<Int>]) -> (category: BundleErrorCategory, matched: Int?) {
+    public static func categorize(
+        _ predicted: [Int], sessionLength: Int, groundTruth: [Set<Int>]
+    ) -> (category: BundleErrorCategory, matched: Int?) {
         let items = Set(predicted)
         if items.isEmpty || items.contains(where: { $0 < 1 || $0 > sessionLength }) { return (.hallucinated, nil) }
         var best: (index: Int, jaccard: Double)?
@@ -40,7 +42,9 @@ public enum BundleErrors {
         }
         guard let best, best.jaccard > 0 else { return (.disjoint, best?.index) }
         if best.jaccard == 1 { return (.exact, best.index) }
-        if items.isSubset(of: groundTruth[best.index]) { return (items.count == 1 ? .singleItem : .multiItemSubset, best.index) }
+        if items.isSubset(of: groundTruth[best.index]) {
+            return (items.count == 1 ? .singleItem : .multiItemSubset, best.index)
+        }
         return (.partialWithExtra, best.index)
     }
 }

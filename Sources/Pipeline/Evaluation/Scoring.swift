@@ -61,7 +61,8 @@ public struct RunMetrics: Sendable, Equatable {
     public var precision: Double { Self.mean(evaluated.map(\.precision)) }
     public var recall: Double { Self.mean(evaluated.map(\.recall)) }
     public var coverage: Double {
-        SessionScore.coverage(sum: evaluated.reduce(0) { $0 + $1.coverageSum }, hits: evaluated.reduce(0) { $0 + $1.hits })
+        SessionScore.coverage(
+            sum: evaluated.reduce(0) { $0 + $1.coverageSum }, hits: evaluated.reduce(0) { $0 + $1.hits })
     }
     public var intentRougeL: Double? {
         let scores = evaluated.flatMap(\.intentScores)
@@ -95,8 +96,12 @@ public enum Scorer {
         var used = Set<Int>()
         for bundle in bundles {
             let items = Set(bundle.items)
-            score.categories.append(BundleErrors.categorize(bundle.items, sessionLength: session.itemIDs.count, groundTruth: truth).category)
-            let candidates = truth.indices.filter { items.isSubset(of: truth[$0]) && (mode == .paper || !used.contains($0)) }
+            score.categories.append(
+                BundleErrors.categorize(bundle.items, sessionLength: session.itemIDs.count, groundTruth: truth).category
+            )
+            let candidates = truth.indices.filter {
+                items.isSubset(of: truth[$0]) && (mode == .paper || !used.contains($0))
+            }
             guard let match = candidates.first, mode == .paper || items.count > 1 else {
                 score.hitFlags.append(false)
                 continue
@@ -123,7 +128,9 @@ public enum RougeL {
         var previous = [Int](repeating: 0, count: b.count + 1)
         for x in a {
             var current = [Int](repeating: 0, count: b.count + 1)
-            for (j, y) in b.enumerated() { current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j]) }
+            for (j, y) in b.enumerated() {
+                current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j])
+            }
             previous = current
         }
         let lcs = Double(previous[b.count])

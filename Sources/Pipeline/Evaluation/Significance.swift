@@ -7,8 +7,10 @@ public enum Significance {
 
     /// Percentile bootstrap (95% by default) of a ratio Σ numerator / Σ denominator over
     /// sessions resampled with replacement; a mean is the ratio with denominators 1.
-    public static func bootstrap(numerators: [Double], denominators: [Double]? = nil, resamples: Int = 1000,
-                                 level: Double = 0.95, seed: UInt64 = 42) -> Interval {
+    public static func bootstrap(
+        numerators: [Double], denominators: [Double]? = nil, resamples: Int = 1000,
+        level: Double = 0.95, seed: UInt64 = 42
+    ) -> Interval {
         let n = numerators.count
         guard n > 0 else { return Interval(low: 0, high: 0) }
         let weights = denominators ?? Array(repeating: 1, count: n)
@@ -33,7 +35,9 @@ public enum Significance {
 
     /// Two-sided paired randomisation (sign-flip) test of the mean difference between two runs
     /// over the same sessions: p = (1 + #{|mean of flipped differences| ≥ |observed|}) / (1 + R).
-    public static func pairedRandomization(_ a: [Double], _ b: [Double], permutations: Int = 10_000, seed: UInt64 = 42) -> Double {
+    public static func pairedRandomization(
+        _ a: [Double], _ b: [Double], permutations: Int = 10_000, seed: UInt64 = 42
+    ) -> Double {
         precondition(a.count == b.count, "paired samples must cover the same sessions")
         let differences = zip(a, b).map { $0 - $1 }
         guard !differences.isEmpty else { return 1 }

@@ -8,8 +8,10 @@ public struct ExperimentCell: Hashable, Sendable {
     public var method: UtilisationMethod
     public var seed: UInt64
 
-    public init(formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
-                method: UtilisationMethod = .icl, seed: UInt64 = 42) {
+    public init(
+        formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
+        method: UtilisationMethod = .icl, seed: UInt64 = 42
+    ) {
         self.formats = formats
         self.strategy = strategy
         self.ratio = ratio
@@ -45,18 +47,23 @@ public struct FormatSet: Hashable, Sendable, Codable, Comparable {
     }
 
     public var label: String {
-        formats.isEmpty ? Self.zeroShotLabel : KnowledgeFormat.allCases.filter(formats.contains).map(\.stageName).joined(separator: "+")
+        formats.isEmpty
+            ? Self.zeroShotLabel
+            : KnowledgeFormat.allCases.filter(formats.contains).map(\.stageName).joined(separator: "+")
     }
 
     public var isEmpty: Bool { formats.isEmpty }
 
     /// Zero-shot first, then by label.
-    public static func < (a: FormatSet, b: FormatSet) -> Bool { (a.isEmpty ? "" : a.label) < (b.isEmpty ? "" : b.label) }
+    public static func < (a: FormatSet, b: FormatSet) -> Bool {
+        (a.isEmpty ? "" : a.label) < (b.isEmpty ? "" : b.label)
+    }
 
     public init(from decoder: Decoder) throws {
         let label = try decoder.singleValueContainer().decode(String.self)
         guard let set = FormatSet(label: label) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown formats '\(label)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "unknown formats '\(label)'"))
         }
         self = set
     }

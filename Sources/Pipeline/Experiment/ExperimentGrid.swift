@@ -20,8 +20,10 @@ public struct GridAxes: Hashable, Sendable {
     public var methods: [UtilisationMethod]
     public var seed: UInt64
 
-    public init(formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
-                methods: [UtilisationMethod] = [.icl], seed: UInt64 = 42) {
+    public init(
+        formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
+        methods: [UtilisationMethod] = [.icl], seed: UInt64 = 42
+    ) {
         self.formats = formats
         self.strategies = strategies
         self.ratios = ratios
@@ -34,7 +36,9 @@ public struct GridAxes: Hashable, Sendable {
             methods.flatMap { method -> [ExperimentCell] in
                 guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
                 return strategies.flatMap { strategy in
-                    ratios.map { ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed) }
+                    ratios.map {
+                        ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed)
+                    }
                 }
             }
         }
@@ -57,8 +61,10 @@ public struct ExperimentGrid: Sendable {
     }
 
     /// Every cell on every dataset, in order; `onEvent` hears each dataset's cells start and progress.
-    public func run(_ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?,
-                    onEvent: @escaping @Sendable (Dataset, ExperimentEvent) -> Void) async throws -> [RunRecord] {
+    public func run(
+        _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?,
+        onEvent: @escaping @Sendable (Dataset, ExperimentEvent) -> Void
+    ) async throws -> [RunRecord] {
         let icl = ExperimentRunner(gateway: gateway)
         let (tuned, server) = try fineTunedRunner(needed: cells.contains { $0.method.needsFineTunedStudent })
         var runs: [RunRecord] = []
@@ -67,7 +73,8 @@ public struct ExperimentGrid: Sendable {
                 for (index, cell) in cells.enumerated() {
                     onEvent(dataset, .cellStarted(cell, index: index + 1, of: cells.count))
                     let runner = cell.method.needsFineTunedStudent ? tuned! : icl
-                    runs.append(try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(dataset, $0) })
+                    runs.append(
+                        try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(dataset, $0) })
                 }
             }
         } catch {
@@ -82,12 +89,14 @@ public struct ExperimentGrid: Sendable {
     func fineTunedRunner(needed: Bool) throws -> (ExperimentRunner?, LocalServerStarter?) {
         guard needed else { return (nil, nil) }
         guard let name = student else {
-            throw LLMError.notConfigured("the sft and icl+sft methods need a fine-tuned student (--student NAME, "
-                                         + "a model registered by 'bundlekd sft train')")
+            throw LLMError.notConfigured(
+                "the sft and icl+sft methods need a fine-tuned student (--student NAME, "
+                    + "a model registered by 'bundlekd sft train')")
         }
         guard let registered = try gateway.workspace.student(named: name) else {
-            throw DataError(file: gateway.workspace.path ?? "the workspace", field: "student",
-                            "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
+            throw DataError(
+                file: gateway.workspace.path ?? "the workspace", field: "student",
+                "no fine-tuned student '\(name)' is registered; run 'bundlekd sft train' first")
         }
         var config = gateway.config
         config.student.baseURLs = [registered.baseURL]
@@ -96,12 +105,16 @@ public struct ExperimentGrid: Sendable {
             return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
         }
         guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw DataError(file: modelPath, field: "student",
-                            "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
+            throw DataError(
+                file: modelPath, field: "student",
+                "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
         }
-        let starter = LocalServerStarter(settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config),
-                                         report: report)
-        let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in try await starter.ensureRunning() }
+        let starter = LocalServerStarter(
+            settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config),
+            report: report)
+        let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in
+            try await starter.ensureRunning()
+        }
         return (ExperimentRunner(gateway: tuned), starter)
     }
 }

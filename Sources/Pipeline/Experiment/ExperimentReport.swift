@@ -19,8 +19,10 @@ public struct ExperimentReport: Sendable {
     /// Scores every run from its stored predictions (no model calls). p-values compare each run
     /// with `baselineRunID` when given (runs of another domain or test set get none), else with
     /// the zero-shot run of the same domain and test set (see `zeroShot(for:in:)`).
-    public static func build(workspace: Workspace, datasets: [Dataset], mode: ScoringMode,
-                             baselineRunID: Int64? = nil) throws -> ExperimentReport {
+    public static func build(
+        workspace: Workspace, datasets: [Dataset], mode: ScoringMode,
+        baselineRunID: Int64? = nil
+    ) throws -> ExperimentReport {
         let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
         var scored: [(RunRecord, RunMetrics)] = []
         for run in try workspace.runs() where run.status == .done {
@@ -32,7 +34,10 @@ public struct ExperimentReport: Sendable {
         }
         let rows = scored.map { run, metrics -> Row in
             let evaluated = metrics.evaluated
-            let baseline = baselineRunID.map { id in scored.first { $0.0.id == id && $0.0.domain == run.domain && $0.0.sessions == run.sessions } }
+            let baseline =
+                baselineRunID.map { id in
+                    scored.first { $0.0.id == id && $0.0.domain == run.domain && $0.0.sessions == run.sessions }
+                }
                 ?? zeroShot(for: run, in: scored)
             var p: Double?
             if let baseline, baseline.0.id != run.id {
@@ -40,11 +45,13 @@ public struct ExperimentReport: Sendable {
                 let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
                 p = Significance.pairedRandomization(paired.map(\.0), paired.map(\.1))
             }
-            return Row(run: run, metrics: metrics,
-                       precisionCI: Significance.bootstrap(numerators: evaluated.map(\.precision)),
-                       recallCI: Significance.bootstrap(numerators: evaluated.map(\.recall)),
-                       coverageCI: Significance.bootstrap(numerators: evaluated.map(\.coverageSum), denominators: evaluated.map { Double($0.hits) }),
-                       pValue: p)
+            return Row(
+                run: run, metrics: metrics,
+                precisionCI: Significance.bootstrap(numerators: evaluated.map(\.precision)),
+                recallCI: Significance.bootstrap(numerators: evaluated.map(\.recall)),
+                coverageCI: Significance.bootstrap(
+                    numerators: evaluated.map(\.coverageSum), denominators: evaluated.map { Double($0.hits) }),
+                pValue: p)
         }
         return ExperimentReport(mode: mode, rows: rows)
     }
@@ -53,60 +60,89 @@ public struct ExperimentReport: Sendable {
     /// if that has one (a different base model), else the base student's — a fine-tuned student
     /// is compared with the model it was tuned from.
     static func zeroShot(for run: RunRecord, in scored: [(RunRecord, RunMetrics)]) -> (RunRecord, RunMetrics)? {
-        let candidates = scored.filter { $0.0.isZeroShot && $0.0.method == .icl && $0.0.domain == run.domain && $0.0.sessions == run.sessions }
+        let candidates = scored.filter {
+            $0.0.isZeroShot && $0.0.method == .icl && $0.0.domain == run.domain && $0.0.sessions == run.sessions
+        }
         return candidates.first { $0.0.student == run.student } ?? candidates.first
     }
 
-    static let headers = ["domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
-                          "coverage [95% CI]", "sessions (excl.)", "student tokens", "teacher tokens", "p vs none"]
+    static let headers = [
+        "domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
+        "coverage [95% CI]", "sessions (excl.)", "student tokens", "teacher tokens", "p vs none",
+    ]
 
     func cells(_ row: Row) -> [String] {
-        func metric(_ value: Double, _ ci: Significance.Interval) -> String { String(format: "%.3f [%.3f, %.3f]", value, ci.low, ci.high) }
+        func metric(_ value: Double, _ ci: Significance.Interval) -> String {
+            String(format: "%.3f [%.3f, %.3f]", value, ci.low, ci.high)
+        }
         let m = row.metrics
-        return [row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
-                row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
-                metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
-                "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
-                "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
-                row.pValue.map { String(format: "%.3f", $0) } ?? "-"]
+        return [
+            row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
+            row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
+            metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
+            "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
+            "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
+            row.pValue.map { String(format: "%.3f", $0) } ?? "-",
+        ]
     }
 
     public var caption: String {
-        "Scoring: \(mode.rawValue) mode" + (mode == .paper
-            ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
-            : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
+        "Scoring: \(mode.rawValue) mode"
+            + (mode == .paper
+                ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
+                : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
             + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against the zero-shot run (of the base student, for a fine-tuned one)."
     }
 
     public func markdown() -> String {
-        ([caption, "", "| " + Self.headers.joined(separator: " | ") + " |", "|" + Self.headers.map { _ in "---" }.joined(separator: "|") + "|"]
+        ([
+            caption, "", "| " + Self.headers.joined(separator: " | ") + " |",
+            "|" + Self.headers.map { _ in "---" }.joined(separator: "|") + "|",
+        ]
             + rows.map { "| " + cells($0).joined(separator: " | ") + " |" }).joined(separator: "\n")
     }
 
     public func csv() -> String {
-        ([Self.headers.map { "\"\($0)\"" }.joined(separator: ",")] + rows.map { cells($0).map { "\"\($0)\"" }.joined(separator: ",") })
+        ([Self.headers.map { "\"\($0)\"" }.joined(separator: ",")]
+            + rows.map { cells($0).map { "\"\($0)\"" }.joined(separator: ",") })
             .joined(separator: "\n")
     }
 
     public func latex() -> String {
-        let escape = { (s: String) in s.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") }
-        return (["\\begin{tabular}{" + String(repeating: "l", count: Self.headers.count) + "}", "\\hline",
-                 Self.headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline"]
-                + rows.map { cells($0).map(escape).joined(separator: " & ") + " \\\\" } + ["\\hline", "\\end{tabular}", "% " + caption])
+        let escape = { (s: String) in
+            s.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        }
+        return
+            ([
+                "\\begin{tabular}{" + String(repeating: "l", count: Self.headers.count) + "}", "\\hline",
+                Self.headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline",
+            ]
+            + rows.map { cells($0).map(escape).joined(separator: " & ") + " \\\\" } + [
+                "\\hline", "\\end{tabular}", "% " + caption,
+            ])
             .joined(separator: "\n")
     }
 
     public func json() -> String {
         let objects = rows.map { row -> [String: Any] in
-            ["domain": row.run.domain, "formats": row.run.formats.label, "strategy": row.run.strategy.rawValue, "ratio": row.run.ratio,
-             "method": row.run.method.rawValue, "mode": mode.rawValue, "precision": row.metrics.precision, "recall": row.metrics.recall,
-             "coverage": row.metrics.coverage, "precisionCI": [row.precisionCI.low, row.precisionCI.high],
-             "recallCI": [row.recallCI.low, row.recallCI.high], "coverageCI": [row.coverageCI.low, row.coverageCI.high],
-             "evaluated": row.metrics.evaluated.count, "excludedParse": row.metrics.excludedForParse,
-             "excludedAllSingle": row.metrics.excludedAllSingle, "intentRougeL": row.metrics.intentRougeL ?? NSNull(),
-             "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens, "teacherTokens": row.run.teacherTokens,
-             "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds]
+            [
+                "domain": row.run.domain, "formats": row.run.formats.label, "strategy": row.run.strategy.rawValue,
+                "ratio": row.run.ratio,
+                "method": row.run.method.rawValue, "mode": mode.rawValue, "precision": row.metrics.precision,
+                "recall": row.metrics.recall,
+                "coverage": row.metrics.coverage, "precisionCI": [row.precisionCI.low, row.precisionCI.high],
+                "recallCI": [row.recallCI.low, row.recallCI.high],
+                "coverageCI": [row.coverageCI.low, row.coverageCI.high],
+                "evaluated": row.metrics.evaluated.count, "excludedParse": row.metrics.excludedForParse,
+                "excludedAllSingle": row.metrics.excludedAllSingle,
+                "intentRougeL": row.metrics.intentRougeL ?? NSNull(),
+                "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens,
+                "teacherTokens": row.run.teacherTokens,
+                "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds,
+            ]
         }
-        return String(decoding: try! JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        return String(
+            decoding: try! JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted]),
+            as: UTF8.self)
     }
 }

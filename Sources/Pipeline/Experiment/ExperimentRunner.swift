@@ -19,8 +19,10 @@ public final class ExperimentRunner: Sendable {
         "\(dataset.domain)|\(gateway.config.student.model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
     }
 
-    public func run(_ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
-                    onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> RunRecord {
+    public func run(
+        _ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
+        onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) async throws -> RunRecord {
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
         let key = key(cell, dataset: dataset, testCount: tests.count)
         if let done = try workspace.run(key: key), done.status == .done {
@@ -31,17 +33,22 @@ public final class ExperimentRunner: Sendable {
         let training = dataset.sessions(in: .train)
         // sft: the fine-tuned student answers zero-shot (its knowledge is in its weights);
         // icl and icl+sft: the knowledge goes into the prompt.
-        let (knowledge, teacherTokens) = cell.method == .sft ? (KnowledgeContext(), 0)
+        let (knowledge, teacherTokens) =
+            cell.method == .sft
+            ? (KnowledgeContext(), 0)
             : try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
         let schema = try StageTemplates.load().propose.responseFormat
         let counter = Counter()
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, LLMGateway.Call).self) { group in
             for (index, session) in tests.enumerated() {
                 group.addTask {
-                    let messages = self.builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
-                    let call = try await self.gateway.chat(.student, self.gateway.request(.student, messages, maxTokens: 300, responseFormat: schema))
-                    var record = PredictionRecord(id: nil, runId: 0, sessionId: session.id, rawText: call.response.text, bundles: nil,
-                                                  parseError: nil, callId: call.callID)
+                    let messages = self.builder.messages(
+                        for: session, in: dataset, knowledge: knowledge, training: training)
+                    let call = try await self.gateway.chat(
+                        .student, self.gateway.request(.student, messages, maxTokens: 300, responseFormat: schema))
+                    var record = PredictionRecord(
+                        id: nil, runId: 0, sessionId: session.id, rawText: call.response.text, bundles: nil,
+                        parseError: nil, callId: call.callID)
                     do {
                         record.bundles = KnowledgeItem.json(try AnswerParser.bundles(in: call.response.text))
                     } catch let failure as ParseFailure {
@@ -53,12 +60,13 @@ public final class ExperimentRunner: Sendable {
             }
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
-        let run = RunRecord(id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
-                            formats: FormatSet(cell.formats), strategy: cell.strategy, ratio: cell.ratio, method: cell.method,
-                            seed: Int64(bitPattern: cell.seed), sessions: tests.count,
-                            studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
-                            studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },
-                            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: .done)
+        let run = RunRecord(
+            id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
+            formats: FormatSet(cell.formats), strategy: cell.strategy, ratio: cell.ratio, method: cell.method,
+            seed: Int64(bitPattern: cell.seed), sessions: tests.count,
+            studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
+            studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },
+            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: .done)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
@@ -67,16 +75,21 @@ public final class ExperimentRunner: Sendable {
     /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the
     /// teacher has extracted whatever rules and thoughts the sample still lacks. Returns it with
     /// the teacher tokens it cost.
-    func knowledge(for cell: ExperimentCell, dataset: Dataset,
-                   onEvent: @escaping @Sendable (ExperimentEvent) -> Void) async throws -> (KnowledgeContext, Int) {
+    func knowledge(
+        for cell: ExperimentCell, dataset: Dataset,
+        onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) async throws -> (KnowledgeContext, Int) {
         guard !cell.formats.isEmpty else { return (KnowledgeContext(), 0) }
         let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
         let teacherStages = cell.formats.filter { $0 != .pattern }
         if !teacherStages.isEmpty {
-            _ = try await Extractor(gateway: gateway).run(stages: Array(teacherStages), datasets: [dataset], sample: sample) { onEvent(.extraction($0)) }
+            _ = try await Extractor(gateway: gateway).run(
+                stages: Array(teacherStages), datasets: [dataset], sample: sample
+            ) { onEvent(.extraction($0)) }
         }
-        let selection = KnowledgeSelection(formats: cell.formats, dataset: dataset, sample: sample,
-                                           stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: dataset.domain))
+        let selection = KnowledgeSelection(
+            formats: cell.formats, dataset: dataset, sample: sample,
+            stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: dataset.domain))
         return (selection.context, selection.teacherTokens)
     }
 }
@@ -85,5 +98,9 @@ public final class ExperimentRunner: Sendable {
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
+    }
 }

@@ -28,7 +28,9 @@ public enum AnswerParser {
             throw ParseFailure(reason: "no JSON object or array in the answer")
         }
         for attempt in [candidate, pythonToJSON(candidate)] {
-            if let value = try? JSONSerialization.jsonObject(with: Data(attempt.utf8), options: [.fragmentsAllowed]) { return value }
+            if let value = try? JSONSerialization.jsonObject(with: Data(attempt.utf8), options: [.fragmentsAllowed]) {
+                return value
+            }
         }
         throw ParseFailure(reason: "the answer's JSON does not parse: \(candidate.prefix(80))")
     }
@@ -61,7 +63,9 @@ public enum AnswerParser {
 
     static func bundle(_ entry: Any) throws -> ParsedBundle {
         if let list = entry as? [Any] { return ParsedBundle(items: try list.map(position)) }
-        guard let object = entry as? [String: Any] else { throw ParseFailure(reason: "a bundle is neither a list nor an object") }
+        guard let object = entry as? [String: Any] else {
+            throw ParseFailure(reason: "a bundle is neither a list nor an object")
+        }
         let raw = object["items"] ?? object["products"] ?? object["bundle"] ?? object["members"]
         guard let list = raw as? [Any] else { throw ParseFailure(reason: "a bundle has no item list") }
         let intent = (object["intent"] ?? object["name"] ?? object["title"]) as? String
@@ -82,7 +86,7 @@ public enum AnswerParser {
     static func stripFences(_ text: String) -> String {
         guard let open = text.range(of: "```") else { return text }
         var rest = text[open.upperBound...]
-        if let newline = rest.firstIndex(of: "\n") { rest = rest[rest.index(after: newline)...] }   // drop the "json" tag line
+        if let newline = rest.firstIndex(of: "\n") { rest = rest[rest.index(after: newline)...] }  // drop the "json" tag line
         if let close = rest.range(of: "```") { return String(rest[..<close.lowerBound]) }
         return String(rest)
     }

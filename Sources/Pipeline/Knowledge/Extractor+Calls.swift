@@ -17,10 +17,13 @@ struct StepFailure: Error {
 extension Extractor {
     /// Sends the conversation and parses the answer; an answer that does not parse gets one
     /// repair prompt. The assistant's answer is appended to the conversation.
-    func ask<T>(_ conversation: inout [ChatMessage], template: PromptTemplate, stage: KnowledgeFormat, session: String?,
-                run: RunState, parse: (String) throws -> T) async throws -> (T, [LLMGateway.Call]) {
+    func ask<T>(
+        _ conversation: inout [ChatMessage], template: PromptTemplate, stage: KnowledgeFormat, session: String?,
+        run: RunState, parse: (String) throws -> T
+    ) async throws -> (T, [LLMGateway.Call]) {
         var calls: [LLMGateway.Call] = []
-        let first = try await send(conversation, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
+        let first = try await send(
+            conversation, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
         calls.append(first)
         do {
             let value = try parse(first.response.text)
@@ -30,7 +33,8 @@ extension Extractor {
             run.emit(.stepFailed(stage, session: session, reason: "\(failure.reason); asking again"))
             let repair = templates.repair.render(["reason": failure.reason, "format": template.schema ?? "JSON"])
             let retried = conversation + [ChatMessage(role: "assistant", content: first.response.text), .user(repair)]
-            let second = try await send(retried, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
+            let second = try await send(
+                retried, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
             calls.append(second)
             do {
                 let value = try parse(second.response.text)
@@ -43,32 +47,45 @@ extension Extractor {
     }
 
     /// One teacher call, streamed so the UI can show tokens as they arrive.
-    func send(_ messages: [ChatMessage], format: ResponseFormat?, maxTokens: Int, stage: KnowledgeFormat, session: String?,
-              run: RunState) async throws -> LLMGateway.Call {
+    func send(
+        _ messages: [ChatMessage], format: ResponseFormat?, maxTokens: Int, stage: KnowledgeFormat, session: String?,
+        run: RunState
+    ) async throws -> LLMGateway.Call {
         run.emit(.promptSent(stage, session: session, prompt: messages.last?.content ?? ""))
         let request = gateway.request(.teacher, messages, maxTokens: maxTokens, responseFormat: format)
-        let call = try await gateway.chat(.teacher, request) { piece in run.emit(.tokens(stage, session: session, text: piece)) }
+        let call = try await gateway.chat(.teacher, request) { piece in
+            run.emit(.tokens(stage, session: session, text: piece))
+        }
         run.counted(call)
         return call
     }
 
-    func step(_ key: String, stage: KnowledgeFormat, domain: String, session: String?, status: StepStatus,
-              output: String? = nil, raw: String? = nil, reason: String? = nil, calls: [LLMGateway.Call] = []) -> ExtractionStep {
-        ExtractionStep(id: nil, key: key, createdAt: Date(), stage: stage, domain: domain, sessionId: session, status: status,
-                       output: output, rawText: raw, reason: reason, callIds: KnowledgeItem.json(calls.map(\.callID)))
+    func step(
+        _ key: String, stage: KnowledgeFormat, domain: String, session: String?, status: StepStatus,
+        output: String? = nil, raw: String? = nil, reason: String? = nil, calls: [LLMGateway.Call] = []
+    ) -> ExtractionStep {
+        ExtractionStep(
+            id: nil, key: key, createdAt: Date(), stage: stage, domain: domain, sessionId: session, status: status,
+            output: output, rawText: raw, reason: reason, callIds: KnowledgeItem.json(calls.map(\.callID)))
     }
 
     /// A step whose answer never parsed is stored as failed, with the raw text and the reason;
     /// the run goes on, and the next run tries it again.
-    func recordFailure(_ key: String, stage: KnowledgeFormat, dataset: Dataset, reference: SessionReference?, failure: StepFailure,
-                       calls: [LLMGateway.Call], run: RunState) throws {
-        try workspace.complete(step(key, stage: stage, domain: dataset.domain, session: reference?.session.id, status: .failed,
-                                    raw: failure.raw, reason: failure.reason, calls: calls), items: [])
+    func recordFailure(
+        _ key: String, stage: KnowledgeFormat, dataset: Dataset, reference: SessionReference?, failure: StepFailure,
+        calls: [LLMGateway.Call], run: RunState
+    ) throws {
+        try workspace.complete(
+            step(
+                key, stage: stage, domain: dataset.domain, session: reference?.session.id, status: .failed,
+                raw: failure.raw, reason: failure.reason, calls: calls), items: [])
         run.failed(stage, session: reference?.key, reason: failure.reason)
     }
 
     static func tokens(_ calls: [LLMGateway.Call]) -> (prompt: Int, completion: Int) {
-        calls.reduce((0, 0)) { ($0.0 + ($1.response.usage?.promptTokens ?? 0), $0.1 + ($1.response.usage?.completionTokens ?? 0)) }
+        calls.reduce((0, 0)) {
+            ($0.0 + ($1.response.usage?.promptTokens ?? 0), $0.1 + ($1.response.usage?.completionTokens ?? 0))
+        }
     }
 
     func cost(_ usage: (prompt: Int, completion: Int)) -> Double {
@@ -88,13 +105,17 @@ final class RunState: @unchecked Sendable {
     func emit(_ event: ExtractionEvent) { onEvent(event) }
 
     private func update(_ change: (inout ExtractionSummary) -> Void) {
-        let progress: ExtractionProgress = lock.withLock { change(&summary); return summary.progress }
+        let progress: ExtractionProgress = lock.withLock {
+            change(&summary); return summary.progress
+        }
         onEvent(.progress(progress))
     }
 
     func startStage(_ stage: KnowledgeFormat, steps: Int) {
         emit(.stageStarted(stage, steps: steps))
-        update { $0.progress.stage = stage; $0.progress.stepsDone = 0; $0.progress.stepsTotal = steps }
+        update {
+            $0.progress.stage = stage; $0.progress.stepsDone = 0; $0.progress.stepsTotal = steps
+        }
     }
 
     func counted(_ call: LLMGateway.Call) {
@@ -110,7 +131,9 @@ final class RunState: @unchecked Sendable {
 
     func resumed(_ stage: KnowledgeFormat, session: String?) {
         emit(.stepResumed(stage, session: session))
-        update { $0.stepsResumed += 1; $0.progress.stepsDone += 1 }
+        update {
+            $0.stepsResumed += 1; $0.progress.stepsDone += 1
+        }
     }
 
     func stored(_ items: [KnowledgeItem]) {
@@ -124,6 +147,8 @@ final class RunState: @unchecked Sendable {
 
     func failed(_ stage: KnowledgeFormat, session: String?, reason: String) {
         emit(.stepFailed(stage, session: session, reason: reason))
-        update { $0.failures += 1; $0.progress.failures += 1; $0.progress.stepsDone += 1 }
+        update {
+            $0.failures += 1; $0.progress.failures += 1; $0.progress.stepsDone += 1
+        }
     }
 }

@@ -13,7 +13,9 @@ public final class Extractor: Sendable {
     /// At most this many per-session rules go into one consolidation prompt (small contexts).
     let consolidationLimit: Int
 
-    public init(gateway: LLMGateway, patternOptions: PatternOptions = PatternOptions(), consolidationLimit: Int = 30) throws {
+    public init(
+        gateway: LLMGateway, patternOptions: PatternOptions = PatternOptions(), consolidationLimit: Int = 30
+    ) throws {
         self.gateway = gateway
         templates = try StageTemplates.load()
         self.patternOptions = patternOptions
@@ -24,8 +26,10 @@ public final class Extractor: Sendable {
     var teacherModel: String { gateway.config.teacher.model }
 
     /// Extracts `stages` for the sessions in `sample` (datasets give the items and categories).
-    public func run(stages: [KnowledgeFormat], datasets: [Dataset], sample: [SessionReference],
-                    onEvent: @escaping @Sendable (ExtractionEvent) -> Void) async throws -> ExtractionSummary {
+    public func run(
+        stages: [KnowledgeFormat], datasets: [Dataset], sample: [SessionReference],
+        onEvent: @escaping @Sendable (ExtractionEvent) -> Void
+    ) async throws -> ExtractionSummary {
         let run = RunState(onEvent: onEvent)
         let byDomain = Dictionary(grouping: sample, by: \.domain)
         let domains = datasets.map(\.domain).filter { byDomain[$0] != nil }
@@ -48,7 +52,9 @@ public final class Extractor: Sendable {
     }
 
     /// Runs per-session steps with as many in flight as the teacher endpoint allows.
-    func forEach(_ sessions: [SessionReference], _ body: @escaping @Sendable (SessionReference) async throws -> Void) async throws {
+    func forEach(
+        _ sessions: [SessionReference], _ body: @escaping @Sendable (SessionReference) async throws -> Void
+    ) async throws {
         let width = max(1, gateway.config.teacher.maxConcurrency)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = sessions.makeIterator()
@@ -62,25 +68,34 @@ public final class Extractor: Sendable {
     // MARK: stage 1
 
     func extractPatterns(_ dataset: Dataset, run: RunState) throws {
-        let optionsKey = "\(patternOptions.level.rawValue)-\(patternOptions.minSupport)-\(patternOptions.minConfidence)-\(patternOptions.minSize)-\(patternOptions.maxSize)"
+        let optionsKey =
+            "\(patternOptions.level.rawValue)-\(patternOptions.minSupport)-\(patternOptions.minConfidence)-\(patternOptions.minSize)-\(patternOptions.maxSize)"
         let key = "patterns/\(dataset.domain)/\(optionsKey)"
         if try workspace.step(key: key) != nil { return run.resumed(.pattern, session: nil) }
         let (transactions, _) = CategoryPatterns.transactions(dataset, options: patternOptions)
         guard transactions.items.count > 0 else {
             run.emit(.note("\(dataset.domain): no item has a category, so stage 1 (patterns) is skipped"))
-            try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: .skipped, reason: "no categories"), items: [])
+            try workspace.complete(
+                step(
+                    key, stage: .pattern, domain: dataset.domain, session: nil, status: .skipped,
+                    reason: "no categories"), items: [])
             return run.stepDone()
         }
         let report = try CategoryPatterns.mine(transactions, displayNames: transactions.labels, options: patternOptions)
         let (patterns, rules) = PatternText.lines(report, patternLimit: 40, ruleLimit: 20)
         let hash = "fp-growth:" + optionsKey
         let items = (patterns + rules).map { text in
-            KnowledgeItem(id: nil, createdAt: Date(), format: .pattern, domain: dataset.domain, text: text, sessions: "[]",
-                          errors: "[]", teacherModel: "fp-growth (no LLM)", templateHash: hash, callIds: "[]",
-                          promptTokens: 0, completionTokens: 0, cost: 0)
+            KnowledgeItem(
+                id: nil, createdAt: Date(), format: .pattern, domain: dataset.domain, text: text, sessions: "[]",
+                errors: "[]", teacherModel: "fp-growth (no LLM)", templateHash: hash, callIds: "[]",
+                promptTokens: 0, completionTokens: 0, cost: 0)
         }
-        run.emit(.itemParsed(.pattern, session: nil, summary: "\(patterns.count) patterns, \(rules.count) rules from \(transactions.count) bundles"))
-        let stored = try workspace.complete(step(key, stage: .pattern, domain: dataset.domain, session: nil, status: .done), items: items)
+        run.emit(
+            .itemParsed(
+                .pattern, session: nil,
+                summary: "\(patterns.count) patterns, \(rules.count) rules from \(transactions.count) bundles"))
+        let stored = try workspace.complete(
+            step(key, stage: .pattern, domain: dataset.domain, session: nil, status: .done), items: items)
         run.stored(stored)
     }
 
@@ -90,27 +105,46 @@ public final class Extractor: Sendable {
     func reflect(on reference: SessionReference, in dataset: Dataset, run: RunState) async throws {
         let hashes = templates.propose.hash.prefix(12) + "+" + templates.reflect.hash.prefix(12)
         let key = "rules/\(reference.key)/\(teacherModel)/\(hashes)"
-        if let done = try workspace.step(key: key), done.status == .done { return run.resumed(.rule, session: reference.key) }
+        if let done = try workspace.step(key: key), done.status == .done {
+            return run.resumed(.rule, session: reference.key)
+        }
         let session = reference.session
         let products = SessionText.products(session, in: dataset)
-        var conversation = [ChatMessage.user(templates.propose.render(["domain": dataset.domain, "products": products]))]
+        var conversation = [
+            ChatMessage.user(templates.propose.render(["domain": dataset.domain, "products": products]))
+        ]
         var calls: [LLMGateway.Call] = []
         do {
-            let (proposal, proposalCalls) = try await ask(&conversation, template: templates.propose, stage: .rule,
-                                                          session: reference.key, run: run) { try AnswerParser.bundles(in: $0) }
+            let (proposal, proposalCalls) = try await ask(
+                &conversation, template: templates.propose, stage: .rule,
+                session: reference.key, run: run
+            ) { try AnswerParser.bundles(in: $0) }
             calls += proposalCalls
             let truth = SessionText.positions(session)
-            let judged = proposal.map { BundleErrors.categorize($0.items, sessionLength: session.itemIDs.count, groundTruth: truth).category }
+            let judged = proposal.map {
+                BundleErrors.categorize($0.items, sessionLength: session.itemIDs.count, groundTruth: truth).category
+            }
             let feedback = zip(proposal, judged).enumerated().map { index, pair in
                 "- bundle \(index + 1) (products \(pair.0.items.map(String.init).joined(separator: ", "))): \(pair.1.rawValue), \(pair.1.feedback)"
             }.joined(separator: "\n")
-            run.emit(.itemParsed(.rule, session: reference.key, summary: "proposed \(proposal.count) bundles: \(judged.map(\.rawValue).joined(separator: ", "))"))
-            conversation.append(.user(templates.reflect.render(["feedback": feedback, "ground_truth": SessionText.groundTruth(session),
-                                                                "domain": dataset.domain])))
-            let (reflection, reflectionCalls) = try await ask(&conversation, template: templates.reflect, stage: .rule,
-                                                              session: reference.key, run: run) { text -> [String] in
+            run.emit(
+                .itemParsed(
+                    .rule, session: reference.key,
+                    summary: "proposed \(proposal.count) bundles: \(judged.map(\.rawValue).joined(separator: ", "))"))
+            conversation.append(
+                .user(
+                    templates.reflect.render([
+                        "feedback": feedback, "ground_truth": SessionText.groundTruth(session),
+                        "domain": dataset.domain,
+                    ])))
+            let (reflection, reflectionCalls) = try await ask(
+                &conversation, template: templates.reflect, stage: .rule,
+                session: reference.key, run: run
+            ) { text -> [String] in
                 guard let object = try AnswerParser.jsonValue(in: text) as? [String: Any],
-                      let rules = (object["rules"] as? [Any])?.compactMap({ $0 as? String }).filter({ !$0.isEmpty }), !rules.isEmpty else {
+                    let rules = (object["rules"] as? [Any])?.compactMap({ $0 as? String }).filter({ !$0.isEmpty }),
+                    !rules.isEmpty
+                else {
                     throw ParseFailure(reason: "expected {\"analysis\": …, \"rules\": [\"…\"]}")
                 }
                 return rules
@@ -119,11 +153,15 @@ public final class Extractor: Sendable {
             let errorRate = Double(judged.filter { $0 != .exact }.count) / Double(max(1, judged.count))
             let output = SessionRules(rules: reflection, errors: judged.map(\.rawValue), errorRate: errorRate)
             run.emit(.itemParsed(.rule, session: reference.key, summary: "\(reflection.count) rules"))
-            try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: session.id, status: .done,
-                                        output: KnowledgeItem.json(output), calls: calls), items: [])
+            try workspace.complete(
+                step(
+                    key, stage: .rule, domain: dataset.domain, session: session.id, status: .done,
+                    output: KnowledgeItem.json(output), calls: calls), items: [])
             run.stepDone()
         } catch let failure as StepFailure {
-            try recordFailure(key, stage: .rule, dataset: dataset, reference: reference, failure: failure, calls: calls + failure.calls, run: run)
+            try recordFailure(
+                key, stage: .rule, dataset: dataset, reference: reference, failure: failure,
+                calls: calls + failure.calls, run: run)
         }
     }
 
@@ -132,13 +170,20 @@ public final class Extractor: Sendable {
     func consolidateRules(_ dataset: Dataset, sessions: [SessionReference], run: RunState) async throws {
         let wanted = Set(sessions.map(\.session.id))
         var numbered: [(rule: String, session: String, errors: [String], calls: [Int64])] = []
-        for step in try workspace.steps(stage: .rule, domain: dataset.domain) where wanted.contains(step.sessionId ?? "") {
+        for step in try workspace.steps(stage: .rule, domain: dataset.domain)
+        where wanted.contains(step.sessionId ?? "") {
             guard let rules = step.sessionRules else { continue }
             let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
-            for rule in rules.rules { numbered.append((rule, SessionReference.key(domain: dataset.domain, session: step.sessionId!), rules.errors, calls)) }
+            for rule in rules.rules {
+                numbered.append(
+                    (rule, SessionReference.key(domain: dataset.domain, session: step.sessionId!), rules.errors, calls))
+            }
         }
         if numbered.count > consolidationLimit {
-            run.emit(.note("\(dataset.domain): consolidating the first \(consolidationLimit) of \(numbered.count) session rules"))
+            run.emit(
+                .note(
+                    "\(dataset.domain): consolidating the first \(consolidationLimit) of \(numbered.count) session rules"
+                ))
             numbered = Array(numbered.prefix(consolidationLimit))
         }
         guard !numbered.isEmpty else {
@@ -146,17 +191,23 @@ public final class Extractor: Sendable {
             return run.stepDone()
         }
         let listing = numbered.enumerated().map { "\($0 + 1). \($1.rule)" }.joined(separator: "\n")
-        let key = "consolidate/\(dataset.domain)/\(teacherModel)/\(templates.consolidate.hash.prefix(12))/\(SHA256.hex(Data(listing.utf8)).prefix(16))"
+        let key =
+            "consolidate/\(dataset.domain)/\(teacherModel)/\(templates.consolidate.hash.prefix(12))/\(SHA256.hex(Data(listing.utf8)).prefix(16))"
         if try workspace.step(key: key) != nil { return run.resumed(.rule, session: nil) }
         var conversation = [ChatMessage.user(templates.consolidate.render(["rules": listing, "max_rules": "10"]))]
         do {
-            let (merged, calls) = try await ask(&conversation, template: templates.consolidate, stage: .rule, session: nil, run: run) { text -> [(String, [Int])] in
-                guard let object = try AnswerParser.jsonValue(in: text) as? [String: Any], let list = object["rules"] as? [Any] else {
+            let (merged, calls) = try await ask(
+                &conversation, template: templates.consolidate, stage: .rule, session: nil, run: run
+            ) { text -> [(String, [Int])] in
+                guard let object = try AnswerParser.jsonValue(in: text) as? [String: Any],
+                    let list = object["rules"] as? [Any]
+                else {
                     throw ParseFailure(reason: "expected {\"rules\": [{\"rule\": …, \"sources\": […]}]}")
                 }
                 let rules = list.compactMap { entry -> (String, [Int])? in
                     if let text = entry as? String { return (text, []) }
-                    guard let object = entry as? [String: Any], let text = object["rule"] as? String, !text.isEmpty else { return nil }
+                    guard let object = entry as? [String: Any], let text = object["rule"] as? String, !text.isEmpty
+                    else { return nil }
                     return (text, ((object["sources"] as? [Any]) ?? []).compactMap { try? AnswerParser.position($0) })
                 }
                 guard !rules.isEmpty else { throw ParseFailure(reason: "the merged list is empty") }
@@ -164,20 +215,27 @@ public final class Extractor: Sendable {
             }
             let usage = Self.tokens(calls)
             var seen: Set<String> = []
-            let items = merged.filter { seen.insert($0.0.lowercased()).inserted }.enumerated().map { index, rule -> KnowledgeItem in
+            let items = merged.filter { seen.insert($0.0.lowercased()).inserted }.enumerated().map {
+                index, rule -> KnowledgeItem in
                 let sources = rule.1.filter { (1...numbered.count).contains($0) }.map { numbered[$0 - 1] }
                 let sessions = Array(Set(sources.map(\.session))).sorted()
                 let errors = Array(Set(sources.flatMap(\.errors))).sorted()
                 let callIDs = calls.map(\.callID) + Array(Set(sources.flatMap(\.calls))).sorted()
-                return KnowledgeItem(id: nil, createdAt: Date(), format: .rule, domain: dataset.domain, text: "\(index + 1). \(Self.withoutNumbering(rule.0))",
-                                     sessions: KnowledgeItem.json(sessions), errors: KnowledgeItem.json(errors), teacherModel: teacherModel,
-                                     templateHash: templates.consolidate.hash, callIds: KnowledgeItem.json(callIDs),
-                                     promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
+                return KnowledgeItem(
+                    id: nil, createdAt: Date(), format: .rule, domain: dataset.domain,
+                    text: "\(index + 1). \(Self.withoutNumbering(rule.0))",
+                    sessions: KnowledgeItem.json(sessions), errors: KnowledgeItem.json(errors),
+                    teacherModel: teacherModel,
+                    templateHash: templates.consolidate.hash, callIds: KnowledgeItem.json(callIDs),
+                    promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
             }
-            let stored = try workspace.complete(step(key, stage: .rule, domain: dataset.domain, session: nil, status: .done, calls: calls), items: items)
+            let stored = try workspace.complete(
+                step(key, stage: .rule, domain: dataset.domain, session: nil, status: .done, calls: calls), items: items
+            )
             run.stored(stored)
         } catch let failure as StepFailure {
-            try recordFailure(key, stage: .rule, dataset: dataset, reference: nil, failure: failure, calls: failure.calls, run: run)
+            try recordFailure(
+                key, stage: .rule, dataset: dataset, reference: nil, failure: failure, calls: failure.calls, run: run)
         }
     }
 
@@ -193,21 +251,30 @@ public final class Extractor: Sendable {
     func think(about reference: SessionReference, in dataset: Dataset, run: RunState) async throws {
         let key = "thoughts/\(reference.key)/\(teacherModel)/\(templates.thought.hash.prefix(12))"
         if try workspace.step(key: key) != nil { return run.resumed(.thought, session: reference.key) }
-        let prompt = templates.thought.render(["domain": dataset.domain, "products": SessionText.products(reference.session, in: dataset),
-                                               "ground_truth": SessionText.groundTruth(reference.session)])
-        let call = try await send([.user(prompt)], format: nil, maxTokens: 300, stage: .thought, session: reference.key, run: run)
+        let prompt = templates.thought.render([
+            "domain": dataset.domain, "products": SessionText.products(reference.session, in: dataset),
+            "ground_truth": SessionText.groundTruth(reference.session),
+        ])
+        let call = try await send(
+            [.user(prompt)], format: nil, maxTokens: 300, stage: .thought, session: reference.key, run: run)
         let text = call.response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else {
-            let failure = StepFailure(reason: "the teacher returned an empty thought", raw: call.response.text, calls: [call])
-            return try recordFailure(key, stage: .thought, dataset: dataset, reference: reference, failure: failure, calls: [call], run: run)
+            let failure = StepFailure(
+                reason: "the teacher returned an empty thought", raw: call.response.text, calls: [call])
+            return try recordFailure(
+                key, stage: .thought, dataset: dataset, reference: reference, failure: failure, calls: [call], run: run)
         }
         let usage = Self.tokens([call])
-        let item = KnowledgeItem(id: nil, createdAt: Date(), format: .thought, domain: dataset.domain, text: text,
-                                 sessions: KnowledgeItem.json([reference.key]), errors: "[]", teacherModel: teacherModel,
-                                 templateHash: templates.thought.hash, callIds: KnowledgeItem.json([call.callID]),
-                                 promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
-        let stored = try workspace.complete(step(key, stage: .thought, domain: dataset.domain, session: reference.session.id, status: .done, calls: [call]),
-                                            items: [item])
+        let item = KnowledgeItem(
+            id: nil, createdAt: Date(), format: .thought, domain: dataset.domain, text: text,
+            sessions: KnowledgeItem.json([reference.key]), errors: "[]", teacherModel: teacherModel,
+            templateHash: templates.thought.hash, callIds: KnowledgeItem.json([call.callID]),
+            promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
+        let stored = try workspace.complete(
+            step(
+                key, stage: .thought, domain: dataset.domain, session: reference.session.id, status: .done,
+                calls: [call]),
+            items: [item])
         run.stored(stored)
     }
 }

@@ -8,7 +8,10 @@ public enum KnowledgeFormat: String, Sendable, Codable, CaseIterable {
     public var stageName: String { rawValue + "s" }
 
     public init?(stageName: String) {
-        guard let format = KnowledgeFormat.allCases.first(where: { $0.stageName == stageName || $0.rawValue == stageName }) else { return nil }
+        guard
+            let format = KnowledgeFormat.allCases.first(where: { $0.stageName == stageName || $0.rawValue == stageName }
+            )
+        else { return nil }
         self = format
     }
 }

@@ -13,7 +13,8 @@ public struct PromptTemplate: Sendable, Equatable {
     /// Loads `Templates/<name>.txt` from the package resources.
     public static func named(_ name: String, schema: String? = nil) throws -> PromptTemplate {
         guard let url = Bundle.module.url(forResource: name, withExtension: "txt", subdirectory: "Templates"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else {
             throw LLMError.notConfigured("prompt template \(name).txt is missing from the Pipeline resources")
         }
         return PromptTemplate(name: name, text: text, schema: schema)
@@ -28,7 +29,9 @@ public struct PromptTemplate: Sendable, Equatable {
     }
 
     /// The response format to request: a JSON schema when the template has one.
-    public var responseFormat: ResponseFormat? { schema.map { .jsonSchema(name: name.replacingOccurrences(of: ".", with: "_"), schema: $0) } }
+    public var responseFormat: ResponseFormat? {
+        schema.map { .jsonSchema(name: name.replacingOccurrences(of: ".", with: "_"), schema: $0) }
+    }
 }
 
 /// The templates of the three stages, with the schemas that keep small models' JSON well-formed.
@@ -41,9 +44,21 @@ public struct StageTemplates: Sendable {
 
     public static func load() throws -> StageTemplates {
         StageTemplates(
-            propose: try .named("propose-bundles.v1", schema: #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":10,"items":{"type":"integer","minimum":1,"maximum":10}},"intent":{"type":"string","maxLength":60}},"required":["items","intent"]}}},"required":["bundles"]}"#),
-            reflect: try .named("reflect-rules.v1", schema: #"{"type":"object","properties":{"analysis":{"type":"string","maxLength":400},"rules":{"type":"array","minItems":1,"maxItems":4,"items":{"type":"string","maxLength":200}}},"required":["analysis","rules"]}"#),
-            consolidate: try .named("consolidate-rules.v1", schema: #"{"type":"object","properties":{"rules":{"type":"array","minItems":1,"maxItems":12,"items":{"type":"object","properties":{"rule":{"type":"string","maxLength":200},"sources":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1}}},"required":["rule","sources"]}}},"required":["rules"]}"#),
+            propose: try .named(
+                "propose-bundles.v1",
+                schema:
+                    #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":10,"items":{"type":"integer","minimum":1,"maximum":10}},"intent":{"type":"string","maxLength":60}},"required":["items","intent"]}}},"required":["bundles"]}"#
+            ),
+            reflect: try .named(
+                "reflect-rules.v1",
+                schema:
+                    #"{"type":"object","properties":{"analysis":{"type":"string","maxLength":400},"rules":{"type":"array","minItems":1,"maxItems":4,"items":{"type":"string","maxLength":200}}},"required":["analysis","rules"]}"#
+            ),
+            consolidate: try .named(
+                "consolidate-rules.v1",
+                schema:
+                    #"{"type":"object","properties":{"rules":{"type":"array","minItems":1,"maxItems":12,"items":{"type":"object","properties":{"rule":{"type":"string","maxLength":200},"sources":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1}}},"required":["rule","sources"]}}},"required":["rules"]}"#
+            ),
             thought: try .named("deep-thought.v1"),
             repair: try .named("repair-json.v1"))
     }

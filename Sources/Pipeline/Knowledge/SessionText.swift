@@ -15,7 +15,9 @@ public enum SessionText {
 
     /// Ground-truth bundles as 1-based position sets, in bundle order.
     public static func positions(_ session: Session) -> [Set<Int>] {
-        session.bundles.map { bundle in Set(bundle.itemIDs.compactMap { id in session.itemIDs.firstIndex(of: id).map { $0 + 1 } }) }
+        session.bundles.map { bundle in
+            Set(bundle.itemIDs.compactMap { id in session.itemIDs.firstIndex(of: id).map { $0 + 1 } })
+        }
     }
 
     public static func groundTruth(_ session: Session) -> String {

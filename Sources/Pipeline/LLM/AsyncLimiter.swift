@@ -18,7 +18,7 @@ public actor AsyncLimiter {
         if waiters.isEmpty {
             inUse -= 1
         } else {
-            waiters.removeFirst().resume()   // the slot passes straight to the next waiter
+            waiters.removeFirst().resume()  // the slot passes straight to the next waiter
         }
     }
 

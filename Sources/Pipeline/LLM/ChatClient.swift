@@ -36,8 +36,10 @@ public final class ChatClient: Sendable {
     /// Sends `request`; with `onDelta` it calls `onDelta` with each piece of text as it arrives.
     /// Every request is streamed internally, so a token is a sign of life and a long answer is
     /// never mistaken for a stall; `observer` hears of each attempt and of long waits.
-    public func complete(_ request: ChatRequest, observer: CallObserver = CallObserver(),
-                         onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
+    public func complete(
+        _ request: ChatRequest, observer: CallObserver = CallObserver(),
+        onDelta: (@Sendable (String) -> Void)? = nil
+    ) async throws -> Outcome {
         var attempt = 0
         var started: UInt64?
         while true {
@@ -58,9 +60,12 @@ public final class ChatClient: Sendable {
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
                 let refused = structuredFallback.mode(for: baseURL)
-                if let lower = structuredFallback.stepDown(after: failure.error, baseURL: baseURL, asked: request.responseFormat) {
-                    observer.notice("\(baseURL) refused \(refused.rawValue) output; asking with \(lower.rawValue) from now on")
-                    attempt -= 1   // the server told us what it supports: not a failed attempt
+                if let lower = structuredFallback.stepDown(
+                    after: failure.error, baseURL: baseURL, asked: request.responseFormat)
+                {
+                    observer.notice(
+                        "\(baseURL) refused \(refused.rawValue) output; asking with \(lower.rawValue) from now on")
+                    attempt -= 1  // the server told us what it supports: not a failed attempt
                     continue
                 }
                 guard failure.error.isRetryable, !failure.deliveredText, attempt < endpoint.maxAttempts else {
@@ -77,8 +82,9 @@ public final class ChatClient: Sendable {
         let baseURL = endpoint.baseURLs[0]
         guard endpoint.structuredOutput == .auto else { return "\(endpoint.structuredOutput.rawValue) (configured)" }
         let schema = #"{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"]}"#
-        let probe = ChatRequest(model: model, messages: [.user("Answer {\"ok\": true}")], maxTokens: 1,
-                                responseFormat: .jsonSchema(name: "probe", schema: schema))
+        let probe = ChatRequest(
+            model: model, messages: [.user("Answer {\"ok\": true}")], maxTokens: 1,
+            responseFormat: .jsonSchema(name: "probe", schema: schema))
         do {
             _ = try await complete(probe)
             return "\(structuredFallback.mode(for: baseURL).rawValue) (auto, checked now)"
@@ -96,11 +102,16 @@ public final class ChatClient: Sendable {
         request.firstByteSeconds = min(endpoint.firstTokenSeconds, 30)
         request.stallSeconds = min(endpoint.stallSeconds, 10)
         let body = ByteBuffer()
-        let result = await CurlTransport.run(request) { _, bytes in body.append(bytes); return true }
+        let result = await CurlTransport.run(request) { _, bytes in
+            body.append(bytes); return true
+        }
         if result.transferFailed { throw LLMError.connection(url: url, message: result.curlMessage) }
-        guard result.status == 200 else { throw LLMError.http(url: url, status: result.status, message: LLMError.serverMessage(body.bytes)) }
+        guard result.status == 200 else {
+            throw LLMError.http(url: url, status: result.status, message: LLMError.serverMessage(body.bytes))
+        }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.bytes)) as? [String: Any],
-              let data = object["data"] as? [[String: Any]] else {
+            let data = object["data"] as? [[String: Any]]
+        else {
             throw LLMError.malformed(url: url, message: "no model list in the answer")
         }
         return data.compactMap { $0["id"] as? String }
@@ -132,8 +143,10 @@ public final class ChatClient: Sendable {
         let deliveredText: Bool
     }
 
-    private func perform(_ request: ChatRequest, baseURL: String, observer: CallObserver,
-                         onDelta: (@Sendable (String) -> Void)?) async -> Result<ChatResponse, Failure> {
+    private func perform(
+        _ request: ChatRequest, baseURL: String, observer: CallObserver,
+        onDelta: (@Sendable (String) -> Void)?
+    ) async -> Result<ChatResponse, Failure> {
         let url = baseURL + "/chat/completions"
         var http = HTTPRequest(url: url)
         http.method = "POST"
@@ -142,8 +155,9 @@ public final class ChatClient: Sendable {
         http.connectTimeout = endpoint.connectTimeout
         http.firstByteSeconds = endpoint.firstTokenSeconds
         http.stallSeconds = endpoint.stallSeconds
-        let probe = ServerProbe(modelsURL: baseURL + "/models", headers: authorizationHeaders,
-                                interval: min(10, Double(endpoint.hungSeconds) / 3), hungSeconds: endpoint.hungSeconds)
+        let probe = ServerProbe(
+            modelsURL: baseURL + "/models", headers: authorizationHeaders,
+            interval: min(10, Double(endpoint.hungSeconds) / 3), hungSeconds: endpoint.hungSeconds)
         defer { probe.stop() }
         let verdict = Mutex(ServerProbe.Verdict.waiting)
         http.whileWaiting = { seconds in
@@ -168,8 +182,10 @@ public struct CallObserver: Sendable {
     public var waiting: @Sendable (Int) -> Void
     public var notice: @Sendable (String) -> Void
 
-    public init(attempt: @escaping @Sendable (Int) -> Void = { _ in }, waiting: @escaping @Sendable (Int) -> Void = { _ in },
-                notice: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        attempt: @escaping @Sendable (Int) -> Void = { _ in }, waiting: @escaping @Sendable (Int) -> Void = { _ in },
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.attempt = attempt
         self.waiting = waiting
         self.notice = notice

@@ -30,8 +30,10 @@ public struct ChatRequest: Hashable, Sendable {
     public var seed: Int?
     public var responseFormat: ResponseFormat?
 
-    public init(model: String, messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256,
-                seed: Int? = nil, responseFormat: ResponseFormat? = nil) {
+    public init(
+        model: String, messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256,
+        seed: Int? = nil, responseFormat: ResponseFormat? = nil
+    ) {
         self.model = model
         self.messages = messages
         self.temperature = temperature
@@ -51,8 +53,13 @@ public struct ChatRequest: Hashable, Sendable {
         switch responseFormat {
         case .jsonObject: parameters["response_format"] = ["type": "json_object"]
         case .jsonSchema(let name, let schema):
-            parameters["response_format"] = ["type": "json_schema", "json_schema": [
-                "name": name, "strict": true, "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:]]]
+            parameters["response_format"] = [
+                "type": "json_schema",
+                "json_schema": [
+                    "name": name, "strict": true,
+                    "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:],
+                ],
+            ]
         case nil: break
         }
         return parameters
@@ -80,8 +87,10 @@ public struct ChatRequest: Hashable, Sendable {
         switch (structuredOutput, responseFormat) {
         case (.none, _): object["response_format"] = nil
         case (.jsonObject, .jsonSchema(_, let schema)):
-            object["response_format"] = ["type": "json_object",
-                                         "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:]]
+            object["response_format"] = [
+                "type": "json_object",
+                "schema": (try? JSONSerialization.jsonObject(with: Data(schema.utf8))) ?? [:],
+            ]
         default: break
         }
         return Self.canonicalJSON(object)

@@ -51,7 +51,9 @@ struct ConfigReader {
         guard let value = table[key] else { return nil }
         guard let number = value.double ?? value.int.map(Double.init), range.contains(number) else {
             let got = (value.double ?? value.int.map(Double.init)).map { "\($0)" } ?? value.kind
-            throw error(key, "expected a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted), got \(got)")
+            throw error(
+                key, "expected a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted), got \(got)"
+            )
         }
         return number
     }
@@ -61,12 +63,15 @@ struct ConfigReader {
         guard let value = table[key] else { return nil }
         guard let array = value.array else { throw error(key, "expected an array of strings, got \(value.kind)") }
         let strings = array.compactMap(\.string)
-        guard strings.count == array.count else { throw error(key, "expected an array of strings, not all are strings") }
+        guard strings.count == array.count else {
+            throw error(key, "expected an array of strings, not all are strings")
+        }
         guard !strings.isEmpty else { throw error(key, "expected at least one entry") }
         return strings
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws -> T?
+    where T.RawValue == String {
         guard let raw = try string(key) else { return nil }
         guard let value = T(rawValue: raw) else {
             throw error(key, "expected one of \(T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
@@ -84,18 +89,24 @@ struct ConfigReader {
         for key in table.keys where !known.contains(key) {
             let isSection = table[key]?.table != nil
             let name = isSection ? "[\(key)]" : "'\(key)'"
-            var message = isSection ? "unknown section \(name)" : "unknown key \(name)" + (section.map { " in [\($0)]" } ?? "")
-            if let near = Self.nearest(key, in: known) { message += "; did you mean \(isSection ? "[\(near)]" : "'\(near)'")?" }
+            var message =
+                isSection ? "unknown section \(name)" : "unknown key \(name)" + (section.map { " in [\($0)]" } ?? "")
+            if let near = Self.nearest(key, in: known) {
+                message += "; did you mean \(isSection ? "[\(near)]" : "'\(near)'")?"
+            }
             throw error(key, message)
         }
     }
 
     func error(_ key: String, _ message: String) -> DataError {
-        DataError(file: file, line: table.line(of: key) ?? headerLine, field: section.map { "\($0).\(key)" } ?? key, message)
+        DataError(
+            file: file, line: table.line(of: key) ?? headerLine, field: section.map { "\($0).\(key)" } ?? key, message)
     }
 
     static func describe(_ range: ClosedRange<Int>) -> String {
-        if range.upperBound == Int.max { return range.lowerBound == 0 ? "a non-negative integer" : "an integer ≥ \(range.lowerBound)" }
+        if range.upperBound == Int.max {
+            return range.lowerBound == 0 ? "a non-negative integer" : "an integer ≥ \(range.lowerBound)"
+        }
         return "an integer from \(range.lowerBound) to \(range.upperBound)"
     }
 

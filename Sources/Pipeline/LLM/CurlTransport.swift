@@ -62,7 +62,9 @@ public enum CurlTransport {
 
     /// Runs `request` on a new thread; `onData` sees body bytes as they arrive (after the status
     /// is known). Cancelling the task aborts the transfer.
-    public static func run(_ request: HTTPRequest, onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool) async -> HTTPResult {
+    public static func run(
+        _ request: HTTPRequest, onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool
+    ) async -> HTTPResult {
         let token = CancelToken()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -78,8 +80,10 @@ public enum CurlTransport {
     }
 
     /// The blocking transfer. `onData` returns false to abort.
-    public static func perform(_ request: HTTPRequest, token: CancelToken,
-                               onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool) -> HTTPResult {
+    public static func perform(
+        _ request: HTTPRequest, token: CancelToken,
+        onData: @escaping @Sendable (HTTPResult, [UInt8]) -> Bool
+    ) -> HTTPResult {
         _ = initialized
         guard let handle = curl_easy_init() else {
             return HTTPResult(curlCode: -1, curlMessage: "curl_easy_init failed")
@@ -186,7 +190,7 @@ private let writeCallback: curl_write_callback = { pointer, size, count, userdat
     let length = size * count
     guard let pointer, let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    if context.token.isCancelled { return 0 }   // a short count makes curl abort the transfer
+    if context.token.isCancelled { return 0 }  // a short count makes curl abort the transfer
     context.lastByte = TransferContext.now()
     context.received += length
     if context.received > context.limit {
@@ -201,8 +205,10 @@ private let headerCallback: curl_write_callback = { pointer, size, count, userda
     let length = size * count
     guard let pointer, let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self), as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let line = String(
+        decoding: UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self), as: UTF8.self
+    )
+    .trimmingCharacters(in: .whitespacesAndNewlines)
     if line.hasPrefix("HTTP/") {
         // A new response (after a redirect or 100-continue) starts over.
         context.result.headers = [:]

@@ -34,9 +34,11 @@ public struct EndpointConfig: Sendable, Equatable {
     public var promptPrice: Double = 0
     public var completionPrice: Double = 0
 
-    public init(baseURLs: [String], model: String, apiKeyVariable: String? = nil, maxConcurrency: Int = 4,
-                temperature: Double = 0, maxTokens: Int = 512, seed: Int? = 42, connectTimeout: Int = 10,
-                stallSeconds: Int = 60, maxAttempts: Int = 4, backoffBase: Double = 0.5, maxBackoff: Double = 30) {
+    public init(
+        baseURLs: [String], model: String, apiKeyVariable: String? = nil, maxConcurrency: Int = 4,
+        temperature: Double = 0, maxTokens: Int = 512, seed: Int? = 42, connectTimeout: Int = 10,
+        stallSeconds: Int = 60, maxAttempts: Int = 4, backoffBase: Double = 0.5, maxBackoff: Double = 30
+    ) {
         self.baseURLs = baseURLs
         self.model = model
         self.apiKeyVariable = apiKeyVariable

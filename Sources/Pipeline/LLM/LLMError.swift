@@ -39,7 +39,9 @@ public enum LLMError: Error, CustomStringConvertible, Equatable, Sendable {
     /// first line of text in the body (an HTML error page gives its title, not its markup).
     static func serverMessage(_ body: [UInt8]) -> String {
         if let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] {
-            if let error = object["error"] as? [String: Any], let message = error["message"] as? String { return oneLine(message) }
+            if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
+                return oneLine(message)
+            }
             if let message = object["error"] as? String { return oneLine(message) }
             if let message = object["detail"] as? String { return oneLine(message) }
             if let message = object["message"] as? String { return oneLine(message) }

@@ -39,11 +39,13 @@ public final class LLMGateway: Sendable {
         public let latencyMs: Double
     }
 
-    public init(config: WorkspaceConfig, workspace: Workspace,
-                environment: [String: String] = ProcessInfo.processInfo.environment,
-                beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
-                waiting: @escaping @Sendable (LLMRole, Int) -> Void = { _, _ in },
-                notice: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    public init(
+        config: WorkspaceConfig, workspace: Workspace,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        beforeNetwork: (@Sendable (LLMRole) async throws -> Void)? = nil,
+        waiting: @escaping @Sendable (LLMRole, Int) -> Void = { _, _ in },
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
         self.config = config
         self.beforeNetwork = beforeNetwork
         self.waiting = waiting
@@ -56,25 +58,34 @@ public final class LLMGateway: Sendable {
     public func client(_ role: LLMRole) -> ChatClient { role == .teacher ? teacher : student }
 
     /// A request for `role` with that endpoint's model and decoding defaults.
-    public func request(_ role: LLMRole, _ messages: [ChatMessage], maxTokens: Int? = nil,
-                        responseFormat: ResponseFormat? = nil) -> ChatRequest {
+    public func request(
+        _ role: LLMRole, _ messages: [ChatMessage], maxTokens: Int? = nil,
+        responseFormat: ResponseFormat? = nil
+    ) -> ChatRequest {
         let endpoint = config.endpoint(role)
-        return ChatRequest(model: endpoint.model, messages: messages, temperature: endpoint.temperature,
-                           maxTokens: maxTokens ?? endpoint.maxTokens, seed: endpoint.seed, responseFormat: responseFormat)
+        return ChatRequest(
+            model: endpoint.model, messages: messages, temperature: endpoint.temperature,
+            maxTokens: maxTokens ?? endpoint.maxTokens, seed: endpoint.seed, responseFormat: responseFormat)
     }
 
     /// Sends (or serves from cache) one request; `onDelta` streams the text as it arrives. A
     /// cached answer is delivered to `onDelta` in one piece.
-    public func chat(_ role: LLMRole, _ request: ChatRequest, cache: CacheUse = CacheUse(),
-                     onDelta: (@Sendable (String) -> Void)? = nil) async throws -> Call {
+    public func chat(
+        _ role: LLMRole, _ request: ChatRequest, cache: CacheUse = CacheUse(),
+        onDelta: (@Sendable (String) -> Void)? = nil
+    ) async throws -> Call {
         let hash = request.hash
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
         if cache.read, request.isDeterministic || cache.allowNondeterministic,
-           let hit = try workspace.cachedCall(hash: hash), let text = hit.responseText {
-            let response = ChatResponse(text: text, finishReason: hit.finishReason,
-                                        usage: hit.promptTokens.map { TokenUsage(promptTokens: $0, completionTokens: hit.completionTokens ?? 0) },
-                                        model: hit.model)
+            let hit = try workspace.cachedCall(hash: hash), let text = hit.responseText
+        {
+            let response = ChatResponse(
+                text: text, finishReason: hit.finishReason,
+                usage: hit.promptTokens.map {
+                    TokenUsage(promptTokens: $0, completionTokens: hit.completionTokens ?? 0)
+                },
+                model: hit.model)
             onDelta?(text)
             var record = makeRecord(role, request, hash: hash, endpoint: hit.endpoint, streamed: onDelta != nil)
             record.responseText = text
@@ -87,7 +98,8 @@ public final class LLMGateway: Sendable {
             let id = try workspace.log(record)
             return Call(response: response, callID: id, cacheHit: true, attempts: 0, latencyMs: record.latencyMs)
         }
-        var record = makeRecord(role, request, hash: hash, endpoint: config.endpoint(role).baseURLs[0], streamed: onDelta != nil)
+        var record = makeRecord(
+            role, request, hash: hash, endpoint: config.endpoint(role).baseURLs[0], streamed: onDelta != nil)
         let attempts = AttemptCount()
         let waiting = self.waiting
         let observer = CallObserver(attempt: { attempts.set($0) }, waiting: { waiting(role, $0) }, notice: notice)
@@ -100,28 +112,35 @@ public final class LLMGateway: Sendable {
             record.promptTokens = outcome.response.usage?.promptTokens
             record.completionTokens = outcome.response.usage?.completionTokens
             record.attempts = outcome.attempts
-            record.latencyMs = outcome.latencyMs   // time in the server, not in the local queue
+            record.latencyMs = outcome.latencyMs  // time in the server, not in the local queue
             let id = try workspace.log(record)
-            return Call(response: outcome.response, callID: id, cacheHit: false, attempts: outcome.attempts, latencyMs: record.latencyMs)
+            return Call(
+                response: outcome.response, callID: id, cacheHit: false, attempts: outcome.attempts,
+                latencyMs: record.latencyMs)
         } catch {
             record.error = error is CancellationError ? "cancelled" : "\(error)"
-            record.attempts = attempts.value   // the attempts that really went out (0: none did)
+            record.attempts = attempts.value  // the attempts that really went out (0: none did)
             record.latencyMs = elapsed()
-            _ = try? workspace.log(record)   // the original error matters more than a failed log write
+            _ = try? workspace.log(record)  // the original error matters more than a failed log write
             throw error
         }
     }
 
-    private func makeRecord(_ role: LLMRole, _ request: ChatRequest, hash: String, endpoint: String, streamed: Bool) -> LLMCallRecord {
+    private func makeRecord(
+        _ role: LLMRole, _ request: ChatRequest, hash: String, endpoint: String, streamed: Bool
+    ) -> LLMCallRecord {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let messages = String(decoding: (try? encoder.encode(request.messages)) ?? Data(), as: UTF8.self)
-        let parameters = String(decoding: (try? JSONSerialization.data(withJSONObject: request.parameters,
-                                                                       options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
-        return LLMCallRecord(id: nil, createdAt: Date(), requestHash: hash, role: role.rawValue, endpoint: endpoint,
-                             model: request.model, messages: messages, parameters: parameters, streamed: streamed,
-                             responseText: nil, finishReason: nil, promptTokens: nil, completionTokens: nil,
-                             latencyMs: 0, attempts: 1, error: nil, cacheHit: false)
+        let parameters = String(
+            decoding: (try? JSONSerialization.data(
+                withJSONObject: request.parameters,
+                options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
+        return LLMCallRecord(
+            id: nil, createdAt: Date(), requestHash: hash, role: role.rawValue, endpoint: endpoint,
+            model: request.model, messages: messages, parameters: parameters, streamed: streamed,
+            responseText: nil, finishReason: nil, promptTokens: nil, completionTokens: nil,
+            latencyMs: 0, attempts: 1, error: nil, cacheHit: false)
     }
 }
 

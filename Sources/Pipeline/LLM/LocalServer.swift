@@ -8,8 +8,11 @@ public final class LocalServer: @unchecked Sendable {
     public let llmDirectory: String
     private var process: ChildProcess?
 
-    public init(settings: WorkspaceConfig.LocalServer,
-                llmDirectory: String = ProcessInfo.processInfo.environment["LLM_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/llm") {
+    public init(
+        settings: WorkspaceConfig.LocalServer,
+        llmDirectory: String = ProcessInfo.processInfo.environment["LLM_DIR"] ?? NSHomeDirectory()
+            + "/.cache/bundlekd/llm"
+    ) {
         self.settings = settings
         self.llmDirectory = llmDirectory
     }
@@ -35,7 +38,8 @@ public final class LocalServer: @unchecked Sendable {
     /// Runs the setup script (slow once, then seconds), printing its progress to stderr.
     public func install(setupScript: String) throws {
         // Its progress goes to stderr: stdout may be a command's answer (e.g. `llm chat`).
-        let setup = try ChildProcess.spawn("/bin/bash", [setupScript], environment: ["LLM_DIR": llmDirectory], stdout: 2, stderr: 2)
+        let setup = try ChildProcess.spawn(
+            "/bin/bash", [setupScript], environment: ["LLM_DIR": llmDirectory], stdout: 2, stderr: 2)
         let status = setup.waitUntilExit()
         guard status == 0 else {
             throw LLMError.notConfigured("installing the local model server failed (\(setupScript) exited \(status))")
@@ -47,14 +51,17 @@ public final class LocalServer: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: modelPath) else {
             throw LLMError.notConfigured("the local model \(modelPath) does not exist (local.model_path)")
         }
-        guard isInstalled else { throw LLMError.notConfigured("the local model server is not installed; run 'make llm'") }
+        guard isInstalled else {
+            throw LLMError.notConfigured("the local model server is not installed; run 'make llm'")
+        }
         let binary = try llamaServerPath()
         let log = llmDirectory + "/server-\(settings.port).log"
         let logFile = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard logFile >= 0 else { throw LLMError.notConfigured("\(log): cannot write the server log") }
         defer { close(logFile) }
-        let server = try ChildProcess.spawn(binary, arguments, environment: ChildEnvironment.openMP,
-                                            stdout: logFile, stderr: logFile)
+        let server = try ChildProcess.spawn(
+            binary, arguments, environment: ChildEnvironment.openMP,
+            stdout: logFile, stderr: logFile)
         process = server
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -71,9 +78,11 @@ public final class LocalServer: @unchecked Sendable {
     /// llama-server's arguments: slots, context, a thread count from the machine, and enough
     /// HTTP threads that probes and queued requests never wait for a free connection handler.
     var arguments: [String] {
-        ["-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
-         "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)",
-         "-t", "\(settings.threads)", "--threads-http", "\(max(8, settings.slots * 4))", "--no-warmup"]
+        [
+            "-m", modelPath, "--alias", settings.alias, "--host", "127.0.0.1", "--port", "\(settings.port)",
+            "-c", "\(settings.contextPerSlot * settings.slots)", "-np", "\(settings.slots)",
+            "-t", "\(settings.threads)", "--threads-http", "\(max(8, settings.slots * 4))", "--no-warmup",
+        ]
             + settings.extraArguments
     }
 
@@ -90,7 +99,8 @@ public final class LocalServer: @unchecked Sendable {
     public func toolPath(_ name: String) throws -> String {
         let path = ((try llamaServerPath()) as NSString).deletingLastPathComponent + "/" + name
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw LLMError.notConfigured("\(name) is not installed beside llama-server in \(llmDirectory); run 'make llm'")
+            throw LLMError.notConfigured(
+                "\(name) is not installed beside llama-server in \(llmDirectory); run 'make llm'")
         }
         return path
     }

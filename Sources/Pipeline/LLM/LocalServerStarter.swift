@@ -27,7 +27,8 @@ public actor LocalServerStarter {
         try checkModel(server)
         if !server.isInstalled {
             guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
-                throw LLMError.notConfigured("the local model server is not installed and scripts/setup-llm.sh was not found")
+                throw LLMError.notConfigured(
+                    "the local model server is not installed and scripts/setup-llm.sh was not found")
             }
             report("installing the local model server (once; about 8 minutes)")
             try server.install(setupScript: script)

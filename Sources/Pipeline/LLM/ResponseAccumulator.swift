@@ -30,7 +30,8 @@ final class ResponseAccumulator: @unchecked Sendable {
             let type = progress.headers["content-type"] ?? ""
             let first = bytes.first { ![9, 10, 13, 32].contains($0) }
             let looksLikeEvents = first.map { "de:ir".utf8.contains($0) } ?? false
-            streaming = progress.status == 200 && (type.contains("event-stream") || (!type.contains("json") && looksLikeEvents))
+            streaming =
+                progress.status == 200 && (type.contains("event-stream") || (!type.contains("json") && looksLikeEvents))
         }
         guard streaming == true else {
             body += bytes
@@ -65,12 +66,15 @@ final class ResponseAccumulator: @unchecked Sendable {
 
     static func usage(_ value: Any?) -> TokenUsage? {
         guard let object = value as? [String: Any], let prompt = object["prompt_tokens"] as? Int,
-              let completion = object["completion_tokens"] as? Int else { return nil }
+            let completion = object["completion_tokens"] as? Int
+        else { return nil }
         return TokenUsage(promptTokens: prompt, completionTokens: completion)
     }
 
-    func finish(_ result: HTTPResult, request: HTTPRequest,
-                verdict: ServerProbe.Verdict = .waiting) -> Result<ChatResponse, ChatClient.Failure> {
+    func finish(
+        _ result: HTTPResult, request: HTTPRequest,
+        verdict: ServerProbe.Verdict = .waiting
+    ) -> Result<ChatResponse, ChatClient.Failure> {
         let url = request.url
         lock.lock()
         defer { lock.unlock() }
@@ -81,14 +85,17 @@ final class ResponseAccumulator: @unchecked Sendable {
         if let streamError { return fail(.malformed(url: url, message: streamError)) }
         switch result.aborted {
         case .noFirstByte(let seconds)?:
-            return fail(.noAnswer(url: url, message: "no token in \(seconds) s though the server is up (first_token_seconds)"))
+            return fail(
+                .noAnswer(url: url, message: "no token in \(seconds) s though the server is up (first_token_seconds)"))
         case .stalled(let seconds)?:
             return fail(.connection(url: url, message: "the answer stalled: no token for \(seconds) s (stall_seconds)"))
         case .gaveUp(let seconds)?:
             switch verdict {
-            case .gone(let why): return fail(.noAnswer(url: url, message: "the server went away after \(seconds) s (\(why))"))
+            case .gone(let why):
+                return fail(.noAnswer(url: url, message: "the server went away after \(seconds) s (\(why))"))
             case .hung(let silent):
-                return fail(.noAnswer(url: url, message: "the server accepts connections but answered nothing for \(silent) s"))
+                return fail(
+                    .noAnswer(url: url, message: "the server accepts connections but answered nothing for \(silent) s"))
             case .waiting: return fail(.noAnswer(url: url, message: "gave up after \(seconds) s"))
             }
         case nil: break
@@ -97,8 +104,9 @@ final class ResponseAccumulator: @unchecked Sendable {
             return fail(.connection(url: url, message: result.curlMessage))
         }
         guard result.status == 200 else {
-            return fail(.http(url: url, status: result.status, message: LLMError.serverMessage(body)),
-                        retryAfter: result.headers["retry-after"].flatMap(Self.retryAfterSeconds))
+            return fail(
+                .http(url: url, status: result.status, message: LLMError.serverMessage(body)),
+                retryAfter: result.headers["retry-after"].flatMap(Self.retryAfterSeconds))
         }
         if streaming == true {
             for event in parser.finish() { handle(event.data) }
@@ -108,13 +116,16 @@ final class ResponseAccumulator: @unchecked Sendable {
             return .success(ChatResponse(text: text, finishReason: finishReason, usage: usage, model: model))
         }
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let choice = (object["choices"] as? [[String: Any]])?.first,
-              let message = choice["message"] as? [String: Any] else {
+            let choice = (object["choices"] as? [[String: Any]])?.first,
+            let message = choice["message"] as? [String: Any]
+        else {
             let start = String(decoding: body.prefix(120), as: UTF8.self)
             return fail(.malformed(url: url, message: "not a chat completion: \(start)"))
         }
-        return .success(ChatResponse(text: message["content"] as? String ?? "", finishReason: choice["finish_reason"] as? String,
-                                     usage: Self.usage(object["usage"]), model: object["model"] as? String))
+        return .success(
+            ChatResponse(
+                text: message["content"] as? String ?? "", finishReason: choice["finish_reason"] as? String,
+                usage: Self.usage(object["usage"]), model: object["model"] as? String))
     }
 
     /// `Retry-After` is seconds or an HTTP date.

@@ -24,7 +24,7 @@ public struct SSEParser: Sendable {
         for byte in bytes {
             if lastWasCR {
                 lastWasCR = false
-                if byte == 10 { continue }   // CRLF: the CR already ended the line
+                if byte == 10 { continue }  // CRLF: the CR already ended the line
             }
             if byte == 10 || byte == 13 {
                 lastWasCR = byte == 13
@@ -69,7 +69,7 @@ public struct SSEParser: Sendable {
         case "data": dataLines.append(String(value))
         case "event": eventName = String(value)
         case "id": eventID = String(value)
-        default: break   // "retry" and unknown fields are ignored
+        default: break  // "retry" and unknown fields are ignored
         }
         return nil
     }

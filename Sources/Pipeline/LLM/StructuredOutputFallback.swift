@@ -40,8 +40,12 @@ final class StructuredOutputFallback: Sendable {
 
     /// A 4xx/5xx whose message is about the response format, not about the request's content.
     static func isRefusal(_ error: LLMError) -> Bool {
-        guard case .http(_, let status, let message) = error, [400, 422, 500, 501].contains(status) else { return false }
+        guard case .http(_, let status, let message) = error, [400, 422, 500, 501].contains(status) else {
+            return false
+        }
         let text = message.lowercased()
-        return ["response_format", "json_schema", "json_object", "'text'", "grammar", "schema"].contains { text.contains($0) }
+        return ["response_format", "json_schema", "json_object", "'text'", "grammar", "schema"].contains {
+            text.contains($0)
+        }
     }
 }

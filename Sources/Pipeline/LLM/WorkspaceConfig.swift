@@ -78,16 +78,20 @@ public struct WorkspaceConfig: Sendable, Equatable {
             try local.forbid("api_key", keyInFile)
             config.local.port = try local.int("port", 1...65535) ?? config.local.port
             config.local.slots = try local.int("slots", 1...256) ?? config.local.slots
-            config.local.contextPerSlot = try local.int("context_per_slot", 64...1_048_576) ?? config.local.contextPerSlot
+            config.local.contextPerSlot =
+                try local.int("context_per_slot", 64...1_048_576) ?? config.local.contextPerSlot
             config.local.modelPath = try local.string("model_path") ?? config.local.modelPath
             config.local.alias = try local.string("alias") ?? config.local.alias
             config.local.threads = try local.int("threads", 1...1024) ?? config.local.threads
             try local.finish()
         }
-        let defaults = EndpointConfig(baseURLs: [config.local.baseURL], model: config.local.alias, maxConcurrency: config.local.slots)
+        let defaults = EndpointConfig(
+            baseURLs: [config.local.baseURL], model: config.local.alias, maxConcurrency: config.local.slots)
         for role in LLMRole.allCases {
             var endpoint = defaults
-            if var section = try root.section(role.rawValue) { endpoint = try Self.endpoint(&section, defaults: defaults) }
+            if var section = try root.section(role.rawValue) {
+                endpoint = try Self.endpoint(&section, defaults: defaults)
+            }
             if role == .teacher { config.teacher = endpoint } else { config.student = endpoint }
         }
         try root.finish()
@@ -105,15 +109,19 @@ public struct WorkspaceConfig: Sendable, Equatable {
             endpoint.baseURLs = [url]
         }
         for url in endpoint.baseURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw section.error(section.table["base_urls"] != nil ? "base_urls" : "base_url", "expected an http:// or https:// URL")
+            throw section.error(
+                section.table["base_urls"] != nil ? "base_urls" : "base_url", "expected an http:// or https:// URL")
         }
         endpoint.model = try section.string("model") ?? endpoint.model
         if let variable = try section.string("api_key_env") {
             // A key pasted where its variable's name belongs must not be echoed back anywhere.
             guard variable.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil,
-                  !variable.hasPrefix("sk-") else {
-                throw section.error("api_key_env", "expected the name of an environment variable (e.g. OPENAI_API_KEY); "
-                                    + "the value looks like a key itself and is not shown")
+                !variable.hasPrefix("sk-")
+            else {
+                throw section.error(
+                    "api_key_env",
+                    "expected the name of an environment variable (e.g. OPENAI_API_KEY); "
+                        + "the value looks like a key itself and is not shown")
             }
             endpoint.apiKeyVariable = variable
         }
@@ -127,8 +135,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
         endpoint.hungSeconds = try section.int("hung_seconds", 1...86_400) ?? endpoint.hungSeconds
         endpoint.maxAttempts = try section.int("max_attempts", 1...100) ?? endpoint.maxAttempts
         endpoint.promptPrice = try section.double("price_per_1k_prompt", 0...1_000_000) ?? endpoint.promptPrice
-        endpoint.completionPrice = try section.double("price_per_1k_completion", 0...1_000_000) ?? endpoint.completionPrice
-        endpoint.structuredOutput = try section.choice("structured_output", StructuredOutput.self) ?? endpoint.structuredOutput
+        endpoint.completionPrice =
+            try section.double("price_per_1k_completion", 0...1_000_000) ?? endpoint.completionPrice
+        endpoint.structuredOutput =
+            try section.choice("structured_output", StructuredOutput.self) ?? endpoint.structuredOutput
         try section.finish()
         return endpoint
     }

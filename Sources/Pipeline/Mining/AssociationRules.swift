@@ -34,8 +34,10 @@ public struct AssociationRule: Sendable, Equatable {
 
 public enum AssociationRules {
     /// Rules from a complete set of frequent itemsets (all sizes down to 1 must be present).
-    public static func rules(from itemsets: FrequentItemsets, minSupport: Int, minConfidence: Double,
-                             support definition: RuleSupport) -> [AssociationRule] {
+    public static func rules(
+        from itemsets: FrequentItemsets, minSupport: Int, minConfidence: Double,
+        support definition: RuleSupport
+    ) -> [AssociationRule] {
         let supportOf = itemsets.supportIndex()
         let n = Double(itemsets.transactionCount)
         var rules: [AssociationRule] = []
@@ -47,17 +49,19 @@ public enum AssociationRules {
             for head in members {
                 body.removeAll(keepingCapacity: true)
                 for item in members where item != head { body.append(item) }
-                guard let bodyCount = supportOf[body].map(Int.init), let headCount = supportOf[[head]].map(Int.init) else { continue }
+                guard let bodyCount = supportOf[body].map(Int.init), let headCount = supportOf[[head]].map(Int.init)
+                else { continue }
                 if definition == .body && bodyCount < minSupport { continue }
                 let confidence = Double(whole) / Double(bodyCount)
                 guard confidence >= minConfidence - 1e-12 else { continue }
                 let headSupport = Double(headCount) / n
                 let support = Double(whole) / n
-                rules.append(AssociationRule(
-                    body: body, head: head, supportCount: whole, bodyCount: bodyCount, support: support,
-                    confidence: confidence, lift: confidence / headSupport,
-                    leverage: support - Double(bodyCount) / n * headSupport,
-                    conviction: confidence >= 1 ? .infinity : (1 - headSupport) / (1 - confidence)))
+                rules.append(
+                    AssociationRule(
+                        body: body, head: head, supportCount: whole, bodyCount: bodyCount, support: support,
+                        confidence: confidence, lift: confidence / headSupport,
+                        leverage: support - Double(bodyCount) / n * headSupport,
+                        conviction: confidence >= 1 ? .infinity : (1 - headSupport) / (1 - confidence)))
             }
         }
         return rules

@@ -57,8 +57,10 @@ public enum CategoryPatterns {
 
     /// Mines itemsets (all sizes up to the maximum, for rule measures) and, when `withRules`,
     /// association rules; the report keeps the itemsets within the size range.
-    public static func mine(_ set: TransactionSet, displayNames: [String], options: PatternOptions,
-                            withRules: Bool = true) throws -> PatternReport {
+    public static func mine(
+        _ set: TransactionSet, displayNames: [String], options: PatternOptions,
+        withRules: Bool = true
+    ) throws -> PatternReport {
         let minSupport = set.absoluteSupport(options.minSupport)
         let estimate = ExplosionEstimate(set, minSupport: minSupport, maxSize: options.maxSize)
         guard estimate.upperBound <= Double(options.maxItemsets) else {
@@ -66,19 +68,25 @@ public enum CategoryPatterns {
             throw PatternExplosion(estimate: detailed, cap: options.maxItemsets)
         }
         // pyfim-style body support needs itemsets down to supp(body) · confidence.
-        let itemsetThreshold = withRules && options.ruleSupport == .body
+        let itemsetThreshold =
+            withRules && options.ruleSupport == .body
             ? max(1, Int((Double(minSupport) * options.minConfidence - 1e-9).rounded(.up))) : minSupport
         let started = DispatchTime.now().uptimeNanoseconds
         let all = FPGrowth(minSupport: itemsetThreshold, maxSize: options.maxSize).mine(set)
         let mined = DispatchTime.now().uptimeNanoseconds
-        let rules = withRules ? AssociationRules.rules(from: all, minSupport: minSupport, minConfidence: options.minConfidence,
-                                                       support: options.ruleSupport) : []
+        let rules =
+            withRules
+            ? AssociationRules.rules(
+                from: all, minSupport: minSupport, minConfidence: options.minConfidence,
+                support: options.ruleSupport) : []
         let rulesDone = DispatchTime.now().uptimeNanoseconds
         var kept = FrequentItemsets(transactionCount: all.transactionCount, labels: all.labels)
         // Texts for the tie-break are built once per entry, not in every comparison.
         let order = (0..<all.count)
             .filter { all.size($0) >= options.minSize && Int(all.supports[$0]) >= minSupport }
-            .map { (index: $0, support: all.supports[$0], size: all.size($0), name: names(all.itemset($0), displayNames)) }
+            .map {
+                (index: $0, support: all.supports[$0], size: all.size($0), name: names(all.itemset($0), displayNames))
+            }
             .sorted { a, b in
                 if a.support != b.support { return a.support > b.support }
                 if a.size != b.size { return a.size > b.size }
@@ -93,9 +101,10 @@ public enum CategoryPatterns {
                 return a.text < b.text
             }
             .map(\.rule)
-        return PatternReport(options: options, transactions: set, itemsets: kept, rules: sortedRules,
-                             displayNames: displayNames, miningSeconds: Double(mined - started) / 1e9,
-                             rulesSeconds: Double(rulesDone - mined) / 1e9, estimate: estimate)
+        return PatternReport(
+            options: options, transactions: set, itemsets: kept, rules: sortedRules,
+            displayNames: displayNames, miningSeconds: Double(mined - started) / 1e9,
+            rulesSeconds: Double(rulesDone - mined) / 1e9, estimate: estimate)
     }
 
     public static func names(_ itemset: ArraySlice<Int32>, _ displayNames: [String]) -> String {
@@ -119,9 +128,13 @@ public enum PatternText {
     }
 
     /// The first `limit` patterns and rules as prompt lines, in the report's order.
-    public static func lines(_ report: PatternReport, patternLimit: Int, ruleLimit: Int) -> (patterns: [String], rules: [String]) {
-        ((0..<min(patternLimit, report.itemsets.count)).map { pattern(report, $0) },
-         report.rules.prefix(ruleLimit).map { rule($0, names: report.displayNames) })
+    public static func lines(
+        _ report: PatternReport, patternLimit: Int, ruleLimit: Int
+    ) -> (patterns: [String], rules: [String]) {
+        (
+            (0..<min(patternLimit, report.itemsets.count)).map { pattern(report, $0) },
+            report.rules.prefix(ruleLimit).map { rule($0, names: report.displayNames) }
+        )
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -22,15 +22,20 @@ public struct ExplosionEstimate: Sendable, Equatable {
         }
         frequentItems = frequentCount
         var total = 0.0
-        var pairs: [Int32]? = countPairs && frequentCount <= 4096 ? [Int32](repeating: 0, count: frequentCount * frequentCount) : nil
+        var pairs: [Int32]? =
+            countPairs && frequentCount <= 4096 ? [Int32](repeating: 0, count: frequentCount * frequentCount) : nil
         var members: [Int] = []
         for t in 0..<transactions.count {
             members.removeAll(keepingCapacity: true)
-            for item in transactions.transaction(t) where frequentIndex[Int(item)] >= 0 { members.append(Int(frequentIndex[Int(item)])) }
+            for item in transactions.transaction(t) where frequentIndex[Int(item)] >= 0 {
+                members.append(Int(frequentIndex[Int(item)]))
+            }
             total += Self.subsetCount(members.count, maxSize: maxSize)
             if pairs != nil {
                 for i in members.indices {
-                    for j in members.indices where members[j] > members[i] { pairs![members[i] * frequentCount + members[j]] += 1 }
+                    for j in members.indices where members[j] > members[i] {
+                        pairs![members[i] * frequentCount + members[j]] += 1
+                    }
                 }
             }
         }

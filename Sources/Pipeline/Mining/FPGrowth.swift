@@ -70,12 +70,12 @@ public struct FPGrowth: Sendable {
         let rankToItem: [Int32]
         let minSupport: Int32
         var pool: [FPTree] = []
-        var prefix: [Int32] = []            // items (not ranks) of the current prefix
+        var prefix: [Int32] = []  // items (not ranks) of the current prefix
         /// Scratch support per rank while a conditional tree is built; a raw buffer because it
         /// is written once per node visit (an array would check uniqueness on every write).
         let conditionalSupport: UnsafeMutablePointer<Int32>
         var touched: [Int32] = []
-        var pathBuffer: [Int32] = []         // source nodes of one path, deepest first
+        var pathBuffer: [Int32] = []  // source nodes of one path, deepest first
         var items: [Int32] = []
         var offsets: [Int] = [0]
         var supports: [Int32] = []
@@ -136,7 +136,7 @@ public struct FPGrowth: Sendable {
             let conditionalSupport = self.conditionalSupport
             var node = tree.head[Int(rank)]
             var longest = 0
-            while node >= 0 {                       // pass 1: supports within the paths
+            while node >= 0 {  // pass 1: supports within the paths
                 let weight = count[Int(node)]
                 var up = parent[Int(node)]
                 var length = 0
@@ -156,7 +156,7 @@ public struct FPGrowth: Sendable {
             if pathBuffer.count < longest { pathBuffer = Array(repeating: 0, count: longest) }
             pathBuffer.withUnsafeMutableBufferPointer { path in
                 node = tree.head[Int(rank)]
-                while node >= 0 {                   // pass 2: copy the frequent part of each path
+                while node >= 0 {  // pass 2: copy the frequent part of each path
                     let weight = count[Int(node)]
                     var length = 0
                     var up = parent[Int(node)]

@@ -104,13 +104,15 @@ final class FPTree {
     func build(paths: [Int32], offsets: [Int], order: [Int32]) {
         var stack: [Int32] = []
         var previous = 0..<0
-        reserve(paths.count)   // at most one node per path element
+        reserve(paths.count)  // at most one node per path element
         paths.withUnsafeBufferPointer { paths in
             for index in order {
                 let range = offsets[Int(index)]..<offsets[Int(index) + 1]
                 var shared = 0
                 let limit = min(range.count, previous.count, stack.count)
-                while shared < limit, paths[range.lowerBound + shared] == paths[previous.lowerBound + shared] { shared += 1 }
+                while shared < limit, paths[range.lowerBound + shared] == paths[previous.lowerBound + shared] {
+                    shared += 1
+                }
                 stack.removeSubrange(shared...)
                 for depth in 0..<range.count {
                     let rank = paths[range.lowerBound + depth]

@@ -14,17 +14,19 @@ public enum TransactionFile {
     static func parse(_ data: Data, file: String) throws -> TransactionSet {
         var items: [Int32] = []
         var offsets = [0]
-        var dense: [Int: Int32] = [:]      // for ids too large for the direct table
-        var direct: [Int32] = []          // id → dense id, -1 when unseen; ids below 2^22
+        var dense: [Int: Int32] = [:]  // for ids too large for the direct table
+        var direct: [Int32] = []  // id → dense id, -1 when unseen; ids below 2^22
         var labels: [String] = []
-        var lastSeen: [Int] = []          // transaction index where a dense id was last added
+        var lastSeen: [Int] = []  // transaction index where a dense id was last added
         items.reserveCapacity(data.count / 3)
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             var value = 0, inNumber = false, line = 1
             func finishNumber() {
                 var id: Int32 = -1
                 if value < 1 << 22 {
-                    if value >= direct.count { direct.append(contentsOf: repeatElement(-1, count: value + 1 - direct.count)) }
+                    if value >= direct.count {
+                        direct.append(contentsOf: repeatElement(-1, count: value + 1 - direct.count))
+                    }
                     id = direct[value]
                 } else if let known = dense[value] {
                     id = known

@@ -23,13 +23,15 @@ public struct TransactionSet: Sendable, Equatable {
         for transaction in transactions {
             for label in transaction {
                 let id: Int32
-                if let known = ids[label] { id = known } else {
+                if let known = ids[label] {
+                    id = known
+                } else {
                     id = Int32(labels.count)
                     ids[label] = id
                     labels.append(label.description)
                     seen.append(-1)
                 }
-                if seen[Int(id)] != Int32(count) {   // first time in this transaction
+                if seen[Int(id)] != Int32(count) {  // first time in this transaction
                     seen[Int(id)] = Int32(count)
                     items.append(id)
                 }

@@ -10,7 +10,10 @@ public struct SamplePlan: Sendable, Equatable {
     public var limit: Int?
     public var name: String?
 
-    public init(strategy: SamplingStrategy = .random, ratio: Double = 0.1, seed: UInt64 = 42, limit: Int? = nil, name: String? = nil) {
+    public init(
+        strategy: SamplingStrategy = .random, ratio: Double = 0.1, seed: UInt64 = 42, limit: Int? = nil,
+        name: String? = nil
+    ) {
         self.strategy = strategy
         self.ratio = ratio
         self.seed = seed
@@ -20,26 +23,32 @@ public struct SamplePlan: Sendable, Equatable {
 
     /// The stored name: given, or derived from the choices and domains.
     public func storedName(domains: [String]) -> String {
-        name ?? "\(strategy.rawValue)-\(ratio)-\(seed)-\(domains.joined(separator: "+"))" + (limit.map { "-limit\($0)" } ?? "")
+        name ?? "\(strategy.rawValue)-\(ratio)-\(seed)-\(domains.joined(separator: "+"))"
+            + (limit.map { "-limit\($0)" } ?? "")
     }
 
     /// The stored sample of this name if there is one, else a new one drawn from each domain's
     /// training split (the ratio applies per domain, so pooled domains stay balanced) and saved.
     public func resolve(_ datasets: [Dataset], workspace: Workspace) throws -> [SessionReference] {
         let name = storedName(domains: datasets.map(\.domain))
-        let training = datasets.flatMap { dataset in dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) } }
+        let training = datasets.flatMap { dataset in
+            dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) }
+        }
         let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
         if let stored = try workspace.sample(named: name) {
             return stored.sessionList.compactMap { byKey[$0] }
         }
         var chosen: [SessionReference] = []
         for dataset in datasets {
-            chosen += KnowledgeSelection.sample(dataset, strategy: strategy, ratio: ratio, seed: seed,
-                                                difficulty: try workspace.teacherErrorRates(domain: dataset.domain))
+            chosen += KnowledgeSelection.sample(
+                dataset, strategy: strategy, ratio: ratio, seed: seed,
+                difficulty: try workspace.teacherErrorRates(domain: dataset.domain))
         }
         if let limit { chosen = Array(chosen.prefix(limit)) }
-        try workspace.save(SampleRecord(name: name, strategy: strategy, ratio: ratio, seed: seed,
-                                        domains: datasets.map(\.domain), sessions: chosen))
+        try workspace.save(
+            SampleRecord(
+                name: name, strategy: strategy, ratio: ratio, seed: seed,
+                domains: datasets.map(\.domain), sessions: chosen))
         return chosen
     }
 }

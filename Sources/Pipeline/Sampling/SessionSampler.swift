@@ -42,31 +42,35 @@ public enum SessionSampler {
 
     /// Selects `count(ratio:of:)` sessions with `strategy`; reproducible for a given seed.
     /// `titles` gives each session's text for diversity; `difficulty` optional error rates by key.
-    public static func select(_ sessions: [SessionReference], strategy: SamplingStrategy, ratio: Double, seed: UInt64,
-                              titles: (SessionReference) -> String = { _ in "" },
-                              difficulty: [String: Double] = [:]) -> [SessionReference] {
+    public static func select(
+        _ sessions: [SessionReference], strategy: SamplingStrategy, ratio: Double, seed: UInt64,
+        titles: (SessionReference) -> String = { _ in "" },
+        difficulty: [String: Double] = [:]
+    ) -> [SessionReference] {
         let k = count(ratio: ratio, of: sessions.count)
         var generator = SplitMix64(seed: seed)
-        let shuffled = sessions.sorted().shuffled(using: &generator)   // the seeded tie order
+        let shuffled = sessions.sorted().shuffled(using: &generator)  // the seeded tie order
         let rank = Dictionary(uniqueKeysWithValues: shuffled.enumerated().map { ($1.key, $0) })
         switch strategy {
         case .random:
             return Array(shuffled.prefix(k))
         case .length:
-            return Array(shuffled.sorted { a, b in
-                a.session.itemIDs.count != b.session.itemIDs.count
-                    ? a.session.itemIDs.count > b.session.itemIDs.count : rank[a.key]! < rank[b.key]!
-            }.prefix(k))
+            return Array(
+                shuffled.sorted { a, b in
+                    a.session.itemIDs.count != b.session.itemIDs.count
+                        ? a.session.itemIDs.count > b.session.itemIDs.count : rank[a.key]! < rank[b.key]!
+                }.prefix(k))
         case .difficulty:
             // Sessions the teacher has attempted rank by its error rate, ahead of the rest, which
             // rank by their number of ground-truth bundles: the two scales are never mixed.
             func score(_ s: SessionReference) -> (measured: Int, value: Double) {
                 difficulty[s.key].map { (1, $0) } ?? (0, Double(s.session.bundles.count))
             }
-            return Array(shuffled.sorted { a, b in
-                let (x, y) = (score(a), score(b))
-                return x != y ? (x.measured, x.value) > (y.measured, y.value) : rank[a.key]! < rank[b.key]!
-            }.prefix(k))
+            return Array(
+                shuffled.sorted { a, b in
+                    let (x, y) = (score(a), score(b))
+                    return x != y ? (x.measured, x.value) > (y.measured, y.value) : rank[a.key]! < rank[b.key]!
+                }.prefix(k))
         case .diversity:
             let vectors = TFIDF.vectors(shuffled.map(titles))
             return FarthestPoint.select(k, from: vectors).map { shuffled[$0] }
@@ -87,7 +91,9 @@ public enum TFIDF {
             var counts: [String: Double] = [:]
             for token in tokens { counts[token, default: 0] += 1 }
             var vector = counts.mapValues { $0 }
-            for (token, tf) in counts { vector[token] = tf * (log((1 + n) / (1 + Double(documentFrequency[token]!))) + 1) }
+            for (token, tf) in counts {
+                vector[token] = tf * (log((1 + n) / (1 + Double(documentFrequency[token]!))) + 1)
+            }
             let norm = sqrt(vector.values.reduce(0) { $0 + $1 * $1 })
             return norm > 0 ? vector.mapValues { $0 / norm } : vector
         }
@@ -108,9 +114,12 @@ public enum FarthestPoint {
         var distance = vectors.map { 1 - TFIDF.cosine($0, vectors[0]) }
         while chosen.count < min(k, vectors.count) {
             var best = -1
-            for index in vectors.indices where !chosen.contains(index) && (best < 0 || distance[index] > distance[best]) { best = index }
+            for index in vectors.indices where !chosen.contains(index) && (best < 0 || distance[index] > distance[best])
+            { best = index }
             chosen.append(best)
-            for index in vectors.indices { distance[index] = min(distance[index], 1 - TFIDF.cosine(vectors[index], vectors[best])) }
+            for index in vectors.indices {
+                distance[index] = min(distance[index], 1 - TFIDF.cosine(vectors[index], vectors[best]))
+            }
         }
         return chosen
     }

@@ -12,7 +12,9 @@ public enum FineTunedStudent {
     public static func baseURL(_ config: WorkspaceConfig) -> String { "http://127.0.0.1:\(port(config))/v1" }
 
     /// Server settings that serve `student`'s model under its own name.
-    public static func serverSettings(for student: StudentModelRecord, config: WorkspaceConfig) -> WorkspaceConfig.LocalServer {
+    public static func serverSettings(
+        for student: StudentModelRecord, config: WorkspaceConfig
+    ) -> WorkspaceConfig.LocalServer {
         var settings = config.local
         settings.port = URL(string: student.baseURL)?.port ?? port(config)
         settings.modelPath = student.modelPath ?? settings.modelPath

@@ -24,22 +24,24 @@ public struct ICLPromptBuilder: Sendable {
     public init() {}
 
     static let instruction = """
-    A bundle is a set of products a shopper would buy together for one purpose: alternatives or complements that share an intent.
-    """
+        A bundle is a set of products a shopper would buy together for one purpose: alternatives or complements that share an intent.
+        """
 
     /// Rough token count (≈ 4 characters a token), enough to keep prompts inside a slot's context.
     public static func tokens(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
 
-    public func messages(for session: Session, in dataset: Dataset, knowledge: KnowledgeContext,
-                         training: [Session]) -> [ChatMessage] {
+    public func messages(
+        for session: Session, in dataset: Dataset, knowledge: KnowledgeContext,
+        training: [Session]
+    ) -> [ChatMessage] {
         var sections: [String] = [Self.instruction]
         let ask = """
-        Products in this \(dataset.domain) shopping session:
-        \(SessionText.products(session, in: dataset))
+            Products in this \(dataset.domain) shopping session:
+            \(SessionText.products(session, in: dataset))
 
-        Find the bundles in this session: each has at least two products from the list and a 3-to-5-word intent. Leave out products that fit no bundle.
-        Answer only with JSON: {"bundles": [{"items": [1, 2], "intent": "..."}]}
-        """
+            Find the bundles in this session: each has at least two products from the list and a 3-to-5-word intent. Leave out products that fit no bundle.
+            Answer only with JSON: {"bundles": [{"items": [1, 2], "intent": "..."}]}
+            """
         var budget = tokenBudget - Self.tokens(sections[0]) - Self.tokens(ask)
         func add(_ text: String) {
             let cost = Self.tokens(text)
@@ -48,17 +50,26 @@ public struct ICLPromptBuilder: Sendable {
             budget -= cost
         }
         if !knowledge.patterns.isEmpty {
-            add("Product categories that past shoppers often bundled:\n" + knowledge.patterns.prefix(patternLimit).map { "- \($0)" }.joined(separator: "\n"))
+            add(
+                "Product categories that past shoppers often bundled:\n"
+                    + knowledge.patterns.prefix(patternLimit).map { "- \($0)" }.joined(separator: "\n"))
         }
         if !knowledge.rules.isEmpty {
             add("Rules for finding bundles:\n" + knowledge.rules.prefix(ruleLimit).joined(separator: "\n"))
         }
         if !knowledge.thoughts.isEmpty {
-            for example in neighbours(of: session, in: dataset, among: training.filter { knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: $0.id)] != nil }).prefix(examples) {
+            for example in neighbours(
+                of: session, in: dataset,
+                among: training.filter {
+                    knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: $0.id)] != nil
+                }
+            ).prefix(examples) {
                 let answer = SessionText.positions(example).enumerated().map { index, positions in
                     "{\"items\": [\(positions.sorted().map(String.init).joined(separator: ", "))], \"intent\": \"\(example.bundles[index].intent.collapsedWhitespace.replacingOccurrences(of: "\"", with: "'"))\"}"
                 }.joined(separator: ", ")
-                add("Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: example.id)]!)\nAnswer: {\"bundles\": [\(answer)]}")
+                add(
+                    "Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: example.id)]!)\nAnswer: {\"bundles\": [\(answer)]}"
+                )
             }
         }
         return [.user((sections + [ask]).joined(separator: "\n\n"))]
@@ -73,8 +84,11 @@ public struct ICLPromptBuilder: Sendable {
             let ordered = listed.compactMap { byID[$0] }
             if !ordered.isEmpty { return ordered }
         }
-        let vectors = TFIDF.vectors([SessionText.titles(session, in: dataset)] + candidates.map { SessionText.titles($0, in: dataset) })
-        return candidates.indices.sorted { TFIDF.cosine(vectors[0], vectors[$0 + 1]) > TFIDF.cosine(vectors[0], vectors[$1 + 1]) }
-            .map { candidates[$0] }
+        let vectors = TFIDF.vectors(
+            [SessionText.titles(session, in: dataset)] + candidates.map { SessionText.titles($0, in: dataset) })
+        return candidates.indices.sorted {
+            TFIDF.cosine(vectors[0], vectors[$0 + 1]) > TFIDF.cosine(vectors[0], vectors[$1 + 1])
+        }
+        .map { candidates[$0] }
     }
 }

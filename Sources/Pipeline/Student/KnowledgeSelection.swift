@@ -14,16 +14,21 @@ public struct KnowledgeSelection: Sendable {
     public let teacherTokens: Int
 
     /// The sample a cell draws from `dataset`'s training split.
-    public static func sample(_ dataset: Dataset, strategy: SamplingStrategy, ratio: Double, seed: UInt64,
-                              difficulty: [String: Double] = [:]) -> [SessionReference] {
+    public static func sample(
+        _ dataset: Dataset, strategy: SamplingStrategy, ratio: Double, seed: UInt64,
+        difficulty: [String: Double] = [:]
+    ) -> [SessionReference] {
         let references = dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) }
-        return SessionSampler.select(references, strategy: strategy, ratio: ratio, seed: seed,
-                                     titles: { SessionText.titles($0.session, in: dataset) }, difficulty: difficulty)
+        return SessionSampler.select(
+            references, strategy: strategy, ratio: ratio, seed: seed,
+            titles: { SessionText.titles($0.session, in: dataset) }, difficulty: difficulty)
     }
 
     /// Builds the knowledge of `formats` from `sample`, taking rules and thoughts from `stored`.
-    public init(formats: Set<KnowledgeFormat>, dataset: Dataset, sample: [SessionReference], stored: [KnowledgeItem],
-                patternLimit: Int = 40) {
+    public init(
+        formats: Set<KnowledgeFormat>, dataset: Dataset, sample: [SessionReference], stored: [KnowledgeItem],
+        patternLimit: Int = 40
+    ) {
         self.sample = sample
         var context = KnowledgeContext()
         var report: PatternReport?
@@ -32,12 +37,15 @@ public struct KnowledgeSelection: Sendable {
             sampled.sessions = sample.map(\.session)
             sampled.split = [:]
             report = try? CategoryPatterns.mine(sampled, options: PatternOptions())
-            if let report { context.patterns = PatternText.lines(report, patternLimit: patternLimit, ruleLimit: 0).patterns }
+            if let report {
+                context.patterns = PatternText.lines(report, patternLimit: patternLimit, ruleLimit: 0).patterns
+            }
         }
         let keys = Set(sample.map(\.key))
         var counted: Set<String> = []
         var tokens = 0
-        for item in stored where item.domain == dataset.domain && formats.contains(item.format) && item.format != .pattern {
+        for item in stored
+        where item.domain == dataset.domain && formats.contains(item.format) && item.format != .pattern {
             guard !Set(item.sessionList).isDisjoint(with: keys) else { continue }
             if item.format == .rule { context.rules.append(item.text) }
             if item.format == .thought, let session = item.sessionList.first { context.thoughts[session] = item.text }

@@ -41,12 +41,14 @@ public struct FineTuneStep: Sendable, Equatable, Codable {
             return parts[0] * 3600 + parts[1] * 60 + parts[2]
         }
         guard let data = field("data", until: " ")?.split(separator: "/"), data.count == 2,
-              let done = Int(data[0]), let total = Int(data[1]),
-              let loss = field("loss", until: "±").flatMap({ Double($0) }),
-              let accuracy = field("acc", until: "±").flatMap({ Double($0) }),
-              let elapsed = seconds(field("t", until: " ")), let eta = seconds(field("ETA", until: " ")) else { return nil }
-        return FineTuneStep(epoch: epoch, validation: validation, done: done, total: total, loss: loss,
-                            accuracy: accuracy / 100, elapsedSeconds: elapsed, etaSeconds: eta)
+            let done = Int(data[0]), let total = Int(data[1]),
+            let loss = field("loss", until: "±").flatMap({ Double($0) }),
+            let accuracy = field("acc", until: "±").flatMap({ Double($0) }),
+            let elapsed = seconds(field("t", until: " ")), let eta = seconds(field("ETA", until: " "))
+        else { return nil }
+        return FineTuneStep(
+            epoch: epoch, validation: validation, done: done, total: total, loss: loss,
+            accuracy: accuracy / 100, elapsedSeconds: elapsed, etaSeconds: eta)
     }
 }
 
@@ -101,7 +103,9 @@ public struct LocalFineTune: Sendable {
         guard FileManager.default.fileExists(atPath: baseModel) else {
             throw LLMError.notConfigured("the base model \(baseModel) is missing; run 'make llm'")
         }
-        let target = cacheDirectory + "/" + ((baseModel as NSString).lastPathComponent as NSString).deletingPathExtension + ".F32.gguf"
+        let target =
+            cacheDirectory + "/" + ((baseModel as NSString).lastPathComponent as NSString).deletingPathExtension
+            + ".F32.gguf"
         if FileManager.default.fileExists(atPath: target) { return target }
         try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
         let status = try Self.runQuietly(quantizeBinary, ["--allow-requantize", baseModel, target + ".part", "F32"])
@@ -115,21 +119,26 @@ public struct LocalFineTune: Sendable {
 
     /// Trains on `textFile` and writes the model to `output` only when training finished: an
     /// interrupted run leaves no file behind. Cancelling the task stops the trainer.
-    public func train(textFile: String, output: String, settings: FineTuneSettings, trainingTokens: Int,
-                      onStep: @escaping @Sendable (FineTuneStep) -> Void) async throws -> FineTuneResult {
+    public func train(
+        textFile: String, output: String, settings: FineTuneSettings, trainingTokens: Int,
+        onStep: @escaping @Sendable (FineTuneStep) -> Void
+    ) async throws -> FineTuneResult {
         let base = try f32Base()
         let partial = output + ".part"
         try? FileManager.default.removeItem(atPath: partial)
-        let arguments = ["-m", base, "-f", textFile, "-o", partial, "-c", "\(settings.contextSize)",
-                         "-b", "\(settings.contextSize)", "-ub", "\(settings.contextSize)", "--epochs", "\(settings.epochs)",
-                         "-lr", "\(settings.learningRate)", "-t", "\(settings.threads)", "-ngl", "0"]
+        let arguments = [
+            "-m", base, "-f", textFile, "-o", partial, "-c", "\(settings.contextSize)",
+            "-b", "\(settings.contextSize)", "-ub", "\(settings.contextSize)", "--epochs", "\(settings.epochs)",
+            "-lr", "\(settings.learningRate)", "-t", "\(settings.threads)", "-ngl", "0",
+        ]
         let errors = Pipe()
         let collector = StepCollector(onStep: onStep)
         errors.fileHandleForReading.readabilityHandler = { handle in collector.feed(handle.availableData) }
         let started = Date()
         // stdin and stdout are /dev/null: a trainer in a background job must not touch the terminal.
-        let process = try ChildProcess.spawn(finetuneBinary, arguments, environment: ChildEnvironment.openMP,
-                                             stderr: errors.fileHandleForWriting.fileDescriptor)
+        let process = try ChildProcess.spawn(
+            finetuneBinary, arguments, environment: ChildEnvironment.openMP,
+            stderr: errors.fileHandleForWriting.fileDescriptor)
         try? errors.fileHandleForWriting.close()
         let status = await withTaskCancellationHandler {
             await process.exit()
@@ -147,8 +156,9 @@ public struct LocalFineTune: Sendable {
         }
         try? FileManager.default.removeItem(atPath: output)
         try FileManager.default.moveItem(atPath: partial, toPath: output)
-        return FineTuneResult(steps: collector.steps, wallSeconds: Date().timeIntervalSince(started),
-                              peakMemoryBytes: Int(usage.ru_maxrss) * 1024, trainingTokens: trainingTokens)
+        return FineTuneResult(
+            steps: collector.steps, wallSeconds: Date().timeIntervalSince(started),
+            peakMemoryBytes: Int(usage.ru_maxrss) * 1024, trainingTokens: trainingTokens)
     }
 
     static func runQuietly(_ binary: String, _ arguments: [String]) throws -> Int32 {
@@ -175,7 +185,7 @@ final class StepCollector: @unchecked Sendable {
         var parsed: [FineTuneStep] = []
         lock.withLock {
             pending += String(decoding: data, as: UTF8.self)
-            while let end = pending.firstIndex(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {   // "\r\n" is one Character
+            while let end = pending.firstIndex(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {  // "\r\n" is one Character
                 let line = String(pending[..<end])
                 pending = String(pending[pending.index(after: end)...])
                 if !line.trimmingCharacters(in: .whitespaces).isEmpty { recent = Array((recent + [line]).suffix(5)) }

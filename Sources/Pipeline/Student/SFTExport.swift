@@ -17,21 +17,29 @@ public struct SFTExport: Sendable {
 
     /// Rows for `sample`; `format` nil means plain session → bundles. Sessions without the
     /// needed thought are left out (and counted by the caller).
-    public static func rows(sample: [SessionReference], datasets: [Dataset], format: KnowledgeFormat?,
-                            knowledge: [KnowledgeItem], builder: ICLPromptBuilder = ICLPromptBuilder()) -> [Row] {
+    public static func rows(
+        sample: [SessionReference], datasets: [Dataset], format: KnowledgeFormat?,
+        knowledge: [KnowledgeItem], builder: ICLPromptBuilder = ICLPromptBuilder()
+    ) -> [Row] {
         var rows: [Row] = []
         for dataset in datasets {
             let own = sample.filter { $0.domain == dataset.domain }
             guard !own.isEmpty else { continue }
             let inPrompt: Set<KnowledgeFormat> = format.map { $0 == .thought ? [] : [$0] } ?? []
-            let context = KnowledgeSelection(formats: inPrompt, dataset: dataset, sample: own, stored: knowledge).context
+            let context = KnowledgeSelection(formats: inPrompt, dataset: dataset, sample: own, stored: knowledge)
+                .context
             for reference in own {
                 var output = answer(reference.session)
                 if format == .thought {
-                    guard let thought = knowledge.first(where: { $0.format == .thought && $0.sessionList.contains(reference.key) }) else { continue }
+                    guard
+                        let thought = knowledge.first(where: {
+                            $0.format == .thought && $0.sessionList.contains(reference.key)
+                        })
+                    else { continue }
                     output = "Reasoning: \(thought.text)\nAnswer: \(output)"
                 }
-                let prompt = builder.messages(for: reference.session, in: dataset, knowledge: context, training: []).map(\.content).joined(separator: "\n\n")
+                let prompt = builder.messages(for: reference.session, in: dataset, knowledge: context, training: [])
+                    .map(\.content).joined(separator: "\n\n")
                 rows.append(Row(session: reference.key, input: prompt, output: output))
             }
         }
@@ -42,7 +50,8 @@ public struct SFTExport: Sendable {
         let bundles = zip(session.bundles, SessionText.positions(session)).map { bundle, positions -> [String: Any] in
             ["items": positions.sorted(), "intent": bundle.intent.collapsedWhitespace]
         }
-        let data = try! JSONSerialization.data(withJSONObject: ["bundles": bundles], options: [.sortedKeys, .withoutEscapingSlashes])
+        let data = try! JSONSerialization.data(
+            withJSONObject: ["bundles": bundles], options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -50,19 +59,35 @@ public struct SFTExport: Sendable {
     public static func write(_ rows: [Row], to folder: String, name: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         func json(_ value: Any, pretty: Bool = true) throws -> Data {
-            try JSONSerialization.data(withJSONObject: value, options: pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
+            try JSONSerialization.data(
+                withJSONObject: value,
+                options: pretty
+                    ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes])
         }
-        let openai = try rows.map { row in
-            String(decoding: try json(["messages": [["role": "user", "content": row.input],
-                                                    ["role": "assistant", "content": row.output]]], pretty: false), as: UTF8.self)
-        }.joined(separator: "\n") + "\n"
+        let openai =
+            try rows.map { row in
+                String(
+                    decoding: try json(
+                        [
+                            "messages": [
+                                ["role": "user", "content": row.input],
+                                ["role": "assistant", "content": row.output],
+                            ]
+                        ], pretty: false), as: UTF8.self)
+            }.joined(separator: "\n") + "\n"
         try Data(openai.utf8).write(to: URL(fileURLWithPath: folder + "/openai.jsonl"), options: .atomic)
         try json(rows.map { ["instruction": $0.input, "input": "", "output": $0.output] })
             .write(to: URL(fileURLWithPath: folder + "/alpaca.json"), options: .atomic)
-        try json(rows.map { ["conversations": [["from": "human", "value": $0.input], ["from": "gpt", "value": $0.output]]] })
-            .write(to: URL(fileURLWithPath: folder + "/sharegpt.json"), options: .atomic)
-        try json(["\(name)_alpaca": ["file_name": "alpaca.json"],
-                  "\(name)_sharegpt": ["file_name": "sharegpt.json", "formatting": "sharegpt"]])
-            .write(to: URL(fileURLWithPath: folder + "/dataset_info.json"), options: .atomic)
+        try json(
+            rows.map {
+                ["conversations": [["from": "human", "value": $0.input], ["from": "gpt", "value": $0.output]]]
+            }
+        )
+        .write(to: URL(fileURLWithPath: folder + "/sharegpt.json"), options: .atomic)
+        try json([
+            "\(name)_alpaca": ["file_name": "alpaca.json"],
+            "\(name)_sharegpt": ["file_name": "sharegpt.json", "formatting": "sharegpt"],
+        ])
+        .write(to: URL(fileURLWithPath: folder + "/dataset_info.json"), options: .atomic)
     }
 }

@@ -16,8 +16,10 @@ public struct SFTTraining: Sendable {
     /// The student's folder: data/, train.txt, model.gguf, training.json, loss.json.
     public let folder: String
 
-    public init(workspace: Workspace, config: WorkspaceConfig, configFile: String, sample: String,
-                format: KnowledgeFormat?, name: String, folder: String) {
+    public init(
+        workspace: Workspace, config: WorkspaceConfig, configFile: String, sample: String,
+        format: KnowledgeFormat?, name: String, folder: String
+    ) {
         self.workspace = workspace
         self.config = config
         self.configFile = configFile
@@ -37,13 +39,17 @@ public struct SFTTraining: Sendable {
         guard !stored.sessionList.isEmpty else {
             throw DataError(file: configFile, field: "sample", "the sample '\(sample)' has no sessions")
         }
-        let training = datasets.flatMap { dataset in dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) } }
+        let training = datasets.flatMap { dataset in
+            dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) }
+        }
         let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
-        let rows = SFTExport.rows(sample: stored.sessionList.compactMap { byKey[$0] }, datasets: datasets,
-                                  format: format, knowledge: try workspace.knowledge())
+        let rows = SFTExport.rows(
+            sample: stored.sessionList.compactMap { byKey[$0] }, datasets: datasets,
+            format: format, knowledge: try workspace.knowledge())
         guard !rows.isEmpty else {
-            throw DataError(file: configFile, field: "sample",
-                            "no rows: the sample has no session with \(formatName) knowledge (run 'bundlekd extract' first)")
+            throw DataError(
+                file: configFile, field: "sample",
+                "no rows: the sample has no session with \(formatName) knowledge (run 'bundlekd extract' first)")
         }
         return rows
     }
@@ -60,10 +66,15 @@ public struct SFTTraining: Sendable {
         guard let template = config.trainerCommand else {
             throw LLMError.notConfigured("--trainer command needs [trainer] command = \"…\" in \(configFile)")
         }
-        return Trainer.render(template, values: [
-            "data_dir": folder + "/data", "dataset": "bundlekd_\(formatName)_alpaca", "openai_file": folder + "/data/openai.jsonl",
-            "output_dir": folder + "/model", "name": name, "epochs": "\(epochs)", "rank": rank.map(String.init) ?? "",
-            "lr": "\(learningRate)"])
+        return Trainer.render(
+            template,
+            values: [
+                "data_dir": folder + "/data", "dataset": "bundlekd_\(formatName)_alpaca",
+                "openai_file": folder + "/data/openai.jsonl",
+                "output_dir": folder + "/model", "name": name, "epochs": "\(epochs)",
+                "rank": rank.map(String.init) ?? "",
+                "lr": "\(learningRate)",
+            ])
     }
 
     /// Runs `command` and registers its model, served at `[trainer] serve_url`; returns that URL.
@@ -73,8 +84,10 @@ public struct SFTTraining: Sendable {
             throw LLMError.notConfigured("the trainer exited with status \(status); no student was registered")
         }
         let url = config.trainerServeURL ?? config.student.baseURLs[0]
-        try workspace.register(StudentModelRecord(name: name, createdAt: Date(), sample: sample, knowledge: formatName,
-                                                  baseURL: url, model: name, command: command, outputDir: folder + "/model"))
+        try workspace.register(
+            StudentModelRecord(
+                name: name, createdAt: Date(), sample: sample, knowledge: formatName,
+                baseURL: url, model: name, command: command, outputDir: folder + "/model"))
         return url
     }
 
@@ -104,32 +117,39 @@ public struct SFTTraining: Sendable {
         guard FileManager.default.fileExists(atPath: server.modelPath) else {
             throw LLMError.notConfigured("the base model \(server.modelPath) is missing; run 'make llm'")
         }
-        return LocalFineTune(finetuneBinary: finetune, quantizeBinary: try server.toolPath("llama-quantize"),
-                             baseModel: server.modelPath, cacheDirectory: directory)
+        return LocalFineTune(
+            finetuneBinary: finetune, quantizeBinary: try server.toolPath("llama-quantize"),
+            baseModel: server.modelPath, cacheDirectory: directory)
     }
 
     /// Trains on `rows` with `tools`, stores the settings and loss curve beside the model and
     /// registers the student (served by its own llama-server when a cell needs it).
-    public func trainLocally(_ rows: [SFTExport.Row], tools: LocalFineTune, settings: FineTuneSettings,
-                             onStep: @escaping @Sendable (FineTuneStep) -> Void) async throws -> LocalResult {
+    public func trainLocally(
+        _ rows: [SFTExport.Row], tools: LocalFineTune, settings: FineTuneSettings,
+        onStep: @escaping @Sendable (FineTuneStep) -> Void
+    ) async throws -> LocalResult {
         let text = LocalFineTune.trainingText(rows)
         let textFile = folder + "/train.txt"
         try Data(text.utf8).write(to: URL(fileURLWithPath: textFile), options: .atomic)
         let tokens = ICLPromptBuilder.tokens(text)
         let model = folder + "/model.gguf"
-        let result = try await tools.train(textFile: textFile, output: model, settings: settings, trainingTokens: tokens, onStep: onStep)
+        let result = try await tools.train(
+            textFile: textFile, output: model, settings: settings, trainingTokens: tokens, onStep: onStep)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let record = TrainingRecord(settings: settings, rows: rows.count, tokens: tokens, wallSeconds: result.wallSeconds,
-                                    peakMemoryBytes: result.peakMemoryBytes, base: tools.baseModel)
+        let record = TrainingRecord(
+            settings: settings, rows: rows.count, tokens: tokens, wallSeconds: result.wallSeconds,
+            peakMemoryBytes: result.peakMemoryBytes, base: tools.baseModel)
         let trainingConfig = String(decoding: try encoder.encode(record), as: UTF8.self)
         let lossCurve = String(decoding: try encoder.encode(result.steps), as: UTF8.self)
         try Data(trainingConfig.utf8).write(to: URL(fileURLWithPath: folder + "/training.json"), options: .atomic)
         try Data(lossCurve.utf8).write(to: URL(fileURLWithPath: folder + "/loss.json"), options: .atomic)
-        try workspace.register(StudentModelRecord(
-            name: name, createdAt: Date(), sample: sample, knowledge: formatName, baseURL: FineTunedStudent.baseURL(config),
-            model: name, command: "llama-finetune (local CPU)", outputDir: folder, modelPath: model,
-            trainingConfig: trainingConfig, lossCurve: lossCurve))
+        try workspace.register(
+            StudentModelRecord(
+                name: name, createdAt: Date(), sample: sample, knowledge: formatName,
+                baseURL: FineTunedStudent.baseURL(config),
+                model: name, command: "llama-finetune (local CPU)", outputDir: folder, modelPath: model,
+                trainingConfig: trainingConfig, lossCurve: lossCurve))
         return LocalResult(rows: rows.count, result: result, model: model)
     }
 }

@@ -11,13 +11,14 @@ public enum Trainer {
 
     /// Runs `command` with /bin/sh, its output passed through; returns the exit status.
     public static func run(_ command: String) throws -> Int32 {
-        try ChildProcess.spawn("/bin/sh", ["-c", command], environment: ChildEnvironment.openMP,
-                               stdout: 1, stderr: 2).waitUntilExit()
+        try ChildProcess.spawn(
+            "/bin/sh", ["-c", command], environment: ChildEnvironment.openMP,
+            stdout: 1, stderr: 2
+        ).waitUntilExit()
     }
 }
 
 extension Workspace {
-
 
     public func register(_ student: StudentModelRecord) throws {
         try writer.write { try student.save($0) }

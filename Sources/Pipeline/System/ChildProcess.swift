@@ -20,8 +20,10 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable`. `stdin`, `stdout` and `stderr` are descriptors (nil: /dev/null);
     /// `environment` is added to this process's own.
-    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                             stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil) throws -> ChildProcess {
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil
+    ) throws -> ChildProcess {
         let null = open("/dev/null", O_RDWR)
         defer { close(null) }
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -95,7 +97,7 @@ public final class ChildProcess: Sendable {
             return code
         }
         if result == -1 && errno == EINTR && blocking { return reap(blocking: true) }
-        if result == -1 {   // reaped elsewhere: it is gone either way
+        if result == -1 {  // reaped elsewhere: it is gone either way
             let code = status.withLock { state -> Int32 in
                 if state == nil { state = -1 }
                 return state!
@@ -133,7 +135,9 @@ private final class Spawner: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var result: T?
         condition.lock()
-        jobs.append { result = job(); done.signal() }
+        jobs.append {
+            result = job(); done.signal()
+        }
         condition.signal()
         condition.unlock()
         done.wait()

@@ -17,10 +17,12 @@ public enum ExitSignals {
         return number == 0 ? nil : number
     }
 
-    public static func install(_ signals: [Int32] = [SIGTERM, SIGHUP, SIGINT], grace: Double = 0,
-                               onSignal: @escaping @Sendable (Int32) -> Void = { _ in }) {
+    public static func install(
+        _ signals: [Int32] = [SIGTERM, SIGHUP, SIGINT], grace: Double = 0,
+        onSignal: @escaping @Sendable (Int32) -> Void = { _ in }
+    ) {
         for number in signals {
-            signal(number, SIG_IGN)   // delivered to the source below instead of killing us at once
+            signal(number, SIG_IGN)  // delivered to the source below instead of killing us at once
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 receivedSignal.store(number, ordering: .relaxed)

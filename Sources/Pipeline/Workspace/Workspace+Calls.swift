@@ -21,8 +21,9 @@ extension Workspace {
             try record.insert(db)
             let id = record.id!
             if record.error == nil && !record.cacheHit {
-                try db.execute(sql: "INSERT OR REPLACE INTO llmCache (requestHash, callId) VALUES (?, ?)",
-                               arguments: [record.requestHash, id])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO llmCache (requestHash, callId) VALUES (?, ?)",
+                    arguments: [record.requestHash, id])
             }
             return id
         }
@@ -31,10 +32,12 @@ extension Workspace {
     /// The call that answers this request hash, if it is cached.
     public func cachedCall(hash: String) throws -> LLMCallRecord? {
         try writer.read { db in
-            try LLMCallRecord.fetchOne(db, sql: """
-                SELECT llmCall.* FROM llmCache JOIN llmCall ON llmCall.id = llmCache.callId
-                WHERE llmCache.requestHash = ?
-                """, arguments: [hash])
+            try LLMCallRecord.fetchOne(
+                db,
+                sql: """
+                    SELECT llmCall.* FROM llmCache JOIN llmCall ON llmCall.id = llmCache.callId
+                    WHERE llmCache.requestHash = ?
+                    """, arguments: [hash])
         }
     }
 
@@ -47,14 +50,17 @@ extension Workspace {
 
     public func cacheStatistics() throws -> CacheStatistics {
         try writer.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM llmCache) AS entries, COUNT(*) AS calls,
-                       COALESCE(SUM(cacheHit), 0) AS hits, COALESCE(SUM(error IS NOT NULL), 0) AS errors,
-                       COALESCE(SUM(CASE WHEN cacheHit THEN completionTokens ELSE 0 END), 0) AS saved
-                FROM llmCall
-                """)!
-            return CacheStatistics(entries: row["entries"], calls: row["calls"], hits: row["hits"],
-                                   errors: row["errors"], tokensSaved: row["saved"])
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM llmCache) AS entries, COUNT(*) AS calls,
+                           COALESCE(SUM(cacheHit), 0) AS hits, COALESCE(SUM(error IS NOT NULL), 0) AS errors,
+                           COALESCE(SUM(CASE WHEN cacheHit THEN completionTokens ELSE 0 END), 0) AS saved
+                    FROM llmCall
+                    """)!
+            return CacheStatistics(
+                entries: row["entries"], calls: row["calls"], hits: row["hits"],
+                errors: row["errors"], tokensSaved: row["saved"])
         }
     }
 

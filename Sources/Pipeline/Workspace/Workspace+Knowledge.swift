@@ -10,9 +10,11 @@ extension Workspace {
 
     public func steps(stage: KnowledgeFormat, domain: String, status: StepStatus = .done) throws -> [ExtractionStep] {
         try writer.read {
-            try ExtractionStep.filter(ExtractionStep.Columns.stage == stage.rawValue && ExtractionStep.Columns.domain == domain
-                                  && ExtractionStep.Columns.status == status.rawValue)
-                .order(ExtractionStep.Columns.id).fetchAll($0)
+            try ExtractionStep.filter(
+                ExtractionStep.Columns.stage == stage.rawValue && ExtractionStep.Columns.domain == domain
+                    && ExtractionStep.Columns.status == status.rawValue
+            )
+            .order(ExtractionStep.Columns.id).fetchAll($0)
         }
     }
 

@@ -28,6 +28,9 @@ extension Workspace {
     }
 
     public func predictions(run id: Int64) throws -> [PredictionRecord] {
-        try writer.read { try PredictionRecord.filter(PredictionRecord.Columns.runId == id).order(PredictionRecord.Columns.id).fetchAll($0) }
+        try writer.read {
+            try PredictionRecord.filter(PredictionRecord.Columns.runId == id).order(PredictionRecord.Columns.id)
+                .fetchAll($0)
+        }
     }
 }

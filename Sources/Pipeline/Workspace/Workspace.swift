@@ -12,7 +12,7 @@ public final class Workspace: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")   // WAL + NORMAL: durable at checkpoints, fast commits
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable at checkpoints, fast commits
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)

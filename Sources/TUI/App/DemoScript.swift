@@ -44,7 +44,10 @@ public struct DemoScript: Sendable, Equatable {
         for (number, raw) in text.components(separatedBy: "\n").enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let (command, argument) = line.firstIndex(of: " ").map { (String(line[..<$0]), String(line[line.index(after: $0)...])) } ?? (line, "")
+            let (command, argument) =
+                line.firstIndex(of: " ").map { (String(line[..<$0]), String(line[line.index(after: $0)...])) } ?? (
+                    line, ""
+                )
             func fail(_ why: String) -> Failure { Failure(description: "\(file):\(number + 1): \(why)") }
             switch command {
             case "caption": steps.append(.messages([.caption(argument)]))
@@ -59,21 +62,27 @@ public struct DemoScript: Sendable, Equatable {
                 }
                 steps.append(.messages(keys.map { .key($0) }))
             case "type": steps.append(.messages(argument.map { .key(.char($0)) }))
-            case "palette": steps.append(.messages([.key(.char(":"))] + argument.map { .key(.char($0)) } + [.key(.enter)]))
+            case "palette":
+                steps.append(.messages([.key(.char(":"))] + argument.map { .key(.char($0)) } + [.key(.enter)]))
             case "wait", "wait-idle":
                 let seconds = argument.isEmpty && command == "wait-idle" ? 900 : Double(argument)
-                guard let seconds, seconds >= 0 else { throw fail("\(command) needs a number of seconds, got '\(argument)'") }
+                guard let seconds, seconds >= 0 else {
+                    throw fail("\(command) needs a number of seconds, got '\(argument)'")
+                }
                 steps.append(command == "wait" ? .wait(seconds) : .waitIdle(seconds))
             case "quit": steps.append(.quit)
-            default: throw fail("unknown command '\(command)' (caption, screen, keys, type, palette, wait, wait-idle, quit)")
+            default:
+                throw fail("unknown command '\(command)' (caption, screen, keys, type, palette, wait, wait-idle, quit)")
             }
         }
         return DemoScript(steps: steps)
     }
 
     static let namedKeys: [String: Key] = [
-        "Enter": .enter, "Esc": .escape, "Tab": .tab, "BackTab": .backTab, "Space": .char(" "), "Up": .up, "Down": .down,
-        "Left": .left, "Right": .right, "PgUp": .pageUp, "PgDn": .pageDown, "Home": .home, "End": .end, "Backspace": .backspace,
+        "Enter": .enter, "Esc": .escape, "Tab": .tab, "BackTab": .backTab, "Space": .char(" "), "Up": .up,
+        "Down": .down,
+        "Left": .left, "Right": .right, "PgUp": .pageUp, "PgDn": .pageDown, "Home": .home, "End": .end,
+        "Backspace": .backspace,
     ]
 
     static func key(named name: String) -> Key? {
@@ -112,9 +121,11 @@ final class DemoDriver: @unchecked Sendable {
                     }
                 case .wait(let seconds): Thread.sleep(forTimeInterval: seconds)
                 case .waitIdle(let limit):
-                    Thread.sleep(forTimeInterval: 0.5)   // let the work start first
+                    Thread.sleep(forTimeInterval: 0.5)  // let the work start first
                     let deadline = Date().addingTimeInterval(limit)
-                    while status.isWorking && Date() < deadline && !status.quitRequested { Thread.sleep(forTimeInterval: 0.2) }
+                    while status.isWorking && Date() < deadline && !status.quitRequested {
+                        Thread.sleep(forTimeInterval: 0.2)
+                    }
                 case .quit: status.quitRequested = true
                 }
             }

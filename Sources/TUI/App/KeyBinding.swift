@@ -35,7 +35,8 @@ public enum GlobalAction: Hashable, Sendable {
 
 public enum GlobalKeys {
     public static let bindings: [KeyBinding<GlobalAction>] = [
-        KeyBinding([.char("1"), .char("2"), .char("3"), .char("4"), .char("5")], "1 … 5", "go to a screen", .screen(.sessions)),
+        KeyBinding(
+            [.char("1"), .char("2"), .char("3"), .char("4"), .char("5")], "1 … 5", "go to a screen", .screen(.sessions)),
         KeyBinding([.tab], "Tab", "next screen", .nextScreen),
         KeyBinding([.backTab], "Shift-Tab", "previous screen", .previousScreen),
         KeyBinding([.char(":")], ":", "command palette (Tab completes)", .palette),

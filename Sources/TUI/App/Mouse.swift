@@ -22,8 +22,10 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
             _ = model.extract.apply(.scroll(wheel), working: model.work)
         } else if wheel != 0 {
             _ = model.extract.apply(.move(wheel), working: model.work)
-        } else if let row = clickedRow(event, rows: layout.callRows, selected: model.extract.list.selected,
-                                       count: model.extract.calls.count) {
+        } else if let row = clickedRow(
+            event, rows: layout.callRows, selected: model.extract.list.selected,
+            count: model.extract.calls.count)
+        {
             _ = model.extract.apply(.move(row - model.extract.list.selected), working: model.work)
         }
     case .knowledge:
@@ -33,8 +35,10 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
             model.knowledge.apply(.scrollPrompt(wheel), datasets: model.datasets, stored: stored)
         } else if wheel != 0 {
             model.knowledge.apply(.move(wheel), datasets: model.datasets, stored: stored)
-        } else if let row = clickedRow(event, rows: layout.listRows, selected: model.knowledge.list.selected,
-                                       count: model.knowledge.rowCount) {
+        } else if let row = clickedRow(
+            event, rows: layout.listRows, selected: model.knowledge.list.selected,
+            count: model.knowledge.rowCount)
+        {
             model.knowledge.list.select(row, count: model.knowledge.rowCount)
         }
     case .compare:
@@ -44,7 +48,9 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
         let count = model.experiments.rows(model.snapshot).count
         if wheel != 0 {
             model.experiments.list.move(by: wheel, count: count)
-        } else if let row = clickedRow(event, rows: layout.tableRows, selected: model.experiments.list.selected, count: count) {
+        } else if let row = clickedRow(
+            event, rows: layout.tableRows, selected: model.experiments.list.selected, count: count)
+        {
             model.experiments.list.select(row, count: count)
         }
     }

@@ -29,7 +29,9 @@ struct Runtime {
         var running = true
         while running && !status.quitRequested {
             let idle = model.work == nil && !dirty
-            let wait = dirty ? max(1, Int32((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000)) : (idle ? 100 : 33)
+            let wait =
+                dirty
+                ? max(1, Int32((Self.frameInterval - Date().timeIntervalSince(lastDraw)) * 1000)) : (idle ? 100 : 33)
             if let msg = backend.poll(timeoutMs: wait) {
                 let started = DispatchTime.now()
                 running = process(msg)
@@ -118,7 +120,8 @@ struct FrameTrace {
 
     init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let path = environment["BUNDLEKD_TRACE"], !path.isEmpty,
-              FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else { return nil }
+            FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+        else { return nil }
         self.handle = handle
         t0 = environment["BUNDLEKD_T0"].flatMap(Double.init)
     }

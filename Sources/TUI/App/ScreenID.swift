@@ -13,10 +13,14 @@ public enum ScreenID: Int, CaseIterable, Sendable {
     }
 
     public var next: ScreenID { ScreenID(rawValue: rawValue % Self.allCases.count + 1)! }
-    public var previous: ScreenID { ScreenID(rawValue: (rawValue + Self.allCases.count - 2) % Self.allCases.count + 1)! }
+    public var previous: ScreenID {
+        ScreenID(rawValue: (rawValue + Self.allCases.count - 2) % Self.allCases.count + 1)!
+    }
 
     public init?(name: String) {
-        guard let screen = Self.allCases.first(where: { $0.title.lowercased() == name.lowercased() }) else { return nil }
+        guard let screen = Self.allCases.first(where: { $0.title.lowercased() == name.lowercased() }) else {
+            return nil
+        }
         self = screen
     }
 }

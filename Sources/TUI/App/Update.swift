@@ -25,7 +25,7 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         model.knowledge.recompute(datasets: datasets, stored: model.snapshot?.knowledge ?? [])
         return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
     case .dataLoadFailed:
-        return [.quit]   // the runtime reports the reason after closing the terminal
+        return [.quit]  // the runtime reports the reason after closing the terminal
     case .workspaceLoaded(let snapshot):
         model.snapshot = snapshot
         model.sessions.setDifficulty(snapshot.errorRates)
@@ -49,7 +49,8 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
             model.extract.handle(inner)
             if case .progress = inner { model.work?.line = "teacher: " + model.extract.totals }
         case .cellStarted(let cell, let index, let total):
-            model.work?.line = "cell \(index)/\(total) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio)")"
+            model.work?.line =
+                "cell \(index)/\(total) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio)")"
         case .sessionDone(let done, let total):
             let cell = model.work?.line.components(separatedBy: " · ").first ?? ""
             model.work?.line = "\(cell) · student \(done)/\(total)"
@@ -125,7 +126,9 @@ private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
     case .sessions:
         model.sessions.handle(key, bodyHeight: model.bodyHeight, runs: model.snapshot?.runs ?? [])
     case .extract:
-        if let action = ExtractScreen.bindings.action(for: key) { return model.extract.apply(action, working: model.work) }
+        if let action = ExtractScreen.bindings.action(for: key) {
+            return model.extract.apply(action, working: model.work)
+        }
     case .knowledge:
         if let action = KnowledgeScreen.bindings.action(for: key) {
             model.knowledge.apply(action, datasets: model.datasets, stored: model.snapshot?.knowledge ?? [])
@@ -137,8 +140,10 @@ private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
     case .experiments:
         if let action = ExperimentsScreen.bindings.action(for: key) {
             let rows = model.experiments.rows(model.snapshot)
-            let selected = model.experiments.list.selected < rows.count ? rows[model.experiments.list.selected].run.id : nil
-            return model.experiments.apply(action, rows: rows.count, selectedRunID: selected, working: model.work != nil)
+            let selected =
+                model.experiments.list.selected < rows.count ? rows[model.experiments.list.selected].run.id : nil
+            return model.experiments.apply(
+                action, rows: rows.count, selectedRunID: selected, working: model.work != nil)
         }
     }
     return []
@@ -179,7 +184,8 @@ func run(_ command: String, _ model: inout AppModel) -> [Effect] {
     case "cancel": return apply(.cancelWork, to: &model)
     case "pause": return model.work.map { $0.paused ? [] : [.setPaused(true)] } ?? []
     case "resume": return model.work.map { $0.paused ? [.setPaused(false)] : [] } ?? []
-    case "reload": return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
+    case "reload":
+        return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
     case "vim":
         model.vimKeys.toggle()
         model.notice = model.vimKeys ? "vim keys on: h l switch screens" : "vim keys off"

@@ -20,43 +20,55 @@ public func view(_ model: AppModel) -> Buffer {
     }
     switch model.activeScreen {
     case .sessions:
-        model.sessions.render(into: &buffer, layout: SessionsLayout(width: model.width, height: model.height),
-                              theme: theme, snapshot: model.snapshot)
+        model.sessions.render(
+            into: &buffer, layout: SessionsLayout(width: model.width, height: model.height),
+            theme: theme, snapshot: model.snapshot)
     case .extract:
-        model.extract.render(into: &buffer, layout: ExtractLayout(width: model.width, height: model.height), theme: theme,
-                             work: model.work)
+        model.extract.render(
+            into: &buffer, layout: ExtractLayout(width: model.width, height: model.height), theme: theme,
+            work: model.work)
     case .knowledge:
-        model.knowledge.render(into: &buffer, layout: KnowledgeLayout(width: model.width, height: model.height), theme: theme)
+        model.knowledge.render(
+            into: &buffer, layout: KnowledgeLayout(width: model.width, height: model.height), theme: theme)
     case .compare:
-        model.compare.render(into: &buffer, area: Rect(x: 0, y: 1, width: model.width, height: model.bodyHeight), theme: theme,
-                             snapshot: model.snapshot, datasets: model.datasets)
+        model.compare.render(
+            into: &buffer, area: Rect(x: 0, y: 1, width: model.width, height: model.bodyHeight), theme: theme,
+            snapshot: model.snapshot, datasets: model.datasets)
     case .experiments:
-        model.experiments.render(into: &buffer, layout: ExperimentsLayout(width: model.width, height: model.height), theme: theme,
-                                 snapshot: model.snapshot, work: model.work)
+        model.experiments.render(
+            into: &buffer, layout: ExperimentsLayout(width: model.width, height: model.height), theme: theme,
+            snapshot: model.snapshot, work: model.work)
     }
     renderStatusLine(model, &buffer)
     if let palette = model.palette { renderPalette(palette, model, &buffer) }
-    if model.showHelp { HelpOverlay(theme: theme, screen: model.activeScreen, rows: helpRows(model)).render(buffer.area, &buffer) }
+    if model.showHelp {
+        HelpOverlay(theme: theme, screen: model.activeScreen, rows: helpRows(model)).render(buffer.area, &buffer)
+    }
     return buffer
 }
 
 /// The help of the active screen, from the same tables `update` dispatches through.
 func helpRows(_ model: AppModel) -> [(keys: String, action: String)] {
-    let rows: [(keys: String, action: String)] = switch model.activeScreen {
-    case .sessions: SessionsScreen.bindings.helpRows()
-    case .extract: ExtractScreen.bindings.helpRows()
-    case .knowledge: KnowledgeScreen.bindings.helpRows()
-    case .compare: CompareScreen.bindings.helpRows()
-    case .experiments: ExperimentsScreen.bindings.helpRows()
-    }
+    let rows: [(keys: String, action: String)] =
+        switch model.activeScreen {
+        case .sessions: SessionsScreen.bindings.helpRows()
+        case .extract: ExtractScreen.bindings.helpRows()
+        case .knowledge: KnowledgeScreen.bindings.helpRows()
+        case .compare: CompareScreen.bindings.helpRows()
+        case .experiments: ExperimentsScreen.bindings.helpRows()
+        }
     let global = GlobalKeys.bindings.helpRows() + (model.vimKeys ? GlobalKeys.vim.helpRows() : [])
-    return rows.filter { !$0.keys.isEmpty } + [("", "")] + global + [("mouse", "click selects a tab or row; the wheel scrolls")]
+    return rows.filter { !$0.keys.isEmpty } + [("", "")] + global + [
+        ("mouse", "click selects a tab or row; the wheel scrolls")
+    ]
 }
 
 private func renderTooSmall(_ model: AppModel, _ buffer: inout Buffer) {
     let minimum = AppModel.minimumSize
-    let lines = ["Terminal too small: \(model.width)×\(model.height).",
-                 "Please enlarge the window to at least \(minimum.width)×\(minimum.height).", "q quits."]
+    let lines = [
+        "Terminal too small: \(model.width)×\(model.height).",
+        "Please enlarge the window to at least \(minimum.width)×\(minimum.height).", "q quits.",
+    ]
     // Wrapped, so the notice is whole even 40 columns wide.
     let rows = Paragraph(lines.map { [Span($0, model.theme.error)] }).rows(width: model.width)
     for (row, line) in rows.enumerated() where row < model.height {
@@ -87,16 +99,22 @@ private func renderTabBar(_ model: AppModel, _ buffer: inout Buffer) {
         end = buffer.put(" \(screen.rawValue) \(screen.title) ", x: range.lowerBound, y: 0, style: style)
     }
     let label = DisplayWidth.truncate(model.sourceLabel, to: max(0, model.width - end - 2))
-    guard DisplayWidth.of(label) >= min(8, DisplayWidth.of(model.sourceLabel)) else { return }   // a stub helps nobody
+    guard DisplayWidth.of(label) >= min(8, DisplayWidth.of(model.sourceLabel)) else { return }  // a stub helps nobody
     buffer.put(label, x: model.width - DisplayWidth.of(label) - 1, y: 0, style: theme.muted)
 }
 
 private let screenHints: [ScreenID: [(String, String)]] = [
     .sessions: [("↑↓", "move"), ("/", "filter"), ("s", "sort"), ("d", "domain"), ("t", "split"), ("?", "help")],
-    .extract: [("prt", "stages"), ("s", "strategy"), ("+-", "ratio"), ("Enter", "start"), ("Space", "pause"), ("?", "help")],
-    .knowledge: [("←→", "list"), ("prt", "format"), ("s", "strategy"), ("+-", "ratio"), ("n", "session"), ("?", "help")],
+    .extract: [
+        ("prt", "stages"), ("s", "strategy"), ("+-", "ratio"), ("Enter", "start"), ("Space", "pause"), ("?", "help"),
+    ],
+    .knowledge: [
+        ("←→", "list"), ("prt", "format"), ("s", "strategy"), ("+-", "ratio"), ("n", "session"), ("?", "help"),
+    ],
     .compare: [("jk", "session"), ("n", "next miss"), ("r", "run"), ("b", "vs run"), ("m", "mode"), ("?", "help")],
-    .experiments: [("jk", "run"), ("b", "baseline"), ("c", "chart"), ("prt", "formats"), ("Enter", "grid"), ("?", "help")],
+    .experiments: [
+        ("jk", "run"), ("b", "baseline"), ("c", "chart"), ("prt", "formats"), ("Enter", "grid"), ("?", "help"),
+    ],
 ]
 
 private func renderStatusLine(_ model: AppModel, _ buffer: inout Buffer) {
@@ -106,20 +124,29 @@ private func renderStatusLine(_ model: AppModel, _ buffer: inout Buffer) {
     buffer.clear(row, style: theme.status)
     var line: Line
     if let filter = model.activeFilter, filter.isEditing {
-        line = [Span(" filter: ", theme.statusKey), Span(filter.text + "▏", theme.status),
-                Span("   Enter keep · Esc clear", theme.status)]
+        line = [
+            Span(" filter: ", theme.statusKey), Span(filter.text + "▏", theme.status),
+            Span("   Enter keep · Esc clear", theme.status),
+        ]
     } else if let work = model.work {
         // The Extract screen shows the totals itself; the status bar then says what is running.
-        var text = work.line.isEmpty || (model.activeScreen == .extract && work.kind == .extraction) ? work.detail : work.line
-        if let waiting = work.waiting { text = "waiting for the \(waiting.role.rawValue) server (\(waiting.seconds) s) · " + text }
-        line = [Span(work.paused ? " ❚❚ \(work.kind.rawValue) paused " : " ▶ \(work.kind.rawValue) ", theme.working),
-                Span(" " + text, theme.status)]
+        var text =
+            work.line.isEmpty || (model.activeScreen == .extract && work.kind == .extraction) ? work.detail : work.line
+        if let waiting = work.waiting {
+            text = "waiting for the \(waiting.role.rawValue) server (\(waiting.seconds) s) · " + text
+        }
+        line = [
+            Span(work.paused ? " ❚❚ \(work.kind.rawValue) paused " : " ▶ \(work.kind.rawValue) ", theme.working),
+            Span(" " + text, theme.status),
+        ]
     } else if let caption = model.caption {
         line = [Span(" demo ", theme.working), Span(" " + caption, theme.statusKey)]
     } else if let notice = model.notice {
         line = [Span(" " + notice, theme.statusKey)]
     } else {
-        line = (screenHints[model.activeScreen] ?? []).flatMap { [Span(" \($0.0)", theme.statusKey), Span(" \($0.1) ", theme.status)] }
+        line = (screenHints[model.activeScreen] ?? []).flatMap {
+            [Span(" \($0.0)", theme.statusKey), Span(" \($0.1) ", theme.status)]
+        }
     }
     let end = buffer.put(line, x: 0, y: y, clip: row)
     let right = model.workspaceLabel
@@ -135,11 +162,15 @@ private func renderPalette(_ palette: Palette, _ model: AppModel, _ buffer: inou
     let height = shown.count + 3
     let box = Rect(x: 2, y: model.height - 1 - height, width: min(60, model.width - 4), height: height)
     buffer.clear(box, style: theme.base)
-    let inner = Block(title: "Command · Tab completes · Enter runs · Esc closes", borderStyle: theme.borderFocused,
-                      titleStyle: theme.title).render(box, &buffer)
+    let inner = Block(
+        title: "Command · Tab completes · Enter runs · Esc closes", borderStyle: theme.borderFocused,
+        titleStyle: theme.title
+    ).render(box, &buffer)
     buffer.put([Span(":", theme.filter), Span(palette.text + "▏", theme.base)], x: inner.x, y: inner.y, clip: inner)
     for (index, command) in shown.enumerated() {
         buffer.put("  " + command, x: inner.x, y: inner.y + 1 + index, style: theme.muted, clip: inner)
     }
-    if shown.isEmpty { buffer.put("  no command starts like this", x: inner.x, y: inner.y + 1, style: theme.error, clip: inner) }
+    if shown.isEmpty {
+        buffer.put("  no command starts like this", x: inner.x, y: inner.y + 1, style: theme.error, clip: inner)
+    }
 }

@@ -32,8 +32,11 @@ final class Worker: @unchecked Sendable {
         let datasets = self.datasets
         Task.detached { [self] in
             do {
-                inbox.post(.workspaceLoaded(try WorkspaceSnapshot.load(workspace, path: workspacePath, datasets: datasets,
-                                                                       mode: mode, baselineRunID: baselineRunID)))
+                inbox.post(
+                    .workspaceLoaded(
+                        try WorkspaceSnapshot.load(
+                            workspace, path: workspacePath, datasets: datasets,
+                            mode: mode, baselineRunID: baselineRunID)))
             } catch {
                 inbox.post(.notice("\(workspacePath): cannot read the workspace: \(error)"))
             }
@@ -44,8 +47,12 @@ final class Worker: @unchecked Sendable {
         let datasets = self.datasets
         start(.extraction) { [self] gateway in
             let sample = try plan.resolve(datasets, workspace: workspace)
-            inbox.post(.workStarted(.extraction, detail: "\(stages.map(\.stageName).joined(separator: ", ")) on \(sample.count) sessions"))
-            _ = try await Extractor(gateway: gateway).run(stages: stages, datasets: datasets, sample: sample) { [inbox] in
+            inbox.post(
+                .workStarted(
+                    .extraction,
+                    detail: "\(stages.map(\.stageName).joined(separator: ", ")) on \(sample.count) sessions"))
+            _ = try await Extractor(gateway: gateway).run(stages: stages, datasets: datasets, sample: sample) {
+                [inbox] in
                 inbox.post(.extraction($0))
             }
         }
@@ -56,7 +63,9 @@ final class Worker: @unchecked Sendable {
         start(.grid) { [self] gateway in
             inbox.post(.workStarted(.grid, detail: "\(cells.count) cells × \(datasets.count) domains"))
             _ = try await ExperimentGrid(gateway: gateway, report: { [inbox] in inbox.post(.notice($0)) })
-                .run(cells, datasets: datasets, testLimit: testLimit) { [inbox] _, event in inbox.post(.experiment(event)) }
+                .run(cells, datasets: datasets, testLimit: testLimit) { [inbox] _, event in
+                    inbox.post(.experiment(event))
+                }
         }
     }
 
@@ -69,12 +78,15 @@ final class Worker: @unchecked Sendable {
             await gate.set(paused: false)
             var failure: String?
             do {
-                try await LLMSession.run(config: config, workspace: workspace, beforeNetwork: { _ in await gate.wait() },
-                                         report: { inbox.post(.notice($0)) },
-                                         waiting: { inbox.post(.serverWaiting($0, seconds: $1)) }, body)
+                try await LLMSession.run(
+                    config: config, workspace: workspace, beforeNetwork: { _ in await gate.wait() },
+                    report: { inbox.post(.notice($0)) },
+                    waiting: { inbox.post(.serverWaiting($0, seconds: $1)) }, body)
             } catch {
                 // A cancelled transfer may surface as its own error rather than CancellationError.
-                failure = error is CancellationError || Task.isCancelled ? "cancelled; finished steps are stored and resume next time" : "\(error)"
+                failure =
+                    error is CancellationError || Task.isCancelled
+                    ? "cancelled; finished steps are stored and resume next time" : "\(error)"
             }
             lock.withLock { task = nil }
             inbox.post(.workFinished(kind, failure: failure))
@@ -101,7 +113,9 @@ final class Worker: @unchecked Sendable {
         guard let running else { return }
         running.cancel()
         let done = DispatchSemaphore(value: 0)
-        Task { await gate.set(paused: false); _ = await running.value; done.signal() }
+        Task {
+            await gate.set(paused: false); _ = await running.value; done.signal()
+        }
         _ = done.wait(timeout: .now() + 10)
     }
 }

@@ -13,9 +13,11 @@ public struct WorkspaceSnapshot: Sendable {
     public var errorRates: [String: Double] = [:]
     public var report: ExperimentReport?
 
-    public init(path: String, knowledge: [KnowledgeItem] = [], runs: [RunRecord] = [],
-                predictions: [Int64: [String: PredictionRecord]] = [:], errorRates: [String: Double] = [:],
-                report: ExperimentReport? = nil) {
+    public init(
+        path: String, knowledge: [KnowledgeItem] = [], runs: [RunRecord] = [],
+        predictions: [Int64: [String: PredictionRecord]] = [:], errorRates: [String: Double] = [:],
+        report: ExperimentReport? = nil
+    ) {
         self.path = path
         self.knowledge = knowledge
         self.runs = runs
@@ -25,20 +27,25 @@ public struct WorkspaceSnapshot: Sendable {
     }
 
     /// Reads everything the screens need; the report is scored from stored predictions.
-    public static func load(_ workspace: Workspace, path: String, datasets: [Dataset], mode: ScoringMode,
-                            baselineRunID: Int64?) throws -> WorkspaceSnapshot {
+    public static func load(
+        _ workspace: Workspace, path: String, datasets: [Dataset], mode: ScoringMode,
+        baselineRunID: Int64?
+    ) throws -> WorkspaceSnapshot {
         let runs = try workspace.runs().filter { $0.status == .done }
         var predictions: [Int64: [String: PredictionRecord]] = [:]
         for run in runs {
             guard let id = run.id else { continue }
-            predictions[id] = Dictionary(try workspace.predictions(run: id).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
+            predictions[id] = Dictionary(
+                try workspace.predictions(run: id).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         }
         var rates: [String: Double] = [:]
         for dataset in datasets { rates.merge(try workspace.teacherErrorRates(domain: dataset.domain)) { a, _ in a } }
-        return WorkspaceSnapshot(path: path, knowledge: try workspace.knowledge(), runs: runs, predictions: predictions,
-                                 errorRates: rates,
-                                 report: try ExperimentReport.build(workspace: workspace, datasets: datasets, mode: mode,
-                                                                    baselineRunID: baselineRunID))
+        return WorkspaceSnapshot(
+            path: path, knowledge: try workspace.knowledge(), runs: runs, predictions: predictions,
+            errorRates: rates,
+            report: try ExperimentReport.build(
+                workspace: workspace, datasets: datasets, mode: mode,
+                baselineRunID: baselineRunID))
     }
 
     /// A short name for a run: "electronic rules random 0.05 icl #3".

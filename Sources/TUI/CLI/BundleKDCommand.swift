@@ -8,7 +8,11 @@ struct BundleKDCommand: AsyncParsableCommand {
         commandName: "bundlekd",
         abstract: "A terminal workbench for knowledge distillation in LLM-based bundle generation.",
         version: "0.1.0",
-        subcommands: [TUICommand.self, DemoCommand.self, DataCommand.self, MineCommand.self, ExtractCommand.self, KnowledgeCommand.self, RunCommand.self, GridCommand.self, ReportCommand.self, RescoreCommand.self, SFTCommand.self, LLMCommand.self, CacheCommand.self],
+        subcommands: [
+            TUICommand.self, DemoCommand.self, DataCommand.self, MineCommand.self, ExtractCommand.self,
+            KnowledgeCommand.self, RunCommand.self, GridCommand.self, ReportCommand.self, RescoreCommand.self,
+            SFTCommand.self, LLMCommand.self, CacheCommand.self,
+        ],
         defaultSubcommand: TUICommand.self
     )
 
@@ -26,9 +30,10 @@ struct BundleKDCommand: AsyncParsableCommand {
             exit(withError: error)
         } catch {
             let code = exitCode(for: error)
-            guard code != .success, code != ExitCode(0) else { exit(withError: error) }   // --help, --version
+            guard code != .success, code != ExitCode(0) else { exit(withError: error) }  // --help, --version
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("bundlekd: \(message.replacingOccurrences(of: "Error: ", with: ""))\n".utf8))
+            FileHandle.standardError.write(
+                Data("bundlekd: \(message.replacingOccurrences(of: "Error: ", with: ""))\n".utf8))
             exit(withError: ExitCode(code.rawValue))
         }
     }

@@ -41,11 +41,13 @@ struct DataShowCommand: ParsableCommand {
             let datasets = try source.loadRaw()
             let matches = datasets.compactMap { dataset in dataset.session(id: sessionID).map { (dataset, $0) } }
             guard let (dataset, session) = matches.first else {
-                throw DataError(file: source.data ?? "sessions/", field: "SESSION_ID", "unknown session id '\(sessionID)'")
+                throw DataError(
+                    file: source.data ?? "sessions/", field: "SESSION_ID", "unknown session id '\(sessionID)'")
             }
             guard matches.count == 1 else {
-                throw DataError(file: source.data ?? "sessions/", field: "SESSION_ID",
-                                "session '\(sessionID)' exists in \(matches.map(\.0.domain).joined(separator: ", ")); add --domain")
+                throw DataError(
+                    file: source.data ?? "sessions/", field: "SESSION_ID",
+                    "session '\(sessionID)' exists in \(matches.map(\.0.domain).joined(separator: ", ")); add --domain")
             }
             print(SessionReport.render(session, in: dataset))
         }

@@ -4,7 +4,11 @@ import Pipeline
 
 /// Where the data comes from; shared by every command that reads sessions.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "A dataset: a .jsonl file or folder, a BundleRec dataset or domain folder, or the DICL split. Default: the bundled demo in sessions/.")
+    @Option(
+        name: .long,
+        help:
+            "A dataset: a .jsonl file or folder, a BundleRec dataset or domain folder, or the DICL split. Default: the bundled demo in sessions/."
+    )
     var data: String?
 
     @Option(name: .long, help: "Only this domain (electronic, clothing, food, ...).")
@@ -17,8 +21,9 @@ struct DataOptions: ParsableArguments {
         guard let domain else { return datasets }
         let chosen = datasets.filter { $0.domain == domain }
         guard !chosen.isEmpty else {
-            throw DataError(file: path, field: "domain",
-                            "no domain '\(domain)' (found: \(datasets.map(\.domain).joined(separator: ", ")))")
+            throw DataError(
+                file: path, field: "domain",
+                "no domain '\(domain)' (found: \(datasets.map(\.domain).joined(separator: ", ")))")
         }
         return chosen
     }

@@ -7,7 +7,9 @@ struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Distil knowledge with the teacher: patterns, rules (self-reflection) and deep thoughts.",
-        discussion: "Finished steps are stored as they complete; after Ctrl-C or a crash, run the same command again to resume.")
+        discussion:
+            "Finished steps are stored as they complete; after Ctrl-C or a crash, run the same command again to resume."
+    )
 
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
@@ -27,7 +29,9 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(help: "Use at most this many sessions in total (after sampling).")
     var limit: Int?
 
-    @Option(help: "Name of the stored sample (reused when it exists). Default: derived from strategy, ratio, seed, domains.")
+    @Option(
+        help: "Name of the stored sample (reused when it exists). Default: derived from strategy, ratio, seed, domains."
+    )
     var sample: String?
 
     func validate() throws {
@@ -50,14 +54,22 @@ struct ExtractCommand: AsyncParsableCommand {
         let summary: ExtractionSummary = try await LLMSession.run(workspace, roles: [.teacher]) { gateway in
             let chosen = try SamplePlan(strategy: strategy, ratio: ratio, seed: seed, limit: limit, name: sample)
                 .resolve(datasets, workspace: gateway.workspace)
-            FileHandle.standardError.write(Data("bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(strategy.rawValue), ratio \(ratio), seed \(seed))\n".utf8))
-            return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) { progress.handle($0) }
+            FileHandle.standardError.write(
+                Data(
+                    "bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(strategy.rawValue), ratio \(ratio), seed \(seed))\n"
+                        .utf8))
+            return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) {
+                progress.handle($0)
+            }
         }
         progress.finish()
-        let counts = KnowledgeFormat.allCases.map { "\(summary.itemsStored[$0] ?? 0) \($0.stageName)" }.joined(separator: ", ")
+        let counts = KnowledgeFormat.allCases.map { "\(summary.itemsStored[$0] ?? 0) \($0.stageName)" }.joined(
+            separator: ", ")
         let p = summary.progress
-        print("stored \(counts); \(summary.stepsResumed) steps resumed, \(summary.failures) failed; \(p.calls) calls (\(p.cacheHits) cached), "
-              + "\(p.promptTokens) prompt + \(p.completionTokens) completion tokens in \(String(format: "%.1f", p.elapsed)) s")
+        print(
+            "stored \(counts); \(summary.stepsResumed) steps resumed, \(summary.failures) failed; \(p.calls) calls (\(p.cacheHits) cached), "
+                + "\(p.promptTokens) prompt + \(p.completionTokens) completion tokens in \(String(format: "%.1f", p.elapsed)) s"
+        )
     }
 }
 
@@ -86,7 +98,8 @@ final class ProgressPrinter: @unchecked Sendable {
             lastDraw = Date()
             lastDone = progress.stepsDone
         case .note(let text): StatusLine.print("note: \(text)")
-        case .stepFailed(let stage, let session, let reason): StatusLine.print("\(stage.stageName) \(session ?? "-"): \(reason)")
+        case .stepFailed(let stage, let session, let reason):
+            StatusLine.print("\(stage.stageName) \(session ?? "-"): \(reason)")
         default: break
         }
     }
@@ -95,10 +108,10 @@ final class ProgressPrinter: @unchecked Sendable {
 
     private func line(_ p: ExtractionProgress) -> String {
         let eta = p.eta.map { String(format: " · ETA %d:%02d", Int($0) / 60, Int($0) % 60) } ?? ""
-        return String(format: "[%@] %d/%d steps · %d calls (%d cached) · %d tokens · %.0f tok/s · %d items%@",
-                      p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens + p.completionTokens,
-                      p.tokensPerSecond, p.itemsStored, eta)
+        return String(
+            format: "[%@] %d/%d steps · %d calls (%d cached) · %d tokens · %.0f tok/s · %d items%@",
+            p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens + p.completionTokens,
+            p.tokensPerSecond, p.itemsStored, eta)
     }
 
 }
-

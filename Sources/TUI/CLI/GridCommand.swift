@@ -6,13 +6,15 @@ import Synchronization
 /// `bundlekd grid`: the cross product of formats × strategies × ratios × methods.
 struct GridCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grid", abstract: "Run the experiment grid (formats × quantity × method) and print the results table.",
+        commandName: "grid",
+        abstract: "Run the experiment grid (formats × quantity × method) and print the results table.",
         discussion: "Finished cells are stored and skipped on a re-run; LLM answers come from the workspace cache.")
 
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "Formats, comma-separated: none, patterns, rules, thoughts, all, or combinations like patterns+rules.")
+    @Option(
+        help: "Formats, comma-separated: none, patterns, rules, thoughts, all, or combinations like patterns+rules.")
     var formats: String = "none,patterns,rules,thoughts"
     @Option(help: "Sampling strategies, comma-separated: random, length, diversity, difficulty (default: random).")
     var strategies: String?
@@ -34,11 +36,14 @@ struct GridCommand: AsyncParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
         let names = UtilisationMethod.allCases.map(\.rawValue).joined(separator: ", ")
         let methodList = try Self.list(methods).map { name in
-            guard let method = UtilisationMethod(rawValue: name) else { throw ValidationError("unknown method '\(name)' (use \(names))") }
+            guard let method = UtilisationMethod(rawValue: name) else {
+                throw ValidationError("unknown method '\(name)' (use \(names))")
+            }
             return method
         }
         if methodList.contains(where: \.needsFineTunedStudent), student == nil {
-            throw ValidationError("--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')")
+            throw ValidationError(
+                "--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')")
         }
         let sets = try Self.list(formats).map { label in
             guard let set = ExperimentCell.formats(label) else { throw ValidationError("unknown format '\(label)'") }
@@ -46,11 +51,14 @@ struct GridCommand: AsyncParsableCommand {
         }
         // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
         if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {
-            throw ValidationError("a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
-                                  + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
+            throw ValidationError(
+                "a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
+                    + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
         }
         let strategyList = try Self.list(strategies ?? "random").map { name in
-            guard let strategy = SamplingStrategy(rawValue: name) else { throw ValidationError("unknown strategy '\(name)'") }
+            guard let strategy = SamplingStrategy(rawValue: name) else {
+                throw ValidationError("unknown strategy '\(name)'")
+            }
             return strategy
         }
         let ratioList = try Self.list(ratios ?? "0.1").map { text in
@@ -75,7 +83,9 @@ struct GridCommand: AsyncParsableCommand {
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
-            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { dataset, event in GridProgress.show(dataset, event) }
+            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { dataset, event in
+                GridProgress.show(dataset, event)
+            }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             StatusLine.clear()
             print(report.markdown())
@@ -98,10 +108,15 @@ enum GridProgress {
         switch event {
         case .cellStarted(let cell, let index, let total):
             let quantity = cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) "
-            Self.label.withLock { $0 = "[\(dataset.domain) \(index)/\(total) \(cell.formatLabel) \(quantity)\(cell.method.rawValue)]" }
+            Self.label.withLock {
+                $0 = "[\(dataset.domain) \(index)/\(total) \(cell.formatLabel) \(quantity)\(cell.method.rawValue)]"
+            }
         case .sessionDone(let done, let total): line = "\(label) student \(done)/\(total) sessions"
-        case .extraction(.progress(let p)): line = "\(label) teacher \(p.stage.stageName) \(p.stepsDone)/\(p.stepsTotal) steps, \(p.calls) calls (\(p.cacheHits) cached)"
-        case .cellFinished(let run, let resumed): line = "\(label) \(resumed ? "already done" : String(format: "done in %.1f s", run.seconds))"
+        case .extraction(.progress(let p)):
+            line =
+                "\(label) teacher \(p.stage.stageName) \(p.stepsDone)/\(p.stepsTotal) steps, \(p.calls) calls (\(p.cacheHits) cached)"
+        case .cellFinished(let run, let resumed):
+            line = "\(label) \(resumed ? "already done" : String(format: "done in %.1f s", run.seconds))"
         default: break
         }
         guard let line else { return }
@@ -113,7 +128,8 @@ enum GridProgress {
 
 /// `bundlekd report`: the results table of every stored run, scored from stored predictions.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Print the results table of stored runs (md, csv, json or latex).")
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Print the results table of stored runs (md, csv, json or latex).")
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "paper or strict.") var mode: ScoringMode = .paper
@@ -123,8 +139,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let report = try ExperimentReport.build(workspace: workspace.openWorkspace(workspace.loadConfig()),
-                                                    datasets: source.loadPrepared(), mode: mode)
+            let report = try ExperimentReport.build(
+                workspace: workspace.openWorkspace(workspace.loadConfig()),
+                datasets: source.loadPrepared(), mode: mode)
             switch format {
             case .csv: print(report.csv())
             case .json: print(report.json())
@@ -137,15 +154,19 @@ struct ReportCommand: ParsableCommand {
 
 /// `bundlekd rescore`: the same table in another scoring mode, from stored predictions only.
 struct RescoreCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rescore", abstract: "Re-score stored predictions in a mode (no model calls).")
+    static let configuration = CommandConfiguration(
+        commandName: "rescore", abstract: "Re-score stored predictions in a mode (no model calls).")
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "paper or strict.") var mode: ScoringMode = .strict
 
     func run() throws {
         try reportingFailures {
-            print(try ExperimentReport.build(workspace: workspace.openWorkspace(workspace.loadConfig()),
-                                             datasets: source.loadPrepared(), mode: mode).markdown())
+            print(
+                try ExperimentReport.build(
+                    workspace: workspace.openWorkspace(workspace.loadConfig()),
+                    datasets: source.loadPrepared(), mode: mode
+                ).markdown())
         }
     }
 }

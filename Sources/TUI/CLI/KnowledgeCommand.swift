@@ -19,18 +19,26 @@ struct KnowledgeListCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(format: format, domain: domain)
+            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(
+                format: format, domain: domain)
             let rows = items.map { item in
-                ["\(item.id ?? 0)", item.format.rawValue, item.domain, "\(item.sessionList.count)", "\(item.promptTokens + item.completionTokens)",
-                 String(item.text.replacingOccurrences(of: "\n", with: " ").prefix(70))]
+                [
+                    "\(item.id ?? 0)", item.format.rawValue, item.domain, "\(item.sessionList.count)",
+                    "\(item.promptTokens + item.completionTokens)",
+                    String(item.text.replacingOccurrences(of: "\n", with: " ").prefix(70)),
+                ]
             }
-            print(TextTable.render(headers: ["id", "format", "domain", "sessions", "tokens", "text"], rows: rows, leftAligned: [1, 2, 5]))
+            print(
+                TextTable.render(
+                    headers: ["id", "format", "domain", "sessions", "tokens", "text"], rows: rows,
+                    leftAligned: [1, 2, 5]))
         }
     }
 }
 
 struct KnowledgeShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One item in full, with its provenance.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One item in full, with its provenance.")
     @OptionGroup var workspace: WorkspaceOptions
     @Argument(help: "The item id from 'knowledge list'.") var id: Int64
 
@@ -69,18 +77,25 @@ enum KnowledgeExport {
             if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
             if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
             lines.append("- teacher: \(item.teacherModel) · template \(item.templateHash.prefix(12))")
-            lines.append("- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)")
+            lines.append(
+                "- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)"
+            )
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
     }
 
     static func json(_ items: [KnowledgeItem]) -> String {
         let objects = items.map { item -> [String: Any] in
-            ["id": item.id ?? 0, "format": item.format.rawValue, "domain": item.domain, "text": item.text, "sessions": item.sessionList,
-             "errors": item.errorList, "teacherModel": item.teacherModel, "templateHash": item.templateHash, "callIds": item.callList,
-             "promptTokens": item.promptTokens, "completionTokens": item.completionTokens, "cost": item.cost]
+            [
+                "id": item.id ?? 0, "format": item.format.rawValue, "domain": item.domain, "text": item.text,
+                "sessions": item.sessionList,
+                "errors": item.errorList, "teacherModel": item.teacherModel, "templateHash": item.templateHash,
+                "callIds": item.callList,
+                "promptTokens": item.promptTokens, "completionTokens": item.completionTokens, "cost": item.cost,
+            ]
         }
-        let data = try! JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        let data = try! JSONSerialization.data(
+            withJSONObject: objects, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
     }
 }

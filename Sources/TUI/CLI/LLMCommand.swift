@@ -13,7 +13,8 @@ struct LLMCommand: ParsableCommand {
 extension LLMRole: ExpressibleByArgument {}
 
 struct LLMChatCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "chat", abstract: "Send one prompt and print the answer.")
+    static let configuration = CommandConfiguration(
+        commandName: "chat", abstract: "Send one prompt and print the answer.")
 
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -46,7 +47,8 @@ struct LLMChatCommand: AsyncParsableCommand {
         let request = gateway.request(role, messages, maxTokens: maxTokens, responseFormat: format)
         var printer: (@Sendable (String) -> Void)?
         if stream { printer = { piece in FileHandle.standardOutput.write(Data(piece.utf8)) } }
-        return try await gateway.chat(role, request, cache: LLMGateway.CacheUse(read: !workspace.noCache), onDelta: printer)
+        return try await gateway.chat(
+            role, request, cache: LLMGateway.CacheUse(read: !workspace.noCache), onDelta: printer)
     }
 
     private func chat() async throws {
@@ -54,13 +56,15 @@ struct LLMChatCommand: AsyncParsableCommand {
         if stream { print("") } else { print(call.response.text) }
         let usage = call.response.usage.map { "\($0.promptTokens)+\($0.completionTokens) tokens" } ?? "tokens unknown"
         let source = call.cacheHit ? "cache hit" : "\(call.attempts) attempt\(call.attempts == 1 ? "" : "s")"
-        let summary = "[call \(call.callID) · \(usage) · \(source) · \(Int(call.latencyMs)) ms · finish \(call.response.finishReason ?? "?")]\n"
+        let summary =
+            "[call \(call.callID) · \(usage) · \(source) · \(Int(call.latencyMs)) ms · finish \(call.response.finishReason ?? "?")]\n"
         FileHandle.standardError.write(Data(summary.utf8))
     }
 }
 
 struct LLMLogCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "A table of recent calls: tokens, latency, cache hits, errors.")
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "A table of recent calls: tokens, latency, cache hits, errors.")
 
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -72,20 +76,29 @@ struct LLMLogCommand: ParsableCommand {
             let config = try workspace.loadConfig()
             let calls = try workspace.openWorkspace(config).recentCalls(limit: last)
             let rows = calls.map { call -> [String] in
-                let prompt = (try? JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)))?.last?.content ?? ""
-                return ["\(call.id ?? 0)", ISO8601DateFormatter.time.string(from: call.createdAt), call.role, call.model,
-                        call.promptTokens.map(String.init) ?? "-", call.completionTokens.map(String.init) ?? "-",
-                        String(format: "%.0f", call.latencyMs), call.cacheHit ? "hit" : "", "\(call.attempts)",
-                        call.error.map { "error: " + String($0.prefix(40)) } ?? String(prompt.replacingOccurrences(of: "\n", with: " ").prefix(40))]
+                let prompt =
+                    (try? JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)))?.last?.content ?? ""
+                return [
+                    "\(call.id ?? 0)", ISO8601DateFormatter.time.string(from: call.createdAt), call.role, call.model,
+                    call.promptTokens.map(String.init) ?? "-", call.completionTokens.map(String.init) ?? "-",
+                    String(format: "%.0f", call.latencyMs), call.cacheHit ? "hit" : "", "\(call.attempts)",
+                    call.error.map { "error: " + String($0.prefix(40)) }
+                        ?? String(prompt.replacingOccurrences(of: "\n", with: " ").prefix(40)),
+                ]
             }
-            print(TextTable.render(headers: ["id", "time", "role", "model", "prompt", "completion", "ms", "cache", "tries", "prompt / error"],
-                                   rows: rows, leftAligned: [1, 2, 3, 7, 9]))
+            print(
+                TextTable.render(
+                    headers: [
+                        "id", "time", "role", "model", "prompt", "completion", "ms", "cache", "tries", "prompt / error",
+                    ],
+                    rows: rows, leftAligned: [1, 2, 3, 7, 9]))
         }
     }
 }
 
 struct LLMStatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "What is configured, reachable and loaded, per role.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "What is configured, reachable and loaded, per role.")
 
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -95,20 +108,30 @@ struct LLMStatusCommand: AsyncParsableCommand {
             let config = try options.loadConfig()
             let local = LocalServer(settings: config.local)
             print("workspace  \(options.databasePath(config))")
-            print("local      \(config.local.baseURL)  installed: \(local.isInstalled ? "yes" : "no (make llm)")  running: \(await local.isHealthy() ? "yes" : "no")")
+            print(
+                "local      \(config.local.baseURL)  installed: \(local.isInstalled ? "yes" : "no (make llm)")  running: \(await local.isHealthy() ? "yes" : "no")"
+            )
             for role in LLMRole.allCases {
                 let endpoint = config.endpoint(role)
-                let key = endpoint.apiKeyVariable.map { " key from $\($0)" + (ProcessInfo.processInfo.environment[$0] == nil ? " (not set)" : "") } ?? ""
-                print("\(role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) model \(endpoint.model), concurrency \(endpoint.maxConcurrency)\(key)")
+                let key =
+                    endpoint.apiKeyVariable.map {
+                        " key from $\($0)" + (ProcessInfo.processInfo.environment[$0] == nil ? " (not set)" : "")
+                    } ?? ""
+                print(
+                    "\(role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) model \(endpoint.model), concurrency \(endpoint.maxConcurrency)\(key)"
+                )
                 for url in endpoint.baseURLs {
                     do {
                         var probe = endpoint
                         probe.baseURLs = [url]
-                        probe.apiKeyVariable = endpoint.apiKeyVariable.flatMap { ProcessInfo.processInfo.environment[$0] == nil ? nil : $0 }
+                        probe.apiKeyVariable = endpoint.apiKeyVariable.flatMap {
+                            ProcessInfo.processInfo.environment[$0] == nil ? nil : $0
+                        }
                         let client = try ChatClient(endpoint: probe)
                         let models = try await client.models()
                         print("           \(url)  reachable, serving: \(models.joined(separator: ", "))")
-                        print("           structured output: \(await client.structuredOutputMode(model: endpoint.model))")
+                        print(
+                            "           structured output: \(await client.structuredOutputMode(model: endpoint.model))")
                     } catch {
                         print("           \(url)  not reachable: \(error)")
                     }
@@ -120,25 +143,30 @@ struct LLMStatusCommand: AsyncParsableCommand {
 
 /// `bundlekd cache stats|clear`.
 struct CacheCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cache", abstract: "Inspect or clear the workspace's LLM answer cache.",
-                                                    subcommands: [CacheStatsCommand.self, CacheClearCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "cache", abstract: "Inspect or clear the workspace's LLM answer cache.",
+        subcommands: [CacheStatsCommand.self, CacheClearCommand.self])
 }
 
 struct CacheStatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Cached answers, calls, hits and tokens saved.")
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Cached answers, calls, hits and tokens saved.")
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
             let stats = try workspace.openWorkspace(config).cacheStatistics()
-            print("cached answers \(stats.entries)\ncalls logged   \(stats.calls)\ncache hits     \(stats.hits)\nerrors         \(stats.errors)\ntokens saved   \(stats.tokensSaved)")
+            print(
+                "cached answers \(stats.entries)\ncalls logged   \(stats.calls)\ncache hits     \(stats.hits)\nerrors         \(stats.errors)\ntokens saved   \(stats.tokensSaved)"
+            )
         }
     }
 }
 
 struct CacheClearCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "clear", abstract: "Forget every cached answer (the call log stays).")
+    static let configuration = CommandConfiguration(
+        commandName: "clear", abstract: "Forget every cached answer (the call log stays).")
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
@@ -160,7 +188,8 @@ extension ISO8601DateFormatter {
 /// `bundlekd llm bench`: a batch of short requests at the endpoint's concurrency, for the
 /// throughput benchmark (scripts/bench_llm.py compares it with parallel curl processes).
 struct LLMBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Send a batch of short chat requests and print completion tokens per second.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Send a batch of short chat requests and print completion tokens per second.")
 
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -188,8 +217,9 @@ struct LLMBenchCommand: AsyncParsableCommand {
             let calls = try await withThrowingTaskGroup(of: LLMGateway.Call.self) { group in
                 for index in 0..<count {
                     group.addTask {
-                        try await gateway.chat(role, gateway.request(role, [.user(Self.prompt(index))], maxTokens: maxTokens),
-                                               cache: LLMGateway.CacheUse(read: !noCache))
+                        try await gateway.chat(
+                            role, gateway.request(role, [.user(Self.prompt(index))], maxTokens: maxTokens),
+                            cache: LLMGateway.CacheUse(read: !noCache))
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -197,8 +227,10 @@ struct LLMBenchCommand: AsyncParsableCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             let tokens = calls.reduce(0) { $0 + ($1.response.usage?.completionTokens ?? 0) }
             let hits = calls.filter(\.cacheHit).count
-            return String(format: "bundlekd.llm requests=%d completion_tokens=%d wall=%.4f tokens_per_s=%.1f cache_hits=%d http_requests=%d",
-                          count, tokens, seconds, Double(tokens) / seconds, hits, count - hits)
+            return String(
+                format:
+                    "bundlekd.llm requests=%d completion_tokens=%d wall=%.4f tokens_per_s=%.1f cache_hits=%d http_requests=%d",
+                count, tokens, seconds, Double(tokens) / seconds, hits, count - hits)
         }
         print(line)
     }

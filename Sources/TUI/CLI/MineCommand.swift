@@ -20,7 +20,9 @@ struct MineCommand: ParsableCommand {
     @Option(help: "Mine leaf categories (category) or items (item).")
     var level: PatternOptions.Level = .category
 
-    @Option(name: .customLong("from"), help: "Transactions are ground-truth bundles (bundles) or whole sessions (sessions).")
+    @Option(
+        name: .customLong("from"), help: "Transactions are ground-truth bundles (bundles) or whole sessions (sessions)."
+    )
     var transactionSource: PatternOptions.Source = .bundles
 
     @Option(help: "Minimum support as a fraction of transactions (0.001 = 0.1%).")
@@ -47,12 +49,18 @@ struct MineCommand: ParsableCommand {
     @Option(help: "Refuse a run that could produce more itemsets than this.")
     var maxItemsets: Int = 20_000_000
 
-    @Option(name: .customLong("repeat"), help: "For benchmarks: mine this many more times and print the minimum and median FP-growth time.")
+    @Option(
+        name: .customLong("repeat"),
+        help: "For benchmarks: mine this many more times and print the minimum and median FP-growth time.")
     var repetitions: Int = 0
 
     func validate() throws {
-        guard minSupport > 0, minSupport <= 1 else { throw ValidationError("--min-support must be in (0, 1], got \(minSupport)") }
-        guard minConfidence >= 0, minConfidence <= 1 else { throw ValidationError("--min-confidence must be in [0, 1], got \(minConfidence)") }
+        guard minSupport > 0, minSupport <= 1 else {
+            throw ValidationError("--min-support must be in (0, 1], got \(minSupport)")
+        }
+        guard minConfidence >= 0, minConfidence <= 1 else {
+            throw ValidationError("--min-confidence must be in [0, 1], got \(minConfidence)")
+        }
         guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
     }
 
@@ -73,24 +81,32 @@ struct MineCommand: ParsableCommand {
                     let started = DispatchTime.now().uptimeNanoseconds
                     let set = try TransactionFile.load(path: transactions)
                     let parsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    let report = try CategoryPatterns.mine(set, displayNames: set.labels, options: options, withRules: target == .rules)
+                    let report = try CategoryPatterns.mine(
+                        set, displayNames: set.labels, options: options, withRules: target == .rules)
                     emit(report, title: transactions, parseSeconds: parsed)
                     if repetitions > 0 { try timeRepeats(set, options: options) }
                 } else {
                     for dataset in try source.loadPrepared() {
-                        emit(try CategoryPatterns.mine(dataset, options: options), title: dataset.domain, parseSeconds: nil)
-                        if repetitions > 0 { try timeRepeats(CategoryPatterns.transactions(dataset, options: options).0, options: options) }
+                        emit(
+                            try CategoryPatterns.mine(dataset, options: options), title: dataset.domain,
+                            parseSeconds: nil)
+                        if repetitions > 0 {
+                            try timeRepeats(
+                                CategoryPatterns.transactions(dataset, options: options).0, options: options)
+                        }
                     }
                 }
             } catch let explosion as PatternExplosion {
-                throw DataError(file: transactions ?? source.data ?? "sessions/", field: "min-support", explosion.description)
+                throw DataError(
+                    file: transactions ?? source.data ?? "sessions/", field: "min-support", explosion.description)
             }
         }
     }
 
     /// Times FP-growth alone, after the run above warmed it up, as pyfim_reference.py does.
     private func timeRepeats(_ set: TransactionSet, options: PatternOptions) throws {
-        let miner = FPGrowth(minSupport: set.absoluteSupport(options.minSupport), minSize: options.minSize, maxSize: options.maxSize)
+        let miner = FPGrowth(
+            minSupport: set.absoluteSupport(options.minSupport), minSize: options.minSize, maxSize: options.maxSize)
         var times: [Double] = []
         var found = 0
         for _ in 0..<repetitions {
@@ -99,7 +115,9 @@ struct MineCommand: ParsableCommand {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         }
         times.sort()
-        print(String(format: "bundlekd.fpgrowth itemsets=%d min=%.4f median=%.4f", found, times[0], times[times.count / 2]))
+        print(
+            String(
+                format: "bundlekd.fpgrowth itemsets=%d min=%.4f median=%.4f", found, times[0], times[times.count / 2]))
     }
 
     private func emit(_ report: PatternReport, title: String, parseSeconds: Double?) {

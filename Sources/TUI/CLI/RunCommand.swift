@@ -16,7 +16,9 @@ struct RunCommand: AsyncParsableCommand {
     var strategy: SamplingStrategy?
     @Option(help: "Sampling ratio of the training split (default: 0.1).")
     var ratio: Double?
-    @Option(help: "icl, sft or icl+sft (the last two use --student, a fine-tuned model registered by 'bundlekd sft train').")
+    @Option(
+        help: "icl, sft or icl+sft (the last two use --student, a fine-tuned model registered by 'bundlekd sft train')."
+    )
     var method: UtilisationMethod = .icl
     @Option(help: "A registered fine-tuned student to use for sft and icl+sft.")
     var student: String?

@@ -23,10 +23,10 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Play a scripted walk through all five screens on the demo dataset.",
         discussion: """
-        The script is a plain text file (default demo/walkthrough.txt; see its header for the commands). \
-        Teacher and student answers come from the workspace cache when present and from the local model otherwise, \
-        so a rehearsed talk needs no network. Keys still work while it plays; q quits.
-        """)
+            The script is a plain text file (default demo/walkthrough.txt; see its header for the commands). \
+            Teacher and student answers come from the workspace cache when present and from the local model otherwise, \
+            so a rehearsed talk needs no network. Keys still work while it plays; q quits.
+            """)
 
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
@@ -49,7 +49,10 @@ struct DemoCommand: ParsableCommand {
 }
 
 struct LookOptions: ParsableArguments {
-    @Option(help: "A theme from themes/ (default, light, high-contrast), mono, or a path to a .toml file. NO_COLOR=1 forces mono.")
+    @Option(
+        help:
+            "A theme from themes/ (default, light, high-contrast), mono, or a path to a .toml file. NO_COLOR=1 forces mono."
+    )
     var theme: String = "default"
 
     @Flag(help: "Vim keys: h and l switch screens (j k g G work everywhere).")
@@ -58,8 +61,10 @@ struct LookOptions: ParsableArguments {
 
 /// Opens the terminal, the workspace and the background worker, and runs the app.
 enum Workbench {
-    static func open(source: DataOptions, workspace options: WorkspaceOptions, look: LookOptions,
-                     demo: (script: DemoScript, pace: Double)?) throws {
+    static func open(
+        source: DataOptions, workspace options: WorkspaceOptions, look: LookOptions,
+        demo: (script: DemoScript, pace: Double)?
+    ) throws {
         let trace = FrameTrace()
         if let problem = TerminalCheck.problem() { fail(problem) }
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
@@ -86,7 +91,8 @@ enum Workbench {
         model.themeName = themeName
         model.themeNames = themeNames()
         model.vimKeys = look.vim
-        model.workspaceLabel = "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
+        model.workspaceLabel =
+            "\((path as NSString).lastPathComponent) · T \(config.teacher.model) · S \(config.student.model)"
         model.extract.teacher = config.teacher
         let backend: NcursesBackend
         do { backend = try NcursesBackend() } catch { fail("\(error)") }
@@ -105,8 +111,9 @@ enum Workbench {
         // A signal asks the loop to quit (the terminal is restored, work cancelled, the server
         // stopped); ExitSignals stops whatever is left after 3 s and exits 128 + n.
         ExitSignals.install([SIGTERM, SIGHUP, SIGINT], grace: 3) { _ in status.quitRequested = true }
-        var runtime = Runtime(model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
-                              resolveTheme: loadTheme)
+        var runtime = Runtime(
+            model: model, backend: backend, worker: worker, inbox: inbox, status: status, trace: trace,
+            resolveTheme: loadTheme)
         runtime.run()
         if let number = ExitSignals.received { Foundation.exit(128 + number) }
         if let failure = runtime.failure {
@@ -120,8 +127,10 @@ enum Workbench {
         if name == "mono" { return .success(.monochrome) }
         let path = name.hasSuffix(".toml") ? name : ResourceLocator.find("themes/\(name).toml")
         guard let path else {
-            if name == "default" { return .success(Theme()) }   // the built-in copy of the default theme
-            return .failure(ThemeFile.Failure(description: "theme '\(name)' not found in themes/ (try \(themeNames().joined(separator: ", ")))"))
+            if name == "default" { return .success(Theme()) }  // the built-in copy of the default theme
+            return .failure(
+                ThemeFile.Failure(
+                    description: "theme '\(name)' not found in themes/ (try \(themeNames().joined(separator: ", ")))"))
         }
         return Result { try ThemeFile.load(path: path) }
     }

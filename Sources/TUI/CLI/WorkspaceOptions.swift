@@ -33,12 +33,17 @@ struct WorkspaceOptions: ParsableArguments {
 /// The CLI's way into an LLM session: the workspace of the command's options, notices and
 /// "waiting for the server" on the status line of stderr.
 extension LLMSession {
-    static func run<T>(_ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T) async throws -> T {
+    static func run<T>(
+        _ options: WorkspaceOptions, roles: [LLMRole], _ body: (LLMGateway) async throws -> T
+    ) async throws -> T {
         let config = try options.loadConfig()
         // A configured model that is not there is said before the workspace is even opened.
-        if roles.contains(where: config.usesLocalServer) { try LocalServerStarter.checkModel(LocalServer(settings: config.local)) }
-        return try await run(config: config, workspace: try options.openWorkspace(config), report: toStandardError,
-                             waiting: waitingOnStandardError, body)
+        if roles.contains(where: config.usesLocalServer) {
+            try LocalServerStarter.checkModel(LocalServer(settings: config.local))
+        }
+        return try await run(
+            config: config, workspace: try options.openWorkspace(config), report: toStandardError,
+            waiting: waitingOnStandardError, body)
     }
 
     /// Notices go to stderr on a fresh line (a progress bar may be on the current one).
@@ -49,16 +54,22 @@ extension LLMSession {
     static let waitingOnStandardError: @Sendable (LLMRole, Int) -> Void = { role, seconds in
         guard seconds > 0, seconds % 5 == 0 else { return }
         let line = "waiting for the \(role.rawValue) server (\(seconds) s)"
-        if StatusLine.isTerminal { StatusLine.redraw(line) } else if seconds % 30 == 0 { StatusLine.print("bundlekd: " + line) }
+        if StatusLine.isTerminal {
+            StatusLine.redraw(line)
+        } else if seconds % 30 == 0 {
+            StatusLine.print("bundlekd: " + line)
+        }
     }
 }
 
 /// The end of every async command: SIGTERM and SIGHUP (and SIGINT, unless `cancelOnInterrupt`)
 /// stop the children and exit 128 + n; with `cancelOnInterrupt`, Ctrl-C cancels the work instead,
 /// so resumable commands keep everything finished and exit 130. Expected failures are one line.
-func runCommand(cancelOnInterrupt: Bool = false,
-                resumeHint: String = "; finished steps are stored, run the same command again to resume",
-                _ body: @escaping @Sendable () async throws -> Void) async throws {
+func runCommand(
+    cancelOnInterrupt: Bool = false,
+    resumeHint: String = "; finished steps are stored, run the same command again to resume",
+    _ body: @escaping @Sendable () async throws -> Void
+) async throws {
     ExitSignals.install(cancelOnInterrupt ? [SIGTERM, SIGHUP] : [SIGTERM, SIGHUP, SIGINT]) { number in
         if number == SIGINT { StatusLine.print("bundlekd: interrupted") }
     }

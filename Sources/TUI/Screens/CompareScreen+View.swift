@@ -2,28 +2,37 @@ import Foundation
 import Pipeline
 
 extension CompareScreen {
-    func render(into buffer: inout Buffer, area: Rect, theme: Theme, snapshot: WorkspaceSnapshot?, datasets: [Dataset]) {
+    func render(into buffer: inout Buffer, area: Rect, theme: Theme, snapshot: WorkspaceSnapshot?, datasets: [Dataset])
+    {
         let runs = Self.runs(snapshot)
         let sessions = sessions(snapshot, datasets: datasets)
         guard runIndex < runs.count, sessionIndex < sessions.count else {
-            let inner = Block(title: "Compare", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
-            let text = snapshot == nil ? "reading the workspace…"
-                : !runs.isEmpty && !filter.text.isEmpty ? "no session of this run matches \"\(filter.text)\" (Backspace clears)"
-                : "No student run yet. Start one on screen 5 (Enter), or run `bundlekd run` / `bundlekd grid`."
+            let inner = Block(title: "Compare", borderStyle: theme.borderFocused, titleStyle: theme.title).render(
+                area, &buffer)
+            let text =
+                snapshot == nil
+                ? "reading the workspace…"
+                : !runs.isEmpty && !filter.text.isEmpty
+                    ? "no session of this run matches \"\(filter.text)\" (Backspace clears)"
+                    : "No student run yet. Start one on screen 5 (Enter), or run `bundlekd run` / `bundlekd grid`."
             Paragraph(text: text, style: theme.muted).render(inner, &buffer)
             return
         }
         let (dataset, session) = sessions[sessionIndex]
         let a = answer(snapshot, runAt: runIndex, session: session)!
         let b = answer(snapshot, runAt: otherRunIndex, session: session)
-        let title = "Compare · \(session.id) (\(sessionIndex + 1)/\(sessions.count)) · \(mode.rawValue) mode"
+        let title =
+            "Compare · \(session.id) (\(sessionIndex + 1)/\(sessions.count)) · \(mode.rawValue) mode"
             + (filter.text.isEmpty && !filter.isEditing ? "" : " · /\(filter.text)")
         let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
         var lines: [Line] = [
             [Span("A ", theme.header), Span(WorkspaceSnapshot.label(a.0), theme.base), Span("  (r R)", theme.muted)],
-            [Span("B ", theme.header), Span(b.map { WorkspaceSnapshot.label($0.0) } ?? "off", b == nil ? theme.muted : theme.base),
-             Span("  (b)", theme.muted)],
+            [
+                Span("B ", theme.header),
+                Span(b.map { WorkspaceSnapshot.label($0.0) } ?? "off", b == nil ? theme.muted : theme.base),
+                Span("  (b)", theme.muted),
+            ],
             [],
         ]
         lines += itemTable(session, dataset: dataset, a: a.1, b: b?.1, width: inner.width, theme: theme)
@@ -31,16 +40,20 @@ extension CompareScreen {
         lines.append([Span("Ground truth", theme.header)])
         for (index, bundle) in session.bundles.enumerated() {
             let positions = SessionText.positions(session)[index].sorted().map(String.init).joined(separator: ", ")
-            lines.append([Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
-                          Span(DisplayWidth.pad("", to: 12), theme.base),
-                          Span("items \(positions)  ", theme.muted),
-                          Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index))])
+            lines.append([
+                Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
+                Span(DisplayWidth.pad("", to: 12), theme.base),
+                Span("items \(positions)  ", theme.muted),
+                Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index)),
+            ])
         }
         for (label, answer) in [("A", a.1), ("B", b?.1)] {
             guard label == "A" || b != nil else { continue }
             lines.append([])
             guard let answer else {
-                lines.append([Span("Student \(label)", theme.header), Span("  did not answer this session", theme.muted)])
+                lines.append([
+                    Span("Student \(label)", theme.header), Span("  did not answer this session", theme.muted),
+                ])
                 continue
             }
             lines.append([Span("Student \(label)", theme.header), Span("  " + answer.metricsText, theme.muted)])
@@ -54,7 +67,9 @@ extension CompareScreen {
 
     /// One row per item: its title, the ground-truth bundles it is in, and the student bundles
     /// (A, then B) it was put in, each marker coloured by that bundle's category.
-    private func itemTable(_ session: Session, dataset: Dataset, a: StudentAnswer?, b: StudentAnswer?, width: Int, theme: Theme) -> [Line] {
+    private func itemTable(
+        _ session: Session, dataset: Dataset, a: StudentAnswer?, b: StudentAnswer?, width: Int, theme: Theme
+    ) -> [Line] {
         func markers(_ answer: StudentAnswer?, label: String, position: Int) -> [Span] {
             guard let answer else { return [] }
             return answer.bundles.enumerated().filter { $0.element.positions.contains(position) }
@@ -71,15 +86,20 @@ extension CompareScreen {
             let position = offset + 1
             let item = dataset.item(id)
             let memberships = truth.indices.filter { truth[$0].contains(position) }
-            var line: Line = [Span(String(format: "%2d  ", position), theme.muted),
-                              Span(DisplayWidth.pad(item.displayTitle, to: titleWidth) + "  ",
-                                   memberships.first.map { theme.bundle($0) } ?? theme.noise)]
+            var line: Line = [
+                Span(String(format: "%2d  ", position), theme.muted),
+                Span(
+                    DisplayWidth.pad(item.displayTitle, to: titleWidth) + "  ",
+                    memberships.first.map { theme.bundle($0) } ?? theme.noise),
+            ]
             let truthSpans = memberships.map { Span("●\($0 + 1) ", theme.bundle($0)) }
-            line += truthSpans + [Span(String(repeating: " ", count: max(0, column - truthSpans.displayWidth)), theme.base)]
+            line +=
+                truthSpans + [Span(String(repeating: " ", count: max(0, column - truthSpans.displayWidth)), theme.base)]
             let aSpans = markers(a, label: "A", position: position)
             line += aSpans
             if b != nil {
-                line.append(Span(String(repeating: " ", count: max(0, studentColumn - aSpans.displayWidth)), theme.base))
+                line.append(
+                    Span(String(repeating: " ", count: max(0, studentColumn - aSpans.displayWidth)), theme.base))
                 line += markers(b, label: "B", position: position)
             }
             lines.append(line)
@@ -88,6 +108,7 @@ extension CompareScreen {
     }
 
     private func legend(_ theme: Theme) -> Line {
-        [Span("categories: ", theme.muted)] + BundleErrorCategory.allCases.map { Span($0.rawValue + " ", theme.category($0)) }
+        [Span("categories: ", theme.muted)]
+            + BundleErrorCategory.allCases.map { Span($0.rawValue + " ", theme.category($0)) }
     }
 }

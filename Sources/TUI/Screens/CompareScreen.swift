@@ -16,7 +16,8 @@ public struct CompareScreen: Sendable {
     public init() {}
 
     public enum Action: Sendable {
-        case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int), editFilter, clearFilter
+        case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int), editFilter,
+            clearFilter
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -30,7 +31,8 @@ public struct CompareScreen: Sendable {
         KeyBinding([.char("R")], "", "", .cycleRun(-1)),
         KeyBinding([.char("b")], "b", "run B beside A: cycle runs of the same domain, then off", .cycleOther),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
-        KeyBinding([.char("/")], "/", "filter the sessions by id, title or intent (Enter keeps, Esc clears)", .editFilter),
+        KeyBinding(
+            [.char("/")], "/", "filter the sessions by id, title or intent (Enter keeps, Esc clears)", .editFilter),
         KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("J"), .pageDown], "J K  PgDn PgUp", "scroll", .scroll(3)),
         KeyBinding([.char("K"), .pageUp], "", "", .scroll(-3)),
@@ -45,15 +47,21 @@ public struct CompareScreen: Sendable {
     func sessions(_ snapshot: WorkspaceSnapshot?, datasets: [Dataset]) -> [(Dataset, Session)] {
         let runs = Self.runs(snapshot)
         guard runIndex < runs.count, let id = runs[runIndex].id, let answered = snapshot?.predictions[id],
-              let dataset = datasets.first(where: { $0.domain == runs[runIndex].domain }) else { return [] }
-        return dataset.sessions.filter { answered[$0.id] != nil && (filter.text.isEmpty || filter.matches(SessionsScreen.searchText($0, in: dataset))) }
-            .map { (dataset, $0) }
+            let dataset = datasets.first(where: { $0.domain == runs[runIndex].domain })
+        else { return [] }
+        return dataset.sessions.filter {
+            answered[$0.id] != nil
+                && (filter.text.isEmpty || filter.matches(SessionsScreen.searchText($0, in: dataset)))
+        }
+        .map { (dataset, $0) }
     }
 
     func answer(_ snapshot: WorkspaceSnapshot?, runAt index: Int?, session: Session) -> (RunRecord, StudentAnswer?)? {
         let runs = Self.runs(snapshot)
         guard let index, index < runs.count, let id = runs[index].id else { return nil }
-        return (runs[index], snapshot?.predictions[id]?[session.id].map { StudentAnswer($0, session: session, mode: mode) })
+        return (
+            runs[index], snapshot?.predictions[id]?[session.id].map { StudentAnswer($0, session: session, mode: mode) }
+        )
     }
 
     mutating func apply(_ action: Action, snapshot: WorkspaceSnapshot?, datasets: [Dataset]) {
@@ -75,7 +83,9 @@ public struct CompareScreen: Sendable {
         case .cycleRun(let delta):
             guard !runs.isEmpty else { return }
             runIndex = (runIndex + delta + runs.count) % runs.count
-            if otherRunIndex == runIndex || otherRunIndex.map({ runs[$0].domain != runs[runIndex].domain }) == true { otherRunIndex = nil }
+            if otherRunIndex == runIndex || otherRunIndex.map({ runs[$0].domain != runs[runIndex].domain }) == true {
+                otherRunIndex = nil
+            }
             select(sessionIndex, count: self.sessions(snapshot, datasets: datasets).count)
         case .cycleOther:
             guard runIndex < runs.count else { return }

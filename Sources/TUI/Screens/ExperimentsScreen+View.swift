@@ -20,7 +20,10 @@ struct ExperimentsLayout {
 }
 
 extension ExperimentsScreen {
-    func render(into buffer: inout Buffer, layout: ExperimentsLayout, theme: Theme, snapshot: WorkspaceSnapshot?, work: WorkState?) {
+    func render(
+        into buffer: inout Buffer, layout: ExperimentsLayout, theme: Theme, snapshot: WorkspaceSnapshot?,
+        work: WorkState?
+    ) {
         let rows = self.rows(snapshot)
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
         renderTable(rows, into: &buffer, area: layout.table, theme: theme, loaded: snapshot != nil)
@@ -28,53 +31,75 @@ extension ExperimentsScreen {
     }
 
     private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme, work: WorkState?) {
-        let inner = Block(title: "Next grid", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(title: "Next grid", borderStyle: theme.borderFocused, titleStyle: theme.title).render(
+            area, &buffer)
         var line: Line = [Span("Formats ", theme.header), Span("none ", theme.base)]
         for format in KnowledgeFormat.allCases {
             let on = formats.contains(format)
-            line += [Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted), Span(format.stageName + " ", on ? theme.base : theme.muted)]
+            line += [
+                Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted),
+                Span(format.stageName + " ", on ? theme.base : theme.muted),
+            ]
         }
-        line += [Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
-                 Span("  Ratios ", theme.header), Span(ratios.map { String($0) }.joined(separator: ","), theme.filter),
-                 Span("  Tests ", theme.header), Span(testLimit.map(String.init) ?? "all", theme.filter)]
+        line += [
+            Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
+            Span("  Ratios ", theme.header), Span(ratios.map { String($0) }.joined(separator: ","), theme.filter),
+            Span("  Tests ", theme.header), Span(testLimit.map(String.init) ?? "all", theme.filter),
+        ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
-        let state: Line = if let work, work.kind == .grid {
-            [Span(" RUNNING ", theme.working), Span("  \(work.line)", theme.muted)]
-        } else {
-            [Span("\(cells.count) cells per domain, icl · ", theme.muted), Span("Enter starts", theme.filter),
-             Span(" · b baseline · m mode · c chart", theme.muted)]
-        }
+        let state: Line =
+            if let work, work.kind == .grid {
+                [Span(" RUNNING ", theme.working), Span("  \(work.line)", theme.muted)]
+            } else {
+                [
+                    Span("\(cells.count) cells per domain, icl · ", theme.muted), Span("Enter starts", theme.filter),
+                    Span(" · b baseline · m mode · c chart", theme.muted),
+                ]
+            }
         buffer.put(state, x: inner.x, y: inner.y + 1, clip: inner)
     }
 
-    private func renderTable(_ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme, loaded: Bool) {
+    private func renderTable(
+        _ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme, loaded: Bool
+    ) {
         let filterText = !filter.text.isEmpty || filter.isEditing ? " · /\(filter.text)" : ""
-        let inner = Block(title: "Runs · \(mode.rawValue) mode · 95% CIs · p vs baseline\(filterText)", borderStyle: theme.border,
-                          titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(
+            title: "Runs · \(mode.rawValue) mode · 95% CIs · p vs baseline\(filterText)", borderStyle: theme.border,
+            titleStyle: theme.title
+        ).render(area, &buffer)
         guard !inner.isEmpty else { return }
         let (header, body) = inner.splitTop(1)
         let wide = inner.width >= 120
         buffer.put(Self.header(wide: wide), x: header.x, y: header.y, style: theme.header, clip: header)
         guard !rows.isEmpty else {
-            let text = loaded ? "No run yet: set the grid above and press Enter, or use `bundlekd grid`." : "reading the workspace…"
+            let text =
+                loaded
+                ? "No run yet: set the grid above and press Enter, or use `bundlekd grid`." : "reading the workspace…"
             buffer.put(text, x: body.x, y: body.y, style: theme.muted, clip: body)
             return
         }
         var state = list
         state.scrollIntoView(height: body.height, count: rows.count)
         let lines = rows[state.offset..<min(rows.count, state.offset + body.height)].map { row -> Line in
-            let isBaseline = row.pValue == nil && (baselineRunID == nil ? row.run.isZeroShot : row.run.id == baselineRunID)
-            let significance = row.pValue.map { String(format: "%.3f", $0) + ($0 < 0.05 ? "*" : " ") } ?? (isBaseline ? "base  " : "-     ")
-            return [Span(Self.cells(row, wide: wide), theme.base),
-                    Span(significance, (row.pValue ?? 1) < 0.05 ? theme.filter : theme.muted)]
+            let isBaseline =
+                row.pValue == nil && (baselineRunID == nil ? row.run.isZeroShot : row.run.id == baselineRunID)
+            let significance =
+                row.pValue.map { String(format: "%.3f", $0) + ($0 < 0.05 ? "*" : " ") }
+                ?? (isBaseline ? "base  " : "-     ")
+            return [
+                Span(Self.cells(row, wide: wide), theme.base),
+                Span(significance, (row.pValue ?? 1) < 0.05 ? theme.filter : theme.muted),
+            ]
         }
         ListView(rows: lines, highlight: theme.selected)
             .render(body, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
     }
 
     static func header(wide: Bool) -> String {
-        let metrics = wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]  " : "precision [CI]    recall cover "
-        return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5) + pad("method", 8)
+        let metrics =
+            wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]  " : "precision [CI]    recall cover "
+        return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5)
+            + pad("method", 8)
             + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7) + "p"
     }
 
@@ -83,12 +108,16 @@ extension ExperimentsScreen {
         func ci(_ value: Double, _ interval: Significance.Interval) -> String {
             String(format: "%.3f [%.2f,%.2f]", value, interval.low, interval.high)
         }
-        let metrics = wide
-            ? pad(ci(m.precision, row.precisionCI), 21) + pad(ci(m.recall, row.recallCI), 21) + pad(ci(m.coverage, row.coverageCI), 21)
+        let metrics =
+            wide
+            ? pad(ci(m.precision, row.precisionCI), 21) + pad(ci(m.recall, row.recallCI), 21)
+                + pad(ci(m.coverage, row.coverageCI), 21)
             : pad(ci(m.precision, row.precisionCI), 18) + String(format: "%.3f  %.3f ", m.recall, m.coverage)
         let none = run.isZeroShot
-        return pad(run.domain, 11, wide) + pad(run.formats.label, 9) + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
-            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method.rawValue, 8) + metrics + pad("\(m.evaluated.count)", wide ? 5 : 4)
+        return pad(run.domain, 11, wide) + pad(run.formats.label, 9)
+            + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
+            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method.rawValue, 8) + metrics
+            + pad("\(m.evaluated.count)", wide ? 5 : 4)
             + pad(compact(run.studentPromptTokens + run.studentCompletionTokens + run.teacherTokens), wide ? 8 : 7)
     }
 
@@ -97,12 +126,16 @@ extension ExperimentsScreen {
     }
 
     static func compact(_ count: Int) -> String {
-        count >= 1_000_000 ? String(format: "%.1fM", Double(count) / 1e6) : count >= 1000 ? String(format: "%.1fk", Double(count) / 1e3) : "\(count)"
+        count >= 1_000_000
+            ? String(format: "%.1fM", Double(count) / 1e6)
+            : count >= 1000 ? String(format: "%.1fk", Double(count) / 1e3) : "\(count)"
     }
 
     private func renderChart(_ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let inner = Block(title: "\(metric.title) by format, strategy and ratio (c: other metric)", borderStyle: theme.border,
-                          titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(
+            title: "\(metric.title) by format, strategy and ratio (c: other metric)", borderStyle: theme.border,
+            titleStyle: theme.title
+        ).render(area, &buffer)
         guard !inner.isEmpty, !rows.isEmpty else { return }
         let labels = rows.map { Self.label($0.run) }
         let labelWidth = min(inner.width / 2, labels.map { DisplayWidth.of($0) }.max() ?? 0)
@@ -111,15 +144,19 @@ extension ExperimentsScreen {
         // Keep the selected run's bar in view when there are more runs than rows.
         let offset = max(0, min(selected - inner.height + 1, rows.count - inner.height))
         for (line, index) in (offset..<min(rows.count, offset + inner.height)).enumerated() {
-            let value: Double = switch metric {
-            case .precision: rows[index].metrics.precision
-            case .recall: rows[index].metrics.recall
-            case .coverage: rows[index].metrics.coverage
-            }
+            let value: Double =
+                switch metric {
+                case .precision: rows[index].metrics.precision
+                case .recall: rows[index].metrics.recall
+                case .coverage: rows[index].metrics.coverage
+                }
             let y = inner.y + line
-            buffer.put(DisplayWidth.pad(DisplayWidth.truncate(labels[index], to: labelWidth), to: labelWidth),
-                       x: inner.x, y: y, style: index == selected ? theme.filter : theme.muted, clip: inner)
-            let end = buffer.put(BarChart.bar(value, maximum: 1, width: barWidth), x: inner.x + labelWidth + 1, y: y, style: theme.bar, clip: inner)
+            buffer.put(
+                DisplayWidth.pad(DisplayWidth.truncate(labels[index], to: labelWidth), to: labelWidth),
+                x: inner.x, y: y, style: index == selected ? theme.filter : theme.muted, clip: inner)
+            let end = buffer.put(
+                BarChart.bar(value, maximum: 1, width: barWidth), x: inner.x + labelWidth + 1, y: y, style: theme.bar,
+                clip: inner)
             buffer.put(String(format: " %.3f", value), x: end, y: y, style: theme.base, clip: inner)
         }
     }

@@ -50,7 +50,8 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.char("b")], "b", "the selected run becomes the baseline of the p-values", .baseline),
         KeyBinding([.char("m")], "m", "scoring mode: paper or strict", .cycleMode),
         KeyBinding([.char("c")], "c", "chart: precision, recall, coverage", .cycleMetric),
-        KeyBinding([.char("p")], "p r t", "grid formats: patterns / rules / thoughts (none always runs)", .toggle(.pattern)),
+        KeyBinding(
+            [.char("p")], "p r t", "grid formats: patterns / rules / thoughts (none always runs)", .toggle(.pattern)),
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
         KeyBinding([.char("t")], "", "", .toggle(.thought)),
         KeyBinding([.char("s")], "s", "grid strategy", .cycleStrategy),

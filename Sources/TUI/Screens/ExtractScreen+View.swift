@@ -27,12 +27,14 @@ extension ExtractScreen {
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
         renderCalls(into: &buffer, area: layout.calls, theme: theme)
         renderDetail(into: &buffer, area: layout.detail, theme: theme)
-        buffer.put(DisplayWidth.truncate(" " + totals, to: layout.totals.width), x: layout.totals.x, y: layout.totals.y,
-                   style: theme.muted, clip: layout.totals)
+        buffer.put(
+            DisplayWidth.truncate(" " + totals, to: layout.totals.width), x: layout.totals.x, y: layout.totals.y,
+            style: theme.muted, clip: layout.totals)
     }
 
     private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme, work: WorkState?) {
-        let inner = Block(title: "Teacher extraction", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(title: "Teacher extraction", borderStyle: theme.borderFocused, titleStyle: theme.title)
+            .render(area, &buffer)
         guard !inner.isEmpty else { return }
         var line: Line = [Span("Stages ", theme.header)]
         for stage in KnowledgeFormat.allCases {
@@ -40,18 +42,25 @@ extension ExtractScreen {
             line.append(Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted))
             line.append(Span(stage.stageName + "  ", on ? theme.base : theme.muted))
         }
-        line += [Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
-                 Span("  Ratio ", theme.header), Span(String(ratio), theme.filter),
-                 Span("  Sessions ", theme.header), Span(limit.map(String.init) ?? "all", theme.filter)]
+        line += [
+            Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
+            Span("  Ratio ", theme.header), Span(String(ratio), theme.filter),
+            Span("  Sessions ", theme.header), Span(limit.map(String.init) ?? "all", theme.filter),
+        ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
         let state: Line
         if let work, work.kind == .extraction {
-            state = [Span(work.paused ? " PAUSED " : " RUNNING ", theme.working),
-                     Span(work.paused ? "  Space resumes · Esc cancels" : "  Space pauses · Esc cancels", theme.muted)]
+            state = [
+                Span(work.paused ? " PAUSED " : " RUNNING ", theme.working),
+                Span(work.paused ? "  Space resumes · Esc cancels" : "  Space pauses · Esc cancels", theme.muted),
+            ]
         } else if work != nil {
             state = [Span("other work is running; wait or Esc to cancel it", theme.muted)]
         } else {
-            state = [Span("p r t stages · s strategy · + - ratio · n sessions · ", theme.muted), Span("Enter starts", theme.filter)]
+            state = [
+                Span("p r t stages · s strategy · + - ratio · n sessions · ", theme.muted),
+                Span("Enter starts", theme.filter),
+            ]
         }
         buffer.put(state, x: inner.x, y: inner.y + 1, clip: inner)
     }
@@ -62,21 +71,25 @@ extension ExtractScreen {
         guard !inner.isEmpty else { return }
         if calls.isEmpty {
             let text = notes.last ?? "nothing yet"
-            buffer.put(DisplayWidth.truncate(text, to: inner.width), x: inner.x, y: inner.y, style: theme.muted, clip: inner)
+            buffer.put(
+                DisplayWidth.truncate(text, to: inner.width), x: inner.x, y: inner.y, style: theme.muted, clip: inner)
             return
         }
         var state = list
         state.scrollIntoView(height: inner.height, count: calls.count)
         let rows = (state.offset..<min(calls.count, state.offset + inner.height)).map { index -> Line in
             let call = calls[index]
-            let (mark, style): (String, Style) = switch call.status {
-            case .streaming: ("… ", theme.filter)
-            case .parsed: ("✓ ", theme.exact)
-            case .failed: ("✗ ", theme.error)
-            case .resumed: ("↺ ", theme.muted)
-            }
-            return [Span(mark, style), Span(DisplayWidth.pad(call.stage.stageName, to: 9), theme.base),
-                    Span(call.session ?? "(all sessions)", theme.muted)]
+            let (mark, style): (String, Style) =
+                switch call.status {
+                case .streaming: ("… ", theme.filter)
+                case .parsed: ("✓ ", theme.exact)
+                case .failed: ("✗ ", theme.error)
+                case .resumed: ("↺ ", theme.muted)
+                }
+            return [
+                Span(mark, style), Span(DisplayWidth.pad(call.stage.stageName, to: 9), theme.base),
+                Span(call.session ?? "(all sessions)", theme.muted),
+            ]
         }
         ListView(rows: rows, highlight: theme.selected)
             .render(inner, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
@@ -85,21 +98,28 @@ extension ExtractScreen {
     private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {
         guard let call = selectedCall else {
             let inner = Block(title: "Call", borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
-            Paragraph(text: notes.suffix(max(1, inner.height)).joined(separator: "\n"), style: theme.muted).render(inner, &buffer)
+            Paragraph(text: notes.suffix(max(1, inner.height)).joined(separator: "\n"), style: theme.muted).render(
+                inner, &buffer)
             return
         }
-        let inner = Block(title: "\(call.stage.stageName) · \(call.session ?? "all sessions")", borderStyle: theme.border,
-                          titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(
+            title: "\(call.stage.stageName) · \(call.session ?? "all sessions")", borderStyle: theme.border,
+            titleStyle: theme.title
+        ).render(area, &buffer)
         guard !inner.isEmpty else { return }
         var lines: [Line] = []
         if call.status == .resumed {
             lines.append([Span("Done in an earlier run: resumed from the workspace, no call made.", theme.muted)])
         } else if showPrompt {
-            lines.append([Span("▾ Prompt", theme.header), Span("  (\(call.prompt.count) characters · c collapses)", theme.muted)])
+            lines.append([
+                Span("▾ Prompt", theme.header), Span("  (\(call.prompt.count) characters · c collapses)", theme.muted),
+            ])
             lines += Paragraph(text: call.prompt, style: theme.muted).lines
             lines.append([])
         } else {
-            lines.append([Span("▸ Prompt", theme.header), Span("  (\(call.prompt.count) characters · c shows)", theme.muted)])
+            lines.append([
+                Span("▸ Prompt", theme.header), Span("  (\(call.prompt.count) characters · c shows)", theme.muted),
+            ])
         }
         switch call.status {
         case .streaming:
@@ -126,9 +146,11 @@ extension ExtractScreen {
     static func formatted(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("{") || trimmed.hasPrefix("["),
-              let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
-              let pretty = String(data: data, encoding: .utf8) else { return text }
+            let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)),
+            let data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]),
+            let pretty = String(data: data, encoding: .utf8)
+        else { return text }
         return pretty
     }
 }

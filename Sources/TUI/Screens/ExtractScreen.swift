@@ -114,7 +114,8 @@ public struct ExtractScreen: Sendable {
     mutating func handle(_ event: ExtractionEvent) {
         switch event {
         case .stageStarted(let stage, let steps): notes.append("\(stage.stageName): \(steps) steps")
-        case .promptSent(let stage, let session, let prompt): append(Call(stage: stage, session: session, prompt: prompt))
+        case .promptSent(let stage, let session, let prompt):
+            append(Call(stage: stage, session: session, prompt: prompt))
         case .tokens(let stage, let session, let text):
             if let index = latest(stage, session, streamingOnly: true) { calls[index].text += text }
         case .itemParsed(let stage, let session, let summary):
@@ -122,8 +123,11 @@ public struct ExtractScreen: Sendable {
         case .stepResumed(let stage, let session):
             append(Call(stage: stage, session: session, prompt: "", text: "", status: .resumed))
         case .stepFailed(let stage, let session, let reason):
-            if let index = latest(stage, session, streamingOnly: false) { calls[index].status = .failed(reason) }
-            else { append(Call(stage: stage, session: session, prompt: "", status: .failed(reason))) }
+            if let index = latest(stage, session, streamingOnly: false) {
+                calls[index].status = .failed(reason)
+            } else {
+                append(Call(stage: stage, session: session, prompt: "", status: .failed(reason)))
+            }
         case .note(let text): notes.append(text)
         case .progress(let value): progress = value
         case .itemStored: break
@@ -136,15 +140,19 @@ public struct ExtractScreen: Sendable {
     }
 
     private func latest(_ stage: KnowledgeFormat, _ session: String?, streamingOnly: Bool) -> Int? {
-        calls.indices.last { calls[$0].stage == stage && calls[$0].session == session && (!streamingOnly || calls[$0].status == .streaming) }
+        calls.indices.last {
+            calls[$0].stage == stage && calls[$0].session == session
+                && (!streamingOnly || calls[$0].status == .streaming)
+        }
     }
 
     /// The running totals: calls, tokens, tokens/s, cache hits and cost.
     var totals: String {
         guard let p = progress else { return "no extraction yet: choose stages and quantity, then Enter" }
         let cost = teacher.cost(promptTokens: p.promptTokens, completionTokens: p.completionTokens)
-        return String(format: "%@ %d/%d steps · %d calls (%d cached) · %d+%d tokens · %.0f tok/s · %d items · $%.4f · %.1f s",
-                      p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens, p.completionTokens,
-                      p.tokensPerSecond, p.itemsStored, cost, p.elapsed)
+        return String(
+            format: "%@ %d/%d steps · %d calls (%d cached) · %d+%d tokens · %.0f tok/s · %d items · $%.4f · %.1f s",
+            p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens, p.completionTokens,
+            p.tokensPerSecond, p.itemsStored, cost, p.elapsed)
     }
 }

@@ -32,19 +32,27 @@ extension KnowledgeScreen {
     }
 
     private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let inner = Block(title: "Student knowledge · \(domain)", borderStyle: theme.borderFocused, titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(
+            title: "Student knowledge · \(domain)", borderStyle: theme.borderFocused, titleStyle: theme.title
+        ).render(area, &buffer)
         var line: Line = [Span("Format ", theme.header)]
         for format in KnowledgeFormat.allCases {
             let on = formats.contains(format)
-            line += [Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted), Span(format.stageName + "  ", on ? theme.base : theme.muted)]
+            line += [
+                Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted),
+                Span(format.stageName + "  ", on ? theme.base : theme.muted),
+            ]
         }
-        line += [Span(" Quantity ", theme.header), Span("\(strategy.rawValue) \(ratio)", theme.filter),
-                 Span(" = \(sampleKeys.count) sessions", theme.muted)]
+        line += [
+            Span(" Quantity ", theme.header), Span("\(strategy.rawValue) \(ratio)", theme.filter),
+            Span(" = \(sampleKeys.count) sessions", theme.muted),
+        ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
     }
 
     private func renderList(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        var tabs = KnowledgeFormat.allCases.map { $0 == section ? "[\($0.stageName)]" : $0.stageName }.joined(separator: " ")
+        var tabs = KnowledgeFormat.allCases.map { $0 == section ? "[\($0.stageName)]" : $0.stageName }.joined(
+            separator: " ")
         if !filter.text.isEmpty || filter.isEditing { tabs += " /\(filter.text)" }
         let inner = Block(title: tabs, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
         guard !inner.isEmpty else { return }
@@ -53,35 +61,47 @@ extension KnowledgeScreen {
         switch section {
         case .pattern:
             let nameWidth = max(8, inner.width - 21)
-            buffer.put(DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
-                       x: header.x, y: header.y, style: theme.header, clip: header)
+            buffer.put(
+                DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
+                x: header.x, y: header.y, style: theme.header, clip: header)
             lines = visiblePatterns.map { row in
-                [Span(DisplayWidth.pad(row.names, to: nameWidth), theme.base),
-                 Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
-                 Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
-                 Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted)]
+                [
+                    Span(DisplayWidth.pad(row.names, to: nameWidth), theme.base),
+                    Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
+                    Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
+                    Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted),
+                ]
             }
         case .rule, .thought:
             let items = section == .rule ? visibleRules : visibleThoughts
-            buffer.put(section == .rule ? "● in the sample   rule" : "● in the sample   session: thought", x: header.x, y: header.y,
-                       style: theme.header, clip: header)
+            buffer.put(
+                section == .rule ? "● in the sample   rule" : "● in the sample   session: thought", x: header.x,
+                y: header.y,
+                style: theme.header, clip: header)
             lines = items.map { item in
                 let inSample = !Set(item.sessionList).isDisjoint(with: sampleKeys)
                 let lead = section == .thought ? (item.sessionList.first.map { $0 + ": " } ?? "") : ""
-                return [Span(inSample ? "● " : "  ", theme.exact), Span(lead, theme.muted),
-                        Span(item.text.collapsedWhitespace, inSample ? theme.base : theme.muted)]
+                return [
+                    Span(inSample ? "● " : "  ", theme.exact), Span(lead, theme.muted),
+                    Span(item.text.collapsedWhitespace, inSample ? theme.base : theme.muted),
+                ]
             }
         }
         if lines.isEmpty {
-            let hint = !filter.text.isEmpty ? "nothing matches \"\(filter.text)\""
-                : section == .pattern ? "no pattern in this sample" : "none stored yet: extract \(section.stageName) on screen 2"
+            let hint =
+                !filter.text.isEmpty
+                ? "nothing matches \"\(filter.text)\""
+                : section == .pattern
+                    ? "no pattern in this sample" : "none stored yet: extract \(section.stageName) on screen 2"
             buffer.put(hint, x: rows.x, y: rows.y, style: theme.muted, clip: rows)
             return
         }
         var state = list
         state.scrollIntoView(height: rows.height, count: lines.count)
-        ListView(rows: Array(lines[state.offset..<min(lines.count, state.offset + rows.height)]), highlight: theme.selected)
-            .render(rows, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
+        ListView(
+            rows: Array(lines[state.offset..<min(lines.count, state.offset + rows.height)]), highlight: theme.selected
+        )
+        .render(rows, &buffer, state: ListState(selected: state.selected - state.offset, offset: 0))
     }
 
     private func renderDetail(into buffer: inout Buffer, area: Rect, theme: Theme) {
@@ -92,17 +112,31 @@ extension KnowledgeScreen {
             let patterns = visiblePatterns
             if list.selected < patterns.count {
                 let row = patterns[list.selected]
-                lines = [[Span(row.names, theme.base)],
-                         [Span("mined from the sample's ground-truth bundles: \(row.count == 1 ? "1 bundle" : "\(row.count) bundles")", theme.muted)]]
+                lines = [
+                    [Span(row.names, theme.base)],
+                    [
+                        Span(
+                            "mined from the sample's ground-truth bundles: \(row.count == 1 ? "1 bundle" : "\(row.count) bundles")",
+                            theme.muted)
+                    ],
+                ]
             }
         case .rule, .thought:
             let items = section == .rule ? visibleRules : visibleThoughts
             if list.selected < items.count {
                 let item = items[list.selected]
                 lines = [[Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)]]
-                if !item.errorList.isEmpty { lines.append([Span("errors ", theme.header), Span(item.errorList.joined(separator: ", "), theme.partial)]) }
-                lines.append([Span("teacher ", theme.header),
-                               Span("\(item.teacherModel) · calls \(item.callList.map(String.init).joined(separator: ", ")) · \(item.promptTokens)+\(item.completionTokens) tokens", theme.muted)])
+                if !item.errorList.isEmpty {
+                    lines.append([
+                        Span("errors ", theme.header), Span(item.errorList.joined(separator: ", "), theme.partial),
+                    ])
+                }
+                lines.append([
+                    Span("teacher ", theme.header),
+                    Span(
+                        "\(item.teacherModel) · calls \(item.callList.map(String.init).joined(separator: ", ")) · \(item.promptTokens)+\(item.completionTokens) tokens",
+                        theme.muted),
+                ])
                 lines += Paragraph(text: item.text, style: theme.base).lines
             }
         }

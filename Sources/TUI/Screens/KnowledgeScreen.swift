@@ -54,7 +54,9 @@ public struct KnowledgeScreen: Sendable {
 
     var visiblePatterns: [PatternRow] { patterns.filter { filter.matches($0.names) } }
     var visibleRules: [KnowledgeItem] { rules.filter { filter.matches($0.text) } }
-    var visibleThoughts: [KnowledgeItem] { thoughts.filter { filter.matches($0.sessionList.joined(separator: " ") + " " + $0.text) } }
+    var visibleThoughts: [KnowledgeItem] {
+        thoughts.filter { filter.matches($0.sessionList.joined(separator: " ") + " " + $0.text) }
+    }
 
     // MARK: keys
 
@@ -133,7 +135,10 @@ public struct KnowledgeScreen: Sendable {
     /// Pure and quick: mining a sample takes milliseconds, and no model is called.
     mutating func recompute(datasets: [Dataset], stored: [KnowledgeItem]) {
         promptScroll = 0
-        guard let (dataset, session) = testSession(datasets) ?? datasets.first.flatMap({ d in d.sessions.first.map { (d, $0) } }) else { return }
+        guard
+            let (dataset, session) = testSession(datasets)
+                ?? datasets.first.flatMap({ d in d.sessions.first.map { (d, $0) } })
+        else { return }
         domain = dataset.domain
         let sample = KnowledgeSelection.sample(dataset, strategy: strategy, ratio: ratio, seed: 42)
         sampleKeys = Set(sample.map(\.key))
@@ -144,8 +149,9 @@ public struct KnowledgeScreen: Sendable {
         rules = domainItems.filter { $0.format == .rule }
         thoughts = domainItems.filter { $0.format == .thought }
         let selection = KnowledgeSelection(formats: formats, dataset: dataset, sample: sample, stored: domainItems)
-        let messages = ICLPromptBuilder().messages(for: session, in: dataset, knowledge: selection.context,
-                                                   training: dataset.sessions(in: .train))
+        let messages = ICLPromptBuilder().messages(
+            for: session, in: dataset, knowledge: selection.context,
+            training: dataset.sessions(in: .train))
         prompt = messages.map(\.content).joined(separator: "\n\n")
         promptSession = SessionReference.key(domain: dataset.domain, session: session.id)
         list.move(by: 0, count: rowCount)
@@ -162,18 +168,20 @@ public struct KnowledgeScreen: Sendable {
             let itemset = report.itemsets.itemset(index)
             guard itemset.count >= 2 else { return nil }
             let rule = best[itemset.sorted()]
-            return PatternRow(names: CategoryPatterns.names(itemset, report.displayNames),
-                              support: report.itemsets.relativeSupport(index), count: Int(report.itemsets.supports[index]),
-                              confidence: rule?.confidence, lift: rule?.lift)
+            return PatternRow(
+                names: CategoryPatterns.names(itemset, report.displayNames),
+                support: report.itemsets.relativeSupport(index), count: Int(report.itemsets.supports[index]),
+                confidence: rule?.confidence, lift: rule?.lift)
         }
     }
 
     private mutating func sortPatterns() {
-        let key: (PatternRow) -> Double = switch patternSort {
-        case .support: { $0.support }
-        case .confidence: { $0.confidence ?? -1 }
-        case .lift: { $0.lift ?? -1 }
-        }
+        let key: (PatternRow) -> Double =
+            switch patternSort {
+            case .support: { $0.support }
+            case .confidence: { $0.confidence ?? -1 }
+            case .lift: { $0.lift ?? -1 }
+            }
         patterns = patterns.enumerated().sorted { a, b in
             key(a.element) != key(b.element) ? key(a.element) > key(b.element) : a.offset < b.offset
         }.map(\.element)

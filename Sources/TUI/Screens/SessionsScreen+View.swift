@@ -16,9 +16,11 @@ extension SessionsScreen {
         let (header, inner) = block.render(area, &buffer).splitTop(1)
         guard !inner.isEmpty else { return }
         let columns = listColumns
-        buffer.put(listLine(id: "id", domain: "domain", items: "it", bundles: "b", intent: "first intent",
-                            columns: columns, width: header.width, styles: (theme.header, theme.header, theme.header)),
-                   x: header.x, y: header.y, clip: header)
+        buffer.put(
+            listLine(
+                id: "id", domain: "domain", items: "it", bundles: "b", intent: "first intent",
+                columns: columns, width: header.width, styles: (theme.header, theme.header, theme.header)),
+            x: header.x, y: header.y, clip: header)
         if visible.isEmpty {
             buffer.put("no session matches \"\(filter)\"", x: inner.x, y: inner.y, style: theme.muted, clip: inner)
             return
@@ -27,10 +29,11 @@ extension SessionsScreen {
         state.scrollIntoView(height: inner.height, count: visible.count)
         let rows = (state.offset..<min(visible.count, state.offset + inner.height)).map { row -> Line in
             let (dataset, session) = entry(atVisibleRow: row)
-            return listLine(id: session.id, domain: dataset.domain, items: "\(session.itemIDs.count)",
-                            bundles: "\(session.bundles.count)",
-                            intent: session.bundles.first?.intent.collapsedWhitespace ?? "",
-                            columns: columns, width: inner.width, styles: (theme.base, theme.muted, theme.bundle(0)))
+            return listLine(
+                id: session.id, domain: dataset.domain, items: "\(session.itemIDs.count)",
+                bundles: "\(session.bundles.count)",
+                intent: session.bundles.first?.intent.collapsedWhitespace ?? "",
+                columns: columns, width: inner.width, styles: (theme.base, theme.muted, theme.bundle(0)))
         }
         // ListView indexes rows from the offset, so hand it the visible slice with a shifted state.
         ListView(rows: rows, highlight: theme.selected)
@@ -48,13 +51,17 @@ extension SessionsScreen {
         return (max(2, id), domain == 0 ? 0 : max(6, domain))
     }
 
-    private func listLine(id: String, domain: String, items: String, bundles: String, intent: String,
-                          columns: (id: Int, domain: Int), width: Int,
-                          styles: (base: Style, muted: Style, intent: Style)) -> Line {
+    private func listLine(
+        id: String, domain: String, items: String, bundles: String, intent: String,
+        columns: (id: Int, domain: Int), width: Int,
+        styles: (base: Style, muted: Style, intent: Style)
+    ) -> Line {
         var line = [Span(DisplayWidth.pad(id, to: columns.id) + " ", styles.base)]
         if columns.domain > 0 { line.append(Span(DisplayWidth.pad(domain, to: columns.domain) + " ", styles.muted)) }
-        line.append(Span(String(repeating: " ", count: max(0, 2 - items.count)) + items + " "
-                         + String(repeating: " ", count: max(0, 1 - bundles.count)) + bundles + "  ", styles.base))
+        line.append(
+            Span(
+                String(repeating: " ", count: max(0, 2 - items.count)) + items + " "
+                    + String(repeating: " ", count: max(0, 1 - bundles.count)) + bundles + "  ", styles.base))
         let used = line.displayWidth
         line.append(Span(DisplayWidth.truncate(intent, to: max(0, width - used)), styles.intent))
         return line
@@ -66,14 +73,19 @@ extension SessionsScreen {
             return
         }
         let role = dataset.split[session.id].map { " · \($0.rawValue)" } ?? ""
-        let inner = Block(title: "Session \(session.id) · \(dataset.domain)\(role)",
-                          borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
+        let inner = Block(
+            title: "Session \(session.id) · \(dataset.domain)\(role)",
+            borderStyle: theme.border, titleStyle: theme.title
+        ).render(area, &buffer)
         guard !inner.isEmpty else { return }
         var lines = detailLines(session, dataset: dataset, width: inner.width, theme: theme)
         if let (run, prediction) = snapshot?.run(for: session, domain: dataset.domain, preferred: runID) {
             let answer = StudentAnswer(prediction, session: session, mode: .paper)
             lines.append([])
-            lines.append([Span("Student bundles", theme.header), Span("  \(WorkspaceSnapshot.label(run))  (r: other run)", theme.muted)])
+            lines.append([
+                Span("Student bundles", theme.header),
+                Span("  \(WorkspaceSnapshot.label(run))  (r: other run)", theme.muted),
+            ])
             lines += answer.lines(theme: theme)
             lines.append([Span(answer.metricsText, theme.muted)])
         }
@@ -100,27 +112,38 @@ extension SessionsScreen {
         let categoryWidth = min(22, max(10, width / 4))
         let markerWidth = max(8, 3 * session.bundles.count + 1)
         let titleWidth = max(8, width - 4 - 2 - categoryWidth - 1 - markerWidth)
-        lines.append([Span(" #  " + DisplayWidth.pad("Item", to: titleWidth) + "  "
-                           + DisplayWidth.pad("Category", to: categoryWidth) + " Bundles", theme.header)])
+        lines.append([
+            Span(
+                " #  " + DisplayWidth.pad("Item", to: titleWidth) + "  "
+                    + DisplayWidth.pad("Category", to: categoryWidth) + " Bundles", theme.header)
+        ])
         for (position, id) in session.itemIDs.enumerated() {
-            lines.append(itemRow(position: position, item: dataset.item(id), session: session,
-                                 widths: (titleWidth, categoryWidth), theme: theme))
+            lines.append(
+                itemRow(
+                    position: position, item: dataset.item(id), session: session,
+                    widths: (titleWidth, categoryWidth), theme: theme))
         }
         lines.append([])
         lines.append([Span("Ground-truth bundles", theme.header)])
         for (index, bundle) in session.bundles.enumerated() {
             let positions = bundle.itemIDs.compactMap { session.itemIDs.firstIndex(of: $0).map { String($0 + 1) } }
-            lines.append([Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
-                          Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index)),
-                          Span("  items \(positions.joined(separator: ", "))", theme.muted)])
+            lines.append([
+                Span("●\(index + 1) ", theme.bundle(index).patched(with: Style(modifiers: [.bold]))),
+                Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index)),
+                Span("  items \(positions.joined(separator: ", "))", theme.muted),
+            ])
         }
         return lines
     }
 
-    private func itemRow(position: Int, item: Item, session: Session, widths: (title: Int, category: Int),
-                         theme: Theme) -> Line {
+    private func itemRow(
+        position: Int, item: Item, session: Session, widths: (title: Int, category: Int),
+        theme: Theme
+    ) -> Line {
         let memberships = session.bundleIndices(containing: item.id)
-        let titleStyle = item.isUntitled ? theme.untitled
+        let titleStyle =
+            item.isUntitled
+            ? theme.untitled
             : memberships.first.map { theme.bundle($0) } ?? theme.noise
         var line: Line = [
             Span(String(format: "%2d  ", position + 1), theme.muted),

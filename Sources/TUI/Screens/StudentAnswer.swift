@@ -20,15 +20,20 @@ struct StudentAnswer: Sendable {
         let parsed = prediction.parsedBundles
         bundles = (parsed ?? []).map { bundle in
             let positions = Array(Set(bundle.items)).sorted()
-            let (category, matched) = BundleErrors.categorize(positions, sessionLength: session.itemIDs.count, groundTruth: truth)
-            return Bundle(positions: positions, intent: bundle.intent?.collapsedWhitespace ?? "", category: category, matched: matched)
+            let (category, matched) = BundleErrors.categorize(
+                positions, sessionLength: session.itemIDs.count, groundTruth: truth)
+            return Bundle(
+                positions: positions, intent: bundle.intent?.collapsedWhitespace ?? "", category: category,
+                matched: matched)
         }
         parseError = parsed == nil ? (prediction.parseError ?? "no answer") : nil
         score = Scorer.score([SessionPrediction(session: session, bundles: parsed)], mode: mode).sessions[0]
     }
 
     /// True when the session is not a perfect answer: a miss to jump to in Compare.
-    var isMiss: Bool { parseError != nil || bundles.contains { $0.category != .exact } || score.hits < score.groundTruth }
+    var isMiss: Bool {
+        parseError != nil || bundles.contains { $0.category != .exact } || score.hits < score.groundTruth
+    }
 
     /// One line per bundle: "P1 exact  items 1, 2  Tea tasting  (≈ ●1)".
     func lines(theme: Theme, label: String = "P") -> [Line] {
@@ -36,11 +41,15 @@ struct StudentAnswer: Sendable {
         if bundles.isEmpty { return [[Span("(no bundles)", theme.muted)]] }
         return bundles.enumerated().map { index, bundle in
             let style = theme.category(bundle.category)
-            var line: Line = [Span("\(label)\(index + 1) ", style.patched(with: Style(modifiers: [.bold]))),
-                              Span(DisplayWidth.pad(bundle.category.rawValue, to: 12), style),
-                              Span("items \(bundle.positions.map(String.init).joined(separator: ", "))  ", theme.muted),
-                              Span(bundle.intent.nonEmptyOr("(no intent)"), style)]
-            if let matched = bundle.matched, bundle.category != .disjoint { line.append(Span("  ≈ ●\(matched + 1)", theme.bundle(matched))) }
+            var line: Line = [
+                Span("\(label)\(index + 1) ", style.patched(with: Style(modifiers: [.bold]))),
+                Span(DisplayWidth.pad(bundle.category.rawValue, to: 12), style),
+                Span("items \(bundle.positions.map(String.init).joined(separator: ", "))  ", theme.muted),
+                Span(bundle.intent.nonEmptyOr("(no intent)"), style),
+            ]
+            if let matched = bundle.matched, bundle.category != .disjoint {
+                line.append(Span("  ≈ ●\(matched + 1)", theme.bundle(matched)))
+            }
             return line
         }
     }
@@ -48,8 +57,10 @@ struct StudentAnswer: Sendable {
     /// "precision 0.50 · recall 1.00 · coverage 0.75" (or why the session is excluded).
     var metricsText: String {
         if let excluded = score.excluded { return "excluded from the means: \(excluded.rawValue)" }
-        return String(format: "precision %.2f · recall %.2f · coverage %.2f · %d of %d bundles hit", score.precision, score.recall,
-                      score.coverage, score.hits, score.predicted)
+        return String(
+            format: "precision %.2f · recall %.2f · coverage %.2f · %d of %d bundles hit", score.precision,
+            score.recall,
+            score.coverage, score.hits, score.predicted)
     }
 }
 
@@ -58,7 +69,10 @@ extension WorkspaceSnapshot {
     func run(for session: Session, domain: String, preferred: Int64?) -> (RunRecord, PredictionRecord)? {
         let candidates = runs.filter { $0.domain == domain }.sorted { ($0.id ?? 0) > ($1.id ?? 0) }
         if let preferred, let run = candidates.first(where: { $0.id == preferred }),
-           let prediction = predictions[preferred]?[session.id] { return (run, prediction) }
+            let prediction = predictions[preferred]?[session.id]
+        {
+            return (run, prediction)
+        }
         for run in candidates {
             if let id = run.id, let prediction = predictions[id]?[session.id] { return (run, prediction) }
         }

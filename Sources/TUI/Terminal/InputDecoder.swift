@@ -35,7 +35,9 @@ enum InputDecoder {
     static func mouse(buttons: mmask_t, x: Int, y: Int) -> Msg? {
         if buttons & cn_button4_pressed() != 0 { return .mouse(MouseEvent(.wheelUp, x: x, y: y)) }
         if buttons & cn_button5_pressed() != 0 { return .mouse(MouseEvent(.wheelDown, x: x, y: y)) }
-        if buttons & (cn_button1_pressed() | cn_button1_clicked()) != 0 { return .mouse(MouseEvent(.press, x: x, y: y)) }
+        if buttons & (cn_button1_pressed() | cn_button1_clicked()) != 0 {
+            return .mouse(MouseEvent(.press, x: x, y: y))
+        }
         return nil
     }
 }

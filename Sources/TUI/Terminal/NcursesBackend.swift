@@ -45,10 +45,11 @@ final class NcursesBackend {
                 if cell.isContinuation { continue }
                 let attrs = attributes(cell.style.modifiers)
                 let pair = pairNumber(cell.style)
-                var wide = cell.symbol.unicodeScalars.prefix(Int(CCHARW_MAX) - 1).map { wchar_t(bitPattern: $0.value) } + [0]
+                var wide =
+                    cell.symbol.unicodeScalars.prefix(Int(CCHARW_MAX) - 1).map { wchar_t(bitPattern: $0.value) } + [0]
                 // A width-1 cell in the last column must not be a wide character's left half.
                 if cn_put_wch(window, Int32(y), Int32(x), &wide, attrs, pair) == ERR, wide.count > 2 {
-                    var base: [wchar_t] = [wide[0], 0]   // emoji sequences do not fit a cchar_t
+                    var base: [wchar_t] = [wide[0], 0]  // emoji sequences do not fit a cchar_t
                     _ = cn_put_wch(window, Int32(y), Int32(x), &base, attrs, pair)
                 }
             }
@@ -107,7 +108,8 @@ final class NcursesBackend {
         if key.fg == .terminalDefault && key.bg == .terminalDefault { return 0 }
         if let pair = pairs[key] { return pair }
         let pair = Int32(pairs.count + 1)
-        init_extended_pair(pair, ColorMapping.index(key.fg, colors: colorCount), ColorMapping.index(key.bg, colors: colorCount))
+        init_extended_pair(
+            pair, ColorMapping.index(key.fg, colors: colorCount), ColorMapping.index(key.bg, colors: colorCount))
         pairs[key] = pair
         return pair
     }

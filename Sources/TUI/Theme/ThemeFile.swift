@@ -33,11 +33,16 @@ public enum ThemeFile {
         guard let styles = table["styles"]?.table else { return theme }
         for (name, value) in styles.entries.map({ ($0.key, $0.value) }) {
             if name == "bundles", let list = value.array {
-                theme.bundles = try list.enumerated().map { try style($1, palette: palette, file: file, key: "styles.bundles.\($0)") }
+                theme.bundles = try list.enumerated().map {
+                    try style($1, palette: palette, file: file, key: "styles.bundles.\($0)")
+                }
                 continue
             }
             guard let keyPath = stylePaths[name] else {
-                throw Failure(description: "\(file): unknown style 'styles.\(name)' (known: \(stylePaths.keys.sorted().joined(separator: ", ")), bundles)")
+                throw Failure(
+                    description:
+                        "\(file): unknown style 'styles.\(name)' (known: \(stylePaths.keys.sorted().joined(separator: ", ")), bundles)"
+                )
             }
             theme[keyPath: keyPath] = try style(value, palette: palette, file: file, key: "styles.\(name)")
         }
@@ -54,13 +59,18 @@ public enum ThemeFile {
     ]
 
     static func style(_ node: TOMLValue, palette: [String: Color], file: String, key: String) throws -> Style {
-        guard let table = node.table else { throw Failure(description: "\(file): \(key) must be a table like { fg = 39 }") }
+        guard let table = node.table else {
+            throw Failure(description: "\(file): \(key) must be a table like { fg = 39 }")
+        }
         var style = Style()
         if let fg = table["fg"] { style.fg = try color(fg, palette: palette, file: file, key: "\(key).fg") }
         if let bg = table["bg"] { style.bg = try color(bg, palette: palette, file: file, key: "\(key).bg") }
         for modifier in table["modifiers"]?.array ?? [] {
             guard let name = modifier.string, let value = modifierNames[name] else {
-                throw Failure(description: "\(file): \(key).modifiers: unknown modifier (use \(modifierNames.keys.sorted().joined(separator: ", ")))")
+                throw Failure(
+                    description:
+                        "\(file): \(key).modifiers: unknown modifier (use \(modifierNames.keys.sorted().joined(separator: ", ")))"
+                )
             }
             style.modifiers.insert(value)
         }
@@ -68,7 +78,8 @@ public enum ThemeFile {
     }
 
     static let modifierNames: [String: Modifiers] = [
-        "bold": .bold, "dim": .dim, "italic": .italic, "underlined": .underline, "underline": .underline, "reverse": .reverse,
+        "bold": .bold, "dim": .dim, "italic": .italic, "underlined": .underline, "underline": .underline,
+        "reverse": .reverse,
     ]
 
     static func color(_ node: TOMLValue, palette: [String: Color], file: String, key: String) throws -> Color {

@@ -18,9 +18,13 @@ public struct HelpOverlay: Sendable {
         buffer.clear(box, style: theme.base)
         let inner = Block(title: title, borderStyle: theme.borderFocused, titleStyle: theme.title).render(box, &buffer)
         // When the terminal is too short for every row, the shared keys fold into one wrapped paragraph.
-        var lines: [Line] = rows.map { [Span(DisplayWidth.pad($0.keys, to: keyWidth) + "   ", theme.filter), Span($0.action, theme.base)] }
+        var lines: [Line] = rows.map {
+            [Span(DisplayWidth.pad($0.keys, to: keyWidth) + "   ", theme.filter), Span($0.action, theme.base)]
+        }
         if lines.count + 1 > inner.height, let gap = rows.firstIndex(where: { $0.keys.isEmpty }) {
-            let folded = rows[(gap + 1)...].map { [Span($0.keys + " ", theme.filter), Span($0.action + " · ", theme.muted)] }.flatMap { $0 }
+            let folded = rows[(gap + 1)...].map {
+                [Span($0.keys + " ", theme.filter), Span($0.action + " · ", theme.muted)]
+            }.flatMap { $0 }
             lines = Array(lines[..<gap]) + Paragraph.wrap(folded, width: max(1, inner.width - 2))
         }
         for (row, line) in lines.enumerated() where row + 1 < inner.height {

@@ -26,7 +26,7 @@ public struct Paragraph: Sendable {
                     if word == " " { continue }
                 }
                 var piece = word
-                while DisplayWidth.of(piece) > width {   // a word longer than the line: hard break
+                while DisplayWidth.of(piece) > width {  // a word longer than the line: hard break
                     let head = DisplayWidth.truncate(piece, to: width + 1).dropLast()
                     rows[rows.count - 1].append(Span(String(head), span.style))
                     rows.append([])

@@ -25,20 +25,26 @@ public struct Rect: Hashable, Sendable {
     /// Splits off `rows` rows from the top (or fewer if there are not that many).
     public func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
         let taken = min(max(rows, 0), height)
-        return (Rect(x: x, y: y, width: width, height: taken),
-                Rect(x: x, y: y + taken, width: width, height: height - taken))
+        return (
+            Rect(x: x, y: y, width: width, height: taken),
+            Rect(x: x, y: y + taken, width: width, height: height - taken)
+        )
     }
 
     public func splitBottom(_ rows: Int) -> (rest: Rect, bottom: Rect) {
         let taken = min(max(rows, 0), height)
-        return (Rect(x: x, y: y, width: width, height: height - taken),
-                Rect(x: x, y: maxY - taken, width: width, height: taken))
+        return (
+            Rect(x: x, y: y, width: width, height: height - taken),
+            Rect(x: x, y: maxY - taken, width: width, height: taken)
+        )
     }
 
     public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
         let taken = min(max(columns, 0), width)
-        return (Rect(x: x, y: y, width: taken, height: height),
-                Rect(x: x + taken, y: y, width: width - taken, height: height))
+        return (
+            Rect(x: x, y: y, width: taken, height: height),
+            Rect(x: x + taken, y: y, width: width - taken, height: height)
+        )
     }
 
     public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }

@@ -31,8 +31,9 @@ public struct Style: Hashable, Sendable {
 
     /// This style with `other` laid on top: its non-default colours win, modifiers add up.
     public func patched(with other: Style) -> Style {
-        Style(fg: other.fg == .terminalDefault ? fg : other.fg,
-              bg: other.bg == .terminalDefault ? bg : other.bg,
-              modifiers: modifiers.union(other.modifiers))
+        Style(
+            fg: other.fg == .terminalDefault ? fg : other.fg,
+            bg: other.bg == .terminalDefault ? bg : other.bg,
+            modifiers: modifiers.union(other.modifiers))
     }
 }

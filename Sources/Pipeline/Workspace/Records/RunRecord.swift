@@ -32,7 +32,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
 
     /// The cell this run answered.
     public var cell: ExperimentCell {
-        ExperimentCell(formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed))
+        ExperimentCell(
+            formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed))
     }
 
     /// Zero-shot: no knowledge in the prompt.
@@ -51,7 +52,10 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     /// Chart and table order: domain, formats (zero-shot first), strategy, ratio, method, id.
     public static func chartOrder(_ x: RunRecord, _ y: RunRecord) -> Bool {
         (x.domain, x.isZeroShot ? "" : x.formats.label, x.strategy.rawValue, x.ratio, x.method.rawValue, x.id ?? 0)
-            < (y.domain, y.isZeroShot ? "" : y.formats.label, y.strategy.rawValue, y.ratio, y.method.rawValue, y.id ?? 0)
+            < (
+                y.domain, y.isZeroShot ? "" : y.formats.label, y.strategy.rawValue, y.ratio, y.method.rawValue,
+                y.id ?? 0
+            )
     }
 }
 

@@ -16,7 +16,10 @@ public struct SampleRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
 
     public var sessionList: [String] { (try? JSONDecoder().decode([String].self, from: Data(sessions.utf8))) ?? [] }
 
-    public init(name: String, strategy: SamplingStrategy, ratio: Double, seed: UInt64, domains: [String], sessions: [SessionReference]) {
+    public init(
+        name: String, strategy: SamplingStrategy, ratio: Double, seed: UInt64, domains: [String],
+        sessions: [SessionReference]
+    ) {
         self.name = name
         createdAt = Date()
         self.strategy = strategy

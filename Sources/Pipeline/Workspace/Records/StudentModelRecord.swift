@@ -19,8 +19,11 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
     public var trainingConfig: String?
     public var lossCurve: String?
 
-    public init(name: String, createdAt: Date, sample: String, knowledge: String, baseURL: String, model: String,
-                command: String, outputDir: String, modelPath: String? = nil, trainingConfig: String? = nil, lossCurve: String? = nil) {
+    public init(
+        name: String, createdAt: Date, sample: String, knowledge: String, baseURL: String, model: String,
+        command: String, outputDir: String, modelPath: String? = nil, trainingConfig: String? = nil,
+        lossCurve: String? = nil
+    ) {
         self.name = name
         self.createdAt = createdAt
         self.sample = sample
