@@ -19,22 +19,21 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
     case .extract:
         let layout = ExtractLayout(width: model.width, height: model.height)
         if layout.detail.contains(x: event.x, y: event.y), wheel != 0 {
-            _ = model.extract.apply(.scroll(wheel), working: model.work)
+            _ = model.extract.update(.scroll(wheel), context: model.context)
         } else if wheel != 0 {
-            _ = model.extract.apply(.move(wheel), working: model.work)
+            _ = model.extract.update(.move(wheel), context: model.context)
         } else if let row = clickedRow(
             event, rows: layout.callRows, selected: model.extract.list.selected,
             count: model.extract.calls.count)
         {
-            _ = model.extract.apply(.move(row - model.extract.list.selected), working: model.work)
+            _ = model.extract.update(.move(row - model.extract.list.selected), context: model.context)
         }
     case .knowledge:
         let layout = KnowledgeLayout(width: model.width, height: model.height)
-        let stored = model.snapshot?.knowledge ?? []
         if layout.prompt.contains(x: event.x, y: event.y), wheel != 0 {
-            model.knowledge.apply(.scrollPrompt(wheel), datasets: model.datasets, stored: stored)
+            _ = model.knowledge.update(.scrollPrompt(wheel), context: model.context)
         } else if wheel != 0 {
-            model.knowledge.apply(.move(wheel), datasets: model.datasets, stored: stored)
+            _ = model.knowledge.update(.move(wheel), context: model.context)
         } else if let row = clickedRow(
             event, rows: layout.listRows, selected: model.knowledge.list.selected,
             count: model.knowledge.rowCount)
@@ -42,7 +41,7 @@ func handleMouse(_ model: inout AppModel, _ event: MouseEvent) -> [Effect] {
             model.knowledge.list.select(row, count: model.knowledge.rowCount)
         }
     case .compare:
-        if wheel != 0 { model.compare.apply(.scroll(wheel), snapshot: model.snapshot, datasets: model.datasets) }
+        if wheel != 0 { _ = model.compare.update(.scroll(wheel), context: model.context) }
     case .experiments:
         let layout = ExperimentsLayout(width: model.width, height: model.height)
         let count = model.experiments.rows(model.snapshot).count

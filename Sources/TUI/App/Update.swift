@@ -49,11 +49,13 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
             model.extract.handle(inner)
             if case .progress = inner { model.work?.line = "teacher: " + model.extract.totals }
         case .cellStarted(let cell, let index, let total):
-            model.work?.line =
+            let label =
                 "cell \(index)/\(total) \(cell.formatLabel) \(cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio)")"
+            model.work?.cell = label
+            model.work?.line = label
         case .sessionDone(let done, let total):
-            let cell = model.work?.line.components(separatedBy: " · ").first ?? ""
-            model.work?.line = "\(cell) · student \(done)/\(total)"
+            let label = model.work?.cell ?? ""
+            model.work?.line = "\(label) · student \(done)/\(total)"
         case .cellFinished: break
         }
         return []
@@ -127,23 +129,19 @@ private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
         model.sessions.handle(key, bodyHeight: model.bodyHeight, runs: model.snapshot?.runs ?? [])
     case .extract:
         if let action = ExtractScreen.bindings.action(for: key) {
-            return model.extract.apply(action, working: model.work)
+            return model.extract.update(action, context: model.context)
         }
     case .knowledge:
         if let action = KnowledgeScreen.bindings.action(for: key) {
-            model.knowledge.apply(action, datasets: model.datasets, stored: model.snapshot?.knowledge ?? [])
+            return model.knowledge.update(action, context: model.context)
         }
     case .compare:
         if let action = CompareScreen.bindings.action(for: key) {
-            model.compare.apply(action, snapshot: model.snapshot, datasets: model.datasets)
+            return model.compare.update(action, context: model.context)
         }
     case .experiments:
         if let action = ExperimentsScreen.bindings.action(for: key) {
-            let rows = model.experiments.rows(model.snapshot)
-            let selected =
-                model.experiments.list.selected < rows.count ? rows[model.experiments.list.selected].run.id : nil
-            return model.experiments.apply(
-                action, rows: rows.count, selectedRunID: selected, working: model.work != nil)
+            return model.experiments.update(action, context: model.context)
         }
     }
     return []
@@ -177,10 +175,10 @@ func run(_ command: String, _ model: inout AppModel) -> [Effect] {
     switch command {
     case "extract start":
         model.activeScreen = .extract
-        return model.extract.apply(.start, working: model.work)
+        return model.extract.update(.start, context: model.context)
     case "grid start":
         model.activeScreen = .experiments
-        return model.experiments.apply(.start, rows: 0, selectedRunID: nil, working: model.work != nil)
+        return model.experiments.update(.start, context: model.context)
     case "cancel": return apply(.cancelWork, to: &model)
     case "pause": return model.work.map { $0.paused ? [] : [.setPaused(true)] } ?? []
     case "resume": return model.work.map { $0.paused ? [.setPaused(false)] : [] } ?? []

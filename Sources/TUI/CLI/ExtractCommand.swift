@@ -17,14 +17,7 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(help: "Stages to run, comma-separated: patterns, rules, thoughts.")
     var stages: String = "patterns,rules,thoughts"
 
-    @Option(help: "How training sessions are chosen: random, length, diversity or difficulty.")
-    var strategy: SamplingStrategy = .random
-
-    @Option(help: "The share of each domain's training sessions to use (0-1].")
-    var ratio: Double = 0.1
-
-    @Option(help: "Seed for the sample.")
-    var seed: UInt64 = 42
+    @OptionGroup var sampling: SampleOptions
 
     @Option(help: "Use at most this many sessions in total (after sampling).")
     var limit: Int?
@@ -35,7 +28,6 @@ struct ExtractCommand: AsyncParsableCommand {
     var sample: String?
 
     func validate() throws {
-        guard ratio > 0, ratio <= 1 else { throw ValidationError("--ratio must be in (0, 1], got \(ratio)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 session, got \(limit)") }
         for name in stages.split(separator: ",") where KnowledgeFormat(stageName: String(name)) == nil {
             throw ValidationError("unknown stage '\(name)' (use patterns, rules, thoughts)")
@@ -52,11 +44,14 @@ struct ExtractCommand: AsyncParsableCommand {
         let formats = stages.split(separator: ",").compactMap { KnowledgeFormat(stageName: String($0)) }
         let progress = ProgressPrinter()
         let summary: ExtractionSummary = try await LLMSession.run(workspace, roles: [.teacher]) { gateway in
-            let chosen = try SamplePlan(strategy: strategy, ratio: ratio, seed: seed, limit: limit, name: sample)
-                .resolve(datasets, workspace: gateway.workspace)
+            let chosen = try SamplePlan(
+                strategy: sampling.chosenStrategy, ratio: sampling.chosenRatio, seed: sampling.seed, limit: limit,
+                name: sample
+            )
+            .resolve(datasets, workspace: gateway.workspace)
             FileHandle.standardError.write(
                 Data(
-                    "bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(strategy.rawValue), ratio \(ratio), seed \(seed))\n"
+                    "bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(sampling.chosenStrategy.rawValue), ratio \(sampling.chosenRatio), seed \(sampling.seed))\n"
                         .utf8))
             return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) {
                 progress.handle($0)

@@ -12,18 +12,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Knowledge formats: none, patterns, rules, thoughts, all, or e.g. patterns+rules.")
     var formats: String = FormatSet.zeroShotLabel
-    @Option(help: "Sampling strategy: random, length, diversity or difficulty (default: random).")
-    var strategy: SamplingStrategy?
-    @Option(help: "Sampling ratio of the training split (default: 0.1).")
-    var ratio: Double?
+    @OptionGroup var sampling: SampleOptions
     @Option(
         help: "icl, sft or icl+sft (the last two use --student, a fine-tuned model registered by 'bundlekd sft train')."
     )
     var method: UtilisationMethod = .icl
     @Option(help: "A registered fine-tuned student to use for sft and icl+sft.")
     var student: String?
-    @Option(help: "Seed for sampling.")
-    var seed: UInt64 = 42
     @Option(help: "Only the first N test sessions of each domain.")
     var limit: Int?
     @Option(help: "Scoring mode of the printed row: paper or strict.")
@@ -33,10 +28,10 @@ struct RunCommand: AsyncParsableCommand {
     func grid() throws -> GridCommand {
         var grid = try GridCommand.parse([])
         grid.formats = formats
-        grid.strategies = strategy?.rawValue
-        grid.ratios = ratio.map { String($0) }
+        grid.strategies = sampling.strategy?.rawValue
+        grid.ratios = sampling.ratio.map { String($0) }
         grid.methods = method.rawValue
-        grid.seed = seed
+        grid.seed = sampling.seed
         grid.limit = limit
         grid.mode = mode
         grid.student = student

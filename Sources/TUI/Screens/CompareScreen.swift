@@ -64,7 +64,12 @@ public struct CompareScreen: Sendable {
         )
     }
 
-    mutating func apply(_ action: Action, snapshot: WorkspaceSnapshot?, datasets: [Dataset]) {
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        apply(action, snapshot: context.snapshot, datasets: context.datasets)
+        return []
+    }
+
+    private mutating func apply(_ action: Action, snapshot: WorkspaceSnapshot?, datasets: [Dataset]) {
         let sessions = sessions(snapshot, datasets: datasets)
         let runs = Self.runs(snapshot)
         switch action {

@@ -60,7 +60,13 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.enter], "Enter", "start the grid (finished cells are skipped)", .start),
     ]
 
-    mutating func apply(_ action: Action, rows: Int, selectedRunID: Int64?, working: Bool) -> [Effect] {
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        let rows = rows(context.snapshot)
+        let selected = list.selected < rows.count ? rows[list.selected].run.id : nil
+        return apply(action, rows: rows.count, selectedRunID: selected, working: context.work != nil)
+    }
+
+    private mutating func apply(_ action: Action, rows: Int, selectedRunID: Int64?, working: Bool) -> [Effect] {
         switch action {
         case .move(let delta): list.move(by: delta, count: rows)
         case .first: list.select(0, count: rows)

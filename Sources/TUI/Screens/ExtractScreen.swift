@@ -67,7 +67,9 @@ public struct ExtractScreen: Sendable {
         KeyBinding([.char("K"), .pageUp], "", "", .scroll(-3)),
     ]
 
-    mutating func apply(_ action: Action, working: WorkState?) -> [Effect] {
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] { apply(action, working: context.work) }
+
+    private mutating func apply(_ action: Action, working: WorkState?) -> [Effect] {
         switch action {
         case .toggle(let stage):
             stages.toggle(stage)

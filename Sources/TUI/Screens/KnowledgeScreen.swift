@@ -87,7 +87,12 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.char("K"), .pageUp], "", "", .scrollPrompt(-3)),
     ]
 
-    mutating func apply(_ action: Action, datasets: [Dataset], stored: [KnowledgeItem]) {
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        apply(action, datasets: context.datasets, stored: context.snapshot?.knowledge ?? [])
+        return []
+    }
+
+    private mutating func apply(_ action: Action, datasets: [Dataset], stored: [KnowledgeItem]) {
         switch action {
         case .section(let delta):
             let all = KnowledgeFormat.allCases

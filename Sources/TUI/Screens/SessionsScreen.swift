@@ -94,7 +94,14 @@ public struct SessionsScreen: Sendable {
         list.scrollIntoView(height: page, count: visible.count)
     }
 
-    mutating func apply(_ action: Action, page: Int, runs: [RunRecord]) {
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        let page = max(1, SessionsLayout.listRows(bodyHeight: context.bodyHeight))
+        apply(action, page: page, runs: context.snapshot?.runs ?? [])
+        list.scrollIntoView(height: page, count: visible.count)
+        return []
+    }
+
+    private mutating func apply(_ action: Action, page: Int, runs: [RunRecord]) {
         switch action {
         case .move(let delta): move(by: delta)
         case .page(let direction): move(by: direction * page)
