@@ -12,6 +12,7 @@ The first path segment picks the behaviour; the rest is the usual /v1/chat/compl
   huge      answers with 5,000,000 characters of content
   bad400    answers 400 with an OpenAI-style error object
   queued    says nothing for 3 s (a request waiting for a slot), then answers as ok
+  longqueue the same for 6 s (long enough for the client to report the wait)
   hang      accepts the connection and never answers, GET /hang/v1/models included
   busy      never answers a completion, but GET /busy/v1/models answers (alive, only busy)
   jsononly  ignores "stream" and always answers one JSON body
@@ -97,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if mode == "queued":
                 time.sleep(3)
+            if mode == "longqueue":
+                time.sleep(6)
             if mode == "jsononly":
                 stream = False
             if mode == "noschema" and form == "json_schema":

@@ -22,6 +22,19 @@ struct LivenessTests {
         #expect(outcome.attempts == 1)
     }
 
+    /// A wait long enough to be reported is reported over (0) once the answer starts, so the
+    /// status bar does not keep saying "waiting" while tokens stream in.
+    @Test func aReportedWaitEndsWhenTheAnswerStarts() async throws {
+        let waits = DeltaLog()
+        let observer = CallObserver(waiting: { waits.add("\($0)") })
+        let outcome = try await ChatClient(endpoint: server.endpoint("longqueue", stall: 1, firstToken: 30))
+            .complete(request("long queue"), observer: observer)
+        #expect(outcome.response.text == "Hello, 世界!")
+        #expect(waits.all.first == "5")
+        #expect(waits.all.last == "0")
+        #expect(waits.all.filter { $0 == "0" }.count == 1)
+    }
+
     /// A server that accepts connections and answers nothing, not even the probe: reported as
     /// hung after `hungSeconds`, not retried, with "waiting" reports while it lasted.
     @Test func aHungServerIsFoundInBoundedTime() async throws {

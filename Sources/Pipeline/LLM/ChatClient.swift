@@ -159,17 +159,29 @@ public final class ChatClient: Sendable {
             modelsURL: baseURL + "/models", headers: authorizationHeaders,
             interval: min(10, Double(endpoint.hungSeconds) / 3), hungSeconds: endpoint.hungSeconds)
         defer { probe.stop() }
-        let verdict = Mutex(ServerProbe.Verdict.waiting)
+        // A reported wait is over at the first byte, or when the transfer ends without one.
+        let reported = Mutex(false)
+        let endWait: @Sendable () -> Void = {
+            let waited = reported.withLock { was in
+                defer { was = false }
+                return was
+            }
+            if waited { observer.waiting(0) }
+        }
         http.whileWaiting = { seconds in
-            let now = probe.verdict
-            verdict.withLock { $0 = now }
-            if seconds >= CallObserver.quietSeconds { observer.waiting(seconds) }
-            return now == .waiting
+            if seconds >= CallObserver.quietSeconds {
+                reported.withLock { $0 = true }
+                observer.waiting(seconds)
+            }
+            return probe.verdict == .waiting
         }
         let state = ResponseAccumulator(onDelta: onDelta)
-        let result = await CurlTransport.run(http) { progress, bytes in state.receive(progress, bytes) }
-        if result.aborted != nil || result.transferFailed { observer.waiting(0) }
-        return state.finish(result, request: http, verdict: verdict.withLock { $0 })
+        let result = await CurlTransport.run(http) { progress, bytes in
+            endWait()
+            return state.receive(progress, bytes)
+        }
+        endWait()
+        return state.finish(result, request: http, verdict: probe.verdict)
     }
 }
 
