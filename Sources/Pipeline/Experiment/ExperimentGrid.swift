@@ -60,10 +60,24 @@ public struct ExperimentGrid: Sendable {
         self.report = report
     }
 
-    /// Every cell on every dataset, in order; `onEvent` hears each dataset's cells start and progress.
+    /// Where in the grid an event happened: the dataset and the cell, the cell's number of all.
+    public struct Position: Sendable {
+        public let dataset: Dataset
+        public let cell: ExperimentCell
+        public let index: Int
+        public let count: Int
+
+        /// `[food 2/4 rules random 0.1 icl]`.
+        public var label: String {
+            let quantity = cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) "
+            return "[\(dataset.domain) \(index)/\(count) \(cell.formatLabel) \(quantity)\(cell.method.rawValue)]"
+        }
+    }
+
+    /// Every cell on every dataset, in order; `onEvent` hears each cell start and progress, with where it is.
     public func run(
         _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?,
-        onEvent: @escaping @Sendable (Dataset, ExperimentEvent) -> Void
+        onEvent: @escaping @Sendable (Position, ExperimentEvent) -> Void
     ) async throws -> [RunRecord] {
         let icl = ExperimentRunner(gateway: gateway)
         let (tuned, server) = try fineTunedRunner(needed: cells.contains { $0.method.needsFineTunedStudent })
@@ -71,10 +85,11 @@ public struct ExperimentGrid: Sendable {
         do {
             for dataset in datasets {
                 for (index, cell) in cells.enumerated() {
-                    onEvent(dataset, .cellStarted(cell, index: index + 1, of: cells.count))
+                    let position = Position(dataset: dataset, cell: cell, index: index + 1, count: cells.count)
+                    onEvent(position, .cellStarted(cell, index: index + 1, of: cells.count))
                     let runner = cell.method.needsFineTunedStudent ? tuned! : icl
                     runs.append(
-                        try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(dataset, $0) })
+                        try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(position, $0) })
                 }
             }
         } catch {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Synchronization
 
 /// `bundlekd grid`: the cross product of formats × strategies × ratios × methods.
 struct GridCommand: AsyncParsableCommand {
@@ -83,9 +82,7 @@ struct GridCommand: AsyncParsableCommand {
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
-            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { dataset, event in
-                GridProgress.show(dataset, event)
-            }
+            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { GridProgress.show($0, $1) }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             StatusLine.clear()
             print(report.markdown())
@@ -99,18 +96,10 @@ extension UtilisationMethod: ExpressibleByArgument {}
 
 /// One status line for the grid on stderr.
 enum GridProgress {
-    /// The cell being run, e.g. `[food 2/4 rules random 0.1 icl]`.
-    private static let label = Mutex("")
-
-    static func show(_ dataset: Dataset, _ event: ExperimentEvent) {
+    static func show(_ position: ExperimentGrid.Position, _ event: ExperimentEvent) {
         var line: String?
-        let label = Self.label.withLock { $0 }
+        let label = position.label
         switch event {
-        case .cellStarted(let cell, let index, let total):
-            let quantity = cell.formats.isEmpty ? "" : "\(cell.strategy.rawValue) \(cell.ratio) "
-            Self.label.withLock {
-                $0 = "[\(dataset.domain) \(index)/\(total) \(cell.formatLabel) \(quantity)\(cell.method.rawValue)]"
-            }
         case .sessionDone(let done, let total): line = "\(label) student \(done)/\(total) sessions"
         case .extraction(.progress(let p)):
             line =
