@@ -57,8 +57,12 @@ public struct TOMLTable: Equatable, Sendable {
         entries.append(Entry(key: key, value: value, line: line))
     }
 
-    mutating func update(_ key: String, _ change: (inout TOMLValue) -> Void) {
-        if let index = entries.firstIndex(where: { $0.key == key }) { change(&entries[index].value) }
+    /// Inserts into the section `[section]` of this table, which the caller has already added.
+    mutating func insert(_ key: String, _ value: TOMLValue, line: Int, file: String, section: String) throws {
+        guard let index = entries.firstIndex(where: { $0.key == section }), case .table(var inner) = entries[index].value
+        else { return }
+        try inner.insert(key, value, line: line, file: file)
+        entries[index].value = .table(inner)
     }
 }
 
@@ -168,15 +172,7 @@ public enum TOML {
                 let (name, value, keyLine) = try keyValue()
                 try endOfLine()
                 if let section {
-                    var failure: DataError?
-                    root.update(section) { table in
-                        guard case .table(var inner) = table else { return }
-                        do { try inner.insert(name, value, line: keyLine, file: file) } catch {
-                            failure = error as? DataError
-                        }
-                        table = .table(inner)
-                    }
-                    if let failure { throw failure }
+                    try root.insert(name, value, line: keyLine, file: file, section: section)
                 } else {
                     try root.insert(name, value, line: keyLine, file: file)
                 }

@@ -49,8 +49,8 @@ struct ConfigReader {
     mutating func double(_ key: String, _ range: ClosedRange<Double>) throws -> Double? {
         known.append(key)
         guard let value = table[key] else { return nil }
-        guard let number = value.double ?? value.int.map(Double.init), range.contains(number) else {
-            let got = (value.double ?? value.int.map(Double.init)).map { "\($0)" } ?? value.kind
+        guard let number = value.double, range.contains(number) else {   // `double` reads integers too
+            let got = value.double.map { "\($0)" } ?? value.kind
             throw error(
                 key, "expected a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted), got \(got)"
             )
