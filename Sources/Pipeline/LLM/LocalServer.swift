@@ -23,6 +23,13 @@ public final class LocalServer: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: venvPython) && FileManager.default.fileExists(atPath: modelPath)
     }
 
+    /// Refuses, by path, a model file that is not there.
+    public func requireModel() throws {
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw LLMError.notConfigured("the local model \(modelPath) does not exist (local.model_path)")
+        }
+    }
+
     /// True when the model is the one the setup script installs (so installing brings it).
     public var usesBundledModel: Bool { settings.modelPath == WorkspaceConfig.LocalServer().modelPath }
 
@@ -48,9 +55,7 @@ public final class LocalServer: @unchecked Sendable {
 
     /// Starts llama-server with parallel slots and waits up to `timeout` seconds for `/health`.
     public func start(timeout: Double = 120) async throws {
-        guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw LLMError.notConfigured("the local model \(modelPath) does not exist (local.model_path)")
-        }
+        try requireModel()
         guard isInstalled else {
             throw LLMError.notConfigured("the local model server is not installed; run 'make llm'")
         }

@@ -40,9 +40,7 @@ public actor LocalServerStarter {
 
     /// A model of the user's own (not the one setup installs) must exist: installing cannot bring it.
     public static func checkModel(_ server: LocalServer) throws {
-        if !server.usesBundledModel && !FileManager.default.fileExists(atPath: server.modelPath) {
-            throw LLMError.notConfigured("the local model \(server.modelPath) does not exist (local.model_path)")
-        }
+        if !server.usesBundledModel { try server.requireModel() }
     }
 
     /// Stops the server if this job started it; one that was already running is left alone.
