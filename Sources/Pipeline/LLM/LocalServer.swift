@@ -65,7 +65,7 @@ public final class LocalServer: @unchecked Sendable {
         guard logFile >= 0 else { throw LLMError.notConfigured("\(log): cannot write the server log") }
         defer { close(logFile) }
         let server = try ChildProcess.spawn(
-            binary, arguments, environment: ChildEnvironment.openMP,
+            binary, arguments,
             stdout: logFile, stderr: logFile)
         process = server
         let deadline = Date().addingTimeInterval(timeout)
@@ -90,9 +90,6 @@ public final class LocalServer: @unchecked Sendable {
         ]
             + settings.extraArguments
     }
-
-    /// The process id of the server this object started, while it runs.
-    public var pid: pid_t? { process?.isRunning == true ? process?.pid : nil }
 
     /// Stops the server this object started; a server started elsewhere is left alone.
     public func stop() {

@@ -137,7 +137,7 @@ public struct LocalFineTune: Sendable {
         let started = Date()
         // stdin and stdout are /dev/null: a trainer in a background job must not touch the terminal.
         let process = try ChildProcess.spawn(
-            finetuneBinary, arguments, environment: ChildEnvironment.openMP,
+            finetuneBinary, arguments,
             stderr: errors.fileHandleForWriting.fileDescriptor)
         try? errors.fileHandleForWriting.close()
         let status = await withTaskCancellationHandler {
@@ -162,7 +162,7 @@ public struct LocalFineTune: Sendable {
     }
 
     static func runQuietly(_ binary: String, _ arguments: [String]) throws -> Int32 {
-        try ChildProcess.spawn(binary, arguments, environment: ChildEnvironment.openMP).waitUntilExit()
+        try ChildProcess.spawn(binary, arguments).waitUntilExit()
     }
 }
 

@@ -12,7 +12,7 @@ public enum Trainer {
     /// Runs `command` with /bin/sh, its output passed through; returns the exit status.
     public static func run(_ command: String) throws -> Int32 {
         try ChildProcess.spawn(
-            "/bin/sh", ["-c", command], environment: ChildEnvironment.openMP,
+            "/bin/sh", ["-c", command],
             stdout: 1, stderr: 2
         ).waitUntilExit()
     }

@@ -19,14 +19,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// Starts `executable`. `stdin`, `stdout` and `stderr` are descriptors (nil: /dev/null);
-    /// `environment` is added to this process's own.
+    /// `environment` is added to this process's own, over `ChildEnvironment.openMP`, which
+    /// every child gets.
     public static func spawn(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         stdin: Int32? = nil, stdout: Int32? = nil, stderr: Int32? = nil
     ) throws -> ChildProcess {
         let null = open("/dev/null", O_RDWR)
         defer { close(null) }
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let merged = ProcessInfo.processInfo.environment.merging(ChildEnvironment.openMP) { $1 }
+            .merging(environment) { $1 }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }

@@ -19,8 +19,6 @@ final class MemoryBackend: TerminalBackend {
     private var script: [Msg]
     private(set) var frames: [Buffer] = []
     private(set) var closed = false
-    /// How many polls found no input (the loop's idle turns).
-    private(set) var idlePolls = 0
     /// Before each scripted input the script may wait this many idle polls (background work lands).
     private let idleTurns: Int
     private var waited = 0
@@ -36,7 +34,6 @@ final class MemoryBackend: TerminalBackend {
     func poll(timeoutMs: Int32) -> Msg? {
         if waited < idleTurns {
             waited += 1
-            idlePolls += 1
             return nil
         }
         waited = 0
