@@ -97,7 +97,7 @@ private func handleKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
         case .experiments:
             model.experiments.filter.edit(key)
             model.experiments.list.move(by: 0, count: model.experiments.rows(model.snapshot).count)
-        default: model.sessions.handle(key, bodyHeight: model.bodyHeight)
+        default: model.sessions.handle(key, context: model.context)
         }
         return []
     }
@@ -126,7 +126,7 @@ func apply(_ action: GlobalAction, to model: inout AppModel) -> [Effect] {
 private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
     switch model.activeScreen {
     case .sessions:
-        model.sessions.handle(key, bodyHeight: model.bodyHeight, runs: model.snapshot?.runs ?? [])
+        model.sessions.handle(key, context: model.context)
     case .extract:
         if let action = ExtractScreen.bindings.action(for: key) {
             return model.extract.update(action, context: model.context)

@@ -84,21 +84,29 @@ public struct SessionsScreen: Sendable {
         KeyBinding([.char("r")], "r", "which run's student bundles to show", .cycleRun),
     ]
 
-    mutating func handle(_ key: Key, bodyHeight: Int, runs: [RunRecord] = []) {
-        let page = max(1, SessionsLayout.listRows(bodyHeight: bodyHeight))
-        if isEditingFilter {
-            editFilter(key)
-        } else if let action = Self.bindings.action(for: key) {
-            apply(action, page: page, runs: runs)
+    /// A key: typed into the filter while it is edited, else the key table's action.
+    mutating func handle(_ key: Key, context: ScreenContext) {
+        if !isEditingFilter, let action = Self.bindings.action(for: key) {
+            _ = update(action, context: context)
+            return
         }
-        list.scrollIntoView(height: page, count: visible.count)
+        if isEditingFilter { editFilter(key) }
+        keepSelectionVisible(context)
     }
 
     mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
-        let page = max(1, SessionsLayout.listRows(bodyHeight: context.bodyHeight))
-        apply(action, page: page, runs: context.snapshot?.runs ?? [])
-        list.scrollIntoView(height: page, count: visible.count)
+        apply(action, page: Self.page(context), runs: context.snapshot?.runs ?? [])
+        keepSelectionVisible(context)
         return []
+    }
+
+    /// List rows a page key moves by.
+    private static func page(_ context: ScreenContext) -> Int {
+        max(1, SessionsLayout.listRows(bodyHeight: context.bodyHeight))
+    }
+
+    private mutating func keepSelectionVisible(_ context: ScreenContext) {
+        list.scrollIntoView(height: Self.page(context), count: visible.count)
     }
 
     private mutating func apply(_ action: Action, page: Int, runs: [RunRecord]) {
