@@ -26,10 +26,12 @@ public struct ExtractionProgress: Sendable, Equatable {
     public var itemsStored = 0
     public var failures = 0
     public var started = Date()
+    /// Seconds from `started` to this snapshot; stored, so whoever shows it draws the same
+    /// picture every time.
+    public var elapsed: Double = 0
 
     public init() {}
 
-    public var elapsed: Double { Date().timeIntervalSince(started) }
     public var tokensPerSecond: Double { elapsed > 0 ? Double(completionTokens) / elapsed : 0 }
     /// Seconds left at the current pace, once a step has finished.
     public var eta: Double? {

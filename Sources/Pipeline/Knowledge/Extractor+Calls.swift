@@ -106,7 +106,9 @@ final class RunState: @unchecked Sendable {
 
     private func update(_ change: (inout ExtractionSummary) -> Void) {
         let progress: ExtractionProgress = lock.withLock {
-            change(&summary); return summary.progress
+            change(&summary)
+            summary.progress.elapsed = Date().timeIntervalSince(summary.progress.started)
+            return summary.progress
         }
         onEvent(.progress(progress))
     }

@@ -33,19 +33,13 @@ extension ExperimentsScreen {
     private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme, work: WorkState?) {
         let inner = Block(title: "Next grid", borderStyle: theme.borderFocused, titleStyle: theme.title).render(
             area, &buffer)
-        var line: Line = [Span("Formats ", theme.header), Span("none ", theme.base)]
-        for format in KnowledgeFormat.allCases {
-            let on = formats.contains(format)
-            line += [
-                Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted),
-                Span(format.stageName + " ", on ? theme.base : theme.muted),
+        let line =
+            [Span("none ", theme.base)] + FormatToggles.line(formats, theme: theme) + [
+                FormatToggles.separator(theme), Span(strategy.rawValue, theme.filter),
+                FormatToggles.separator(theme), Span("ratios ", theme.header),
+                Span(ratios.map { String($0) }.joined(separator: ","), theme.filter),
+                FormatToggles.separator(theme), Span(testLimit.map { counted($0, "test") } ?? "all tests", theme.filter),
             ]
-        }
-        line += [
-            Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
-            Span("  Ratios ", theme.header), Span(ratios.map { String($0) }.joined(separator: ","), theme.filter),
-            Span("  Tests ", theme.header), Span(testLimit.map(String.init) ?? "all", theme.filter),
-        ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
         let state: Line =
             if let work, work.kind == .grid {

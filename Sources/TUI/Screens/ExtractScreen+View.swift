@@ -27,8 +27,9 @@ extension ExtractScreen {
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
         renderCalls(into: &buffer, area: layout.calls, theme: theme)
         renderDetail(into: &buffer, area: layout.detail, theme: theme)
+        let running = work?.kind == .extraction && progress == nil
         buffer.put(
-            DisplayWidth.truncate(" " + totals, to: layout.totals.width), x: layout.totals.x, y: layout.totals.y,
+            DisplayWidth.truncate(" " + (running ? "waiting for the first step…" : totals), to: layout.totals.width), x: layout.totals.x, y: layout.totals.y,
             style: theme.muted, clip: layout.totals)
     }
 
@@ -36,17 +37,12 @@ extension ExtractScreen {
         let inner = Block(title: "Teacher extraction", borderStyle: theme.borderFocused, titleStyle: theme.title)
             .render(area, &buffer)
         guard !inner.isEmpty else { return }
-        var line: Line = [Span("Stages ", theme.header)]
-        for stage in KnowledgeFormat.allCases {
-            let on = stages.contains(stage)
-            line.append(Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted))
-            line.append(Span(stage.stageName + "  ", on ? theme.base : theme.muted))
-        }
-        line += [
-            Span(" Strategy ", theme.header), Span(strategy.rawValue, theme.filter),
-            Span("  Ratio ", theme.header), Span(String(ratio), theme.filter),
-            Span("  Sessions ", theme.header), Span(limit.map(String.init) ?? "all", theme.filter),
-        ]
+        let line =
+            FormatToggles.line(stages, theme: theme) + [
+                FormatToggles.separator(theme), Span(strategy.rawValue, theme.filter),
+                FormatToggles.separator(theme), Span("ratio ", theme.header), Span(String(ratio), theme.filter),
+                FormatToggles.separator(theme), Span(limit.map { counted($0, "session") } ?? "all sessions", theme.filter),
+            ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
         let state: Line
         if let work, work.kind == .extraction {

@@ -148,13 +148,16 @@ public struct ExtractScreen: Sendable {
         }
     }
 
-    /// The running totals: calls, tokens, tokens/s, cache hits and cost.
+    /// The running totals: steps, calls, cache hits, tokens, tokens/s, items, cost (when the
+    /// teacher has a price) and time, short enough for an 80-column status line.
     var totals: String {
         guard let p = progress else { return "no extraction yet: choose stages and quantity, then Enter" }
         let cost = teacher.cost(promptTokens: p.promptTokens, completionTokens: p.completionTokens)
-        return String(
-            format: "%@ %d/%d steps · %d calls (%d cached) · %d+%d tokens · %.0f tok/s · %d items · $%.4f · %.1f s",
-            p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens, p.completionTokens,
-            p.tokensPerSecond, p.itemsStored, cost, p.elapsed)
+        return [
+            "\(p.stage.stageName) step \(p.stepsDone)/\(p.stepsTotal)", "\(p.calls) calls (\(p.cacheHits) cached)",
+            "\(p.promptTokens)+\(p.completionTokens) tok", String(format: "%.0f tok/s", p.tokensPerSecond),
+            counted(p.itemsStored, "item"), cost > 0 ? String(format: "$%.4f", cost) : nil,
+            String(format: "%.1f s", p.elapsed),
+        ].compactMap { $0 }.joined(separator: " · ")
     }
 }

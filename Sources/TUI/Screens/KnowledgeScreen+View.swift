@@ -35,18 +35,11 @@ extension KnowledgeScreen {
         let inner = Block(
             title: "Student knowledge · \(domain)", borderStyle: theme.borderFocused, titleStyle: theme.title
         ).render(area, &buffer)
-        var line: Line = [Span("Format ", theme.header)]
-        for format in KnowledgeFormat.allCases {
-            let on = formats.contains(format)
-            line += [
-                Span(on ? "[x] " : "[ ] ", on ? theme.filter : theme.muted),
-                Span(format.stageName + "  ", on ? theme.base : theme.muted),
+        let line =
+            FormatToggles.line(formats, theme: theme) + [
+                FormatToggles.separator(theme), Span("\(strategy.rawValue) \(ratio)", theme.filter),
+                Span(" = \(counted(sampleKeys.count, "session"))", theme.muted),
             ]
-        }
-        line += [
-            Span(" Quantity ", theme.header), Span("\(strategy.rawValue) \(ratio)", theme.filter),
-            Span(" = \(sampleKeys.count) sessions", theme.muted),
-        ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
     }
 
@@ -116,7 +109,7 @@ extension KnowledgeScreen {
                     [Span(row.names, theme.base)],
                     [
                         Span(
-                            "mined from the sample's ground-truth bundles: \(row.count == 1 ? "1 bundle" : "\(row.count) bundles")",
+                            "mined from the sample's ground-truth bundles: \(counted(row.count, "bundle"))",
                             theme.muted)
                     ],
                 ]

@@ -105,8 +105,8 @@ extension SessionsScreen {
         if let user = session.user { summary.append("user \(user)") }
         if let date = session.timestamp { summary.append(ISO8601DateFormatter.day.string(from: date)) }
         if let source = session.sourceID { summary.append("BundleRec \(source)") }
-        summary.append(session.itemIDs.count == 1 ? "1 item" : "\(session.itemIDs.count) items")
-        summary.append(session.bundles.count == 1 ? "1 bundle" : "\(session.bundles.count) bundles")
+        summary.append(counted(session.itemIDs.count, "item"))
+        summary.append(counted(session.bundles.count, "bundle"))
         var lines: [Line] = [[Span(summary.joined(separator: " · "), theme.muted)], []]
 
         let categoryWidth = min(22, max(10, width / 4))

@@ -58,9 +58,8 @@ struct StudentAnswer: Sendable {
     var metricsText: String {
         if let excluded = score.excluded { return "excluded from the means: \(excluded.rawValue)" }
         return String(
-            format: "precision %.2f · recall %.2f · coverage %.2f · %d of %d bundles hit", score.precision,
-            score.recall,
-            score.coverage, score.hits, score.predicted)
+            format: "precision %.2f · recall %.2f · coverage %.2f · %d of %@ hit", score.precision, score.recall,
+            score.coverage, score.hits, counted(score.predicted, "bundle"))
     }
 }
 

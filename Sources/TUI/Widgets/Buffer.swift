@@ -78,6 +78,21 @@ public struct Buffer: Equatable, Sendable {
         }
     }
 
+    /// Row `y` as runs of equally styled text, for picture tests that check colour as well as
+    /// text: `[("●1 ", bold bundle 0), ("Tea tasting", bundle 0), …]`.
+    public func styleRuns(row y: Int) -> [(text: String, style: Style)] {
+        var runs: [(text: String, style: Style)] = []
+        for x in 0..<width where !self[x, y].isContinuation {
+            let cell = self[x, y]
+            if let last = runs.last, last.style == cell.style {
+                runs[runs.count - 1].text.append(cell.symbol)
+            } else {
+                runs.append((String(cell.symbol), cell.style))
+            }
+        }
+        return runs
+    }
+
     /// The first position where `text` appears in row order, for style assertions in tests.
     public func find(_ text: String) -> (x: Int, y: Int)? {
         for y in 0..<height {
