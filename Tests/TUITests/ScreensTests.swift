@@ -234,6 +234,23 @@ struct ScreensTests {
         #expect(m.activeScreen == .knowledge)
     }
 
+    /// The app forwards the mouse to the active screen, which knows its own layout: in the
+    /// Experiments picture the runs start on row 7, so row 8 is run #2; in Knowledge the prompt
+    /// pane starts at column 40 and the list holds the two patterns of ratio 1.0.
+    @Test func theActiveScreenHandlesTheMouse() throws {
+        var m = try workbenchModel(.experiments)
+        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 8)))
+        #expect(m.experiments.list.selected == 1)
+        _ = update(&m, .mouse(MouseEvent(.press, x: 5, y: 12)))  // an empty table row: nothing
+        #expect(m.experiments.list.selected == 1)
+        m.activeScreen = .knowledge
+        _ = send(&m, .char("+"), .char("+"), .char("+"))
+        _ = update(&m, .mouse(MouseEvent(.wheelDown, x: 50, y: 10)))
+        #expect(m.knowledge.promptScroll == 1 && m.knowledge.list.selected == 0)
+        _ = update(&m, .mouse(MouseEvent(.wheelDown, x: 5, y: 7)))
+        #expect(m.knowledge.list.selected == 1)
+    }
+
     @Test func paletteCompletesAndRunsCommands() throws {
         var m = try workbenchModel(.sessions)
         m.themeNames = ["default", "high-contrast", "light", "mono"]

@@ -21,6 +21,9 @@ public struct MouseEvent: Hashable, Sendable {
         self.x = x
         self.y = y
     }
+
+    /// -1 for a wheel turn up, 1 down, 0 for a press.
+    public var wheel: Int { kind == .wheelUp ? -1 : kind == .wheelDown ? 1 : 0 }
 }
 
 /// Everything that can happen to the app; `update` handles each. Background work reports

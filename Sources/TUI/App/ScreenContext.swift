@@ -6,12 +6,17 @@ struct ScreenContext {
     let datasets: [Dataset]
     let snapshot: WorkspaceSnapshot?
     let work: WorkState?
+    let width: Int
+    let height: Int
+    /// Rows between the tab bar and the status line.
     let bodyHeight: Int
 
     init(_ model: AppModel) {
         datasets = model.datasets
         snapshot = model.snapshot
         work = model.work
+        width = model.width
+        height = model.height
         bodyHeight = model.bodyHeight
     }
 }

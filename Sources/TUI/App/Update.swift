@@ -86,25 +86,11 @@ private func handleKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
         return key == .char("q") ? [.quit] : []
     }
     if model.palette != nil { return editPalette(&model, key) }
-    if model.isTyping {
-        switch model.activeScreen {
-        case .knowledge:
-            model.knowledge.filter.edit(key)
-            model.knowledge.list.move(by: 0, count: model.knowledge.rowCount)
-        case .compare:
-            model.compare.filter.edit(key)
-            model.compare.sessionIndex = 0
-        case .experiments:
-            model.experiments.filter.edit(key)
-            model.experiments.list.move(by: 0, count: model.experiments.rows(model.snapshot).count)
-        default: model.sessions.handle(key, context: model.context)
-        }
-        return []
-    }
+    if model.isTyping { return model.forward(.typed(key)) }
     if let action = GlobalKeys.action(for: key, vimKeys: model.vimKeys), action != .cancelWork || model.work != nil {
         return apply(action, to: &model)
     }
-    return handleScreenKey(&model, key)
+    return model.forward(.key(key))
 }
 
 func apply(_ action: GlobalAction, to model: inout AppModel) -> [Effect] {
@@ -119,30 +105,6 @@ func apply(_ action: GlobalAction, to model: inout AppModel) -> [Effect] {
     case .pauseWork:
         guard let work = model.work else { return [] }
         return [.setPaused(!work.paused)]
-    }
-    return []
-}
-
-private func handleScreenKey(_ model: inout AppModel, _ key: Key) -> [Effect] {
-    switch model.activeScreen {
-    case .sessions:
-        model.sessions.handle(key, context: model.context)
-    case .extract:
-        if let action = ExtractScreen.bindings.action(for: key) {
-            return model.extract.update(action, context: model.context)
-        }
-    case .knowledge:
-        if let action = KnowledgeScreen.bindings.action(for: key) {
-            return model.knowledge.update(action, context: model.context)
-        }
-    case .compare:
-        if let action = CompareScreen.bindings.action(for: key) {
-            return model.compare.update(action, context: model.context)
-        }
-    case .experiments:
-        if let action = ExperimentsScreen.bindings.action(for: key) {
-            return model.experiments.update(action, context: model.context)
-        }
     }
     return []
 }

@@ -18,6 +18,7 @@ public struct CompareScreen: Sendable {
     public enum Action: Sendable {
         case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int), editFilter,
             clearFilter
+        case typed(Key), mouse(MouseEvent)
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -102,6 +103,10 @@ public struct CompareScreen: Sendable {
         case .clearFilter:
             filter.text = ""
             sessionIndex = 0
+        case .typed(let key):
+            filter.edit(key)
+            sessionIndex = 0
+        case .mouse(let event): scroll = max(0, scroll + event.wheel)  // the wheel scrolls; clicks do nothing
         }
     }
 

@@ -38,6 +38,7 @@ public struct ExperimentsScreen: Sendable {
     public enum Action: Sendable {
         case move(Int), first, last, baseline, cycleMode, cycleMetric, editFilter, clearFilter
         case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, start
+        case typed(Key), mouse(MouseEvent)
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -63,7 +64,20 @@ public struct ExperimentsScreen: Sendable {
     mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
         let rows = rows(context.snapshot)
         let selected = list.selected < rows.count ? rows[list.selected].run.id : nil
+        if case .mouse(let event) = action {
+            mouse(event, layout: ExperimentsLayout(width: context.width, height: context.height), rows: rows.count)
+            return []
+        }
         return apply(action, rows: rows.count, selectedRunID: selected, working: context.work != nil)
+    }
+
+    /// The wheel moves through the runs; a click on a table row selects it.
+    private mutating func mouse(_ event: MouseEvent, layout: ExperimentsLayout, rows: Int) {
+        if event.wheel != 0 {
+            list.move(by: event.wheel, count: rows)
+        } else if event.kind == .press, let row = list.row(atY: event.y, x: event.x, in: layout.tableRows, count: rows) {
+            list.select(row, count: rows)
+        }
     }
 
     private mutating func apply(_ action: Action, rows: Int, selectedRunID: Int64?, working: Bool) -> [Effect] {
@@ -91,6 +105,10 @@ public struct ExperimentsScreen: Sendable {
         case .start:
             guard !working else { return [] }
             return [.startGrid(cells: cells, testLimit: testLimit)]
+        case .typed(let key):
+            filter.edit(key)
+            list.move(by: 0, count: rows)
+        case .mouse: break  // handled in update
         }
         return []
     }

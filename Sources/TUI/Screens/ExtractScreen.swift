@@ -45,6 +45,7 @@ public struct ExtractScreen: Sendable {
     public enum Action: Sendable {
         case toggle(KnowledgeFormat), cycleStrategy, ratio(Int), cycleLimit, start, pause
         case move(Int), first, last, follow, togglePrompt, scroll(Int)
+        case typed(Key), mouse(MouseEvent)
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -67,7 +68,24 @@ public struct ExtractScreen: Sendable {
         KeyBinding([.char("K"), .pageUp], "", "", .scroll(-3)),
     ]
 
-    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] { apply(action, working: context.work) }
+    mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        if case .mouse(let event) = action {
+            return mouse(event, layout: ExtractLayout(width: context.width, height: context.height), context)
+        }
+        return apply(action, working: context.work)
+    }
+
+    /// The wheel scrolls the call under the pointer, or moves through the calls; a click selects one.
+    private mutating func mouse(_ event: MouseEvent, layout: ExtractLayout, _ context: ScreenContext) -> [Effect] {
+        let wheel = event.wheel
+        if wheel != 0 {
+            return update(layout.detail.contains(x: event.x, y: event.y) ? .scroll(wheel) : .move(wheel), context: context)
+        }
+        guard event.kind == .press,
+            let row = list.row(atY: event.y, x: event.x, in: layout.callRows, count: calls.count)
+        else { return [] }
+        return update(.move(row - list.selected), context: context)
+    }
 
     private mutating func apply(_ action: Action, working: WorkState?) -> [Effect] {
         switch action {
@@ -91,6 +109,7 @@ public struct ExtractScreen: Sendable {
             select(calls.count - 1)
         case .togglePrompt: showPrompt.toggle()
         case .scroll(let delta): detailScroll = max(0, (detailScroll ?? 0) + delta)
+        case .typed, .mouse: break  // no filter here; the mouse is handled in update
         }
         return []
     }

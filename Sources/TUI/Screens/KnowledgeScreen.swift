@@ -63,6 +63,7 @@ public struct KnowledgeScreen: Sendable {
     public enum Action: Sendable {
         case section(Int), move(Int), first, last, cycleSort, toggle(KnowledgeFormat), cycleStrategy, ratio(Int)
         case testSession(Int), scrollPrompt(Int), editFilter, clearFilter
+        case typed(Key), mouse(MouseEvent)
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -88,7 +89,22 @@ public struct KnowledgeScreen: Sendable {
     ]
 
     mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        if case .mouse(let event) = action {
+            return mouse(event, layout: KnowledgeLayout(width: context.width, height: context.height), context)
+        }
         apply(action, datasets: context.datasets, stored: context.snapshot?.knowledge ?? [])
+        return []
+    }
+
+    /// The wheel scrolls the prompt under the pointer, or moves through the list; a click selects a row.
+    private mutating func mouse(_ event: MouseEvent, layout: KnowledgeLayout, _ context: ScreenContext) -> [Effect] {
+        if event.wheel != 0 {
+            let overPrompt = layout.prompt.contains(x: event.x, y: event.y)
+            return update(overPrompt ? .scrollPrompt(event.wheel) : .move(event.wheel), context: context)
+        }
+        if event.kind == .press, let row = list.row(atY: event.y, x: event.x, in: layout.listRows, count: rowCount) {
+            list.select(row, count: rowCount)
+        }
         return []
     }
 
@@ -122,6 +138,10 @@ public struct KnowledgeScreen: Sendable {
         case .clearFilter:
             filter.text = ""
             list = ListState()
+        case .typed(let key):
+            filter.edit(key)
+            list.move(by: 0, count: rowCount)
+        case .mouse: break  // handled in update
         }
     }
 

@@ -65,6 +65,7 @@ public struct SessionsScreen: Sendable {
     public enum Action: Sendable {
         case move(Int), page(Int), first, last, scrollDetail(Int), editFilter, clearFilter
         case cycleSort, cycleDomain, cycleSplit, cycleRun
+        case typed(Key), mouse(MouseEvent)
     }
 
     public static let bindings: [KeyBinding<Action>] = [
@@ -84,17 +85,11 @@ public struct SessionsScreen: Sendable {
         KeyBinding([.char("r")], "r", "which run's student bundles to show", .cycleRun),
     ]
 
-    /// A key: typed into the filter while it is edited, else the key table's action.
-    mutating func handle(_ key: Key, context: ScreenContext) {
-        if !isEditingFilter, let action = Self.bindings.action(for: key) {
-            _ = update(action, context: context)
-            return
-        }
-        if isEditingFilter { editFilter(key) }
-        keepSelectionVisible(context)
-    }
-
     mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        if case .mouse(let event) = action {
+            mouse(event, layout: SessionsLayout(width: context.width, height: context.height))
+            return []
+        }
         apply(action, page: Self.page(context), runs: context.snapshot?.runs ?? [])
         keepSelectionVisible(context)
         return []
@@ -129,6 +124,8 @@ public struct SessionsScreen: Sendable {
             setFilter(filter)
         case .cycleRun:
             runID = ([nil] + runs.compactMap(\.id)).cycled(after: runID)
+        case .typed(let key): editFilter(key)
+        case .mouse: break  // handled in update
         }
     }
 
@@ -201,7 +198,7 @@ public struct SessionsScreen: Sendable {
     }
 
     /// Wheel scrolls whichever pane the pointer is over; a click on a list row selects it.
-    mutating func handle(_ event: MouseEvent, layout: SessionsLayout) {
+    private mutating func mouse(_ event: MouseEvent, layout: SessionsLayout) {
         let overList = layout.list.contains(x: event.x, y: event.y)
         switch event.kind {
         case .wheelUp: if overList { move(by: -1) } else { detailScroll = max(0, detailScroll - 1) }

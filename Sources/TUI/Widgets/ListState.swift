@@ -25,6 +25,16 @@ public struct ListState: Hashable, Sendable {
         if selected >= offset + height { offset = selected - height + 1 }
         offset = max(0, min(offset, max(0, count - height)))
     }
+
+    /// The index of the row drawn at `y` when the list occupies `rows` with the selection
+    /// scrolled into view; nil outside the list or below its last row.
+    public func row(atY y: Int, x: Int, in rows: Rect, count: Int) -> Int? {
+        guard rows.contains(x: x, y: y) else { return nil }
+        var shown = self
+        shown.scrollIntoView(height: rows.height, count: count)
+        let row = shown.offset + y - rows.y
+        return row < count ? row : nil
+    }
 }
 
 /// A vertical list of lines with one highlighted row and a scroll indicator.
