@@ -18,7 +18,7 @@ BIN = os.path.join(ROOT, ".build", "release", "bundlekd")
 PORT = os.environ.get("LLM_PORT", "18090")
 
 
-def prompt(i):   # the same text as LLMBenchCommand.prompt
+def prompt(i):   # the same text as LLMBench.prompt (Sources/Pipeline/LLM/LLMBench.swift)
     return "Write one short sentence about product number %d." % i
 
 

@@ -1,50 +1,5 @@
 import Foundation
 
-/// How the student uses the distilled knowledge (the paper's RQ3).
-public enum UtilisationMethod: String, CaseIterable, Codable, Hashable, Sendable {
-    case icl
-    case sft
-    case iclSFT = "icl+sft"
-
-    /// sft and icl+sft need a fine-tuned student.
-    public var needsFineTunedStudent: Bool { self != .icl }
-}
-
-/// The axes of a grid and the one rule that turns them into cells, for the CLI and the
-/// Experiments screen alike: each format set × method, and for a set with knowledge each
-/// strategy × ratio as well (a zero-shot cell has no sample, so it is one cell per method).
-public struct GridAxes: Hashable, Sendable {
-    public var formats: [Set<KnowledgeFormat>]
-    public var strategies: [SamplingStrategy]
-    public var ratios: [Double]
-    public var methods: [UtilisationMethod]
-    public var seed: UInt64
-
-    public init(
-        formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
-        methods: [UtilisationMethod] = [.icl], seed: UInt64 = 42
-    ) {
-        self.formats = formats
-        self.strategies = strategies
-        self.ratios = ratios
-        self.methods = methods
-        self.seed = seed
-    }
-
-    public var cells: [ExperimentCell] {
-        formats.flatMap { set in
-            methods.flatMap { method -> [ExperimentCell] in
-                guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
-                return strategies.flatMap { strategy in
-                    ratios.map {
-                        ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed)
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// Runs cells over datasets: the ICL runner, and for sft and icl+sft the registered fine-tuned
 /// student — through a gateway of its own and, for a model this workbench trained, its own
 /// local server, started on the first request and stopped when the grid ends.

@@ -30,59 +30,42 @@ struct GridCommand: AsyncParsableCommand {
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
     var student: String?
 
-    /// The axes as given; every value is checked here, so a bad one is a usage error.
+    /// The axes as given; a bad value is a usage error (GridAxes.parse checks each one).
     func axes() throws -> GridAxes {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
-        let names = UtilisationMethod.allCases.map(\.rawValue).joined(separator: ", ")
-        let methodList = try Self.list(methods).map { name in
-            guard let method = UtilisationMethod(rawValue: name) else {
-                throw ValidationError("unknown method '\(name)' (use \(names))")
-            }
-            return method
+        try Self.check(limit: limit)
+        do {
+            return try GridAxes.parse(
+                formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
+                hasFineTunedStudent: student != nil)
+        } catch let problem as GridAxes.Problem {
+            throw ValidationError(problem.description)
         }
-        if methodList.contains(where: \.needsFineTunedStudent), student == nil {
-            throw ValidationError(
-                "--methods sft and icl+sft need --student NAME (a model registered by 'bundlekd sft train')")
-        }
-        let sets = try Self.list(formats).map { label in
-            guard let set = ExperimentCell.formats(label) else { throw ValidationError("unknown format '\(label)'") }
-            return set
-        }
-        // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
-        if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {
-            throw ValidationError(
-                "a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
-                    + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
-        }
-        let strategyList = try Self.list(strategies ?? "random").map { name in
-            guard let strategy = SamplingStrategy(rawValue: name) else {
-                throw ValidationError("unknown strategy '\(name)'")
-            }
-            return strategy
-        }
-        let ratioList = try Self.list(ratios ?? "0.1").map { text in
-            guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw ValidationError("bad ratio '\(text)'") }
-            return ratio
-        }
-        return GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
     }
-
-    static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
 
     func validate() throws { _ = try axes() }
 
-    func run() async throws {
-        let command = self
-        try await runCommand(cancelOnInterrupt: true) { try await command.grid() }
+    static func check(limit: Int?) throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
     }
 
-    private func grid() async throws {
+    func run() async throws {
+        let (cells, source, workspace, limit, mode, student) = (try axes().cells, source, workspace, limit, mode, student)
+        try await runCommand(cancelOnInterrupt: true) {
+            try await Self.execute(
+                cells, source: source, workspace: workspace, testLimit: limit, mode: mode, student: student)
+        }
+    }
+
+    /// Runs `cells` (skipping finished ones), then prints the results table of every stored run.
+    static func execute(
+        _ cells: [ExperimentCell], source: DataOptions, workspace: WorkspaceOptions, testLimit: Int?,
+        mode: ScoringMode, student: String?
+    ) async throws {
         let datasets = try source.loadPrepared()
-        let cells = try axes().cells
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
-            _ = try await grid.run(cells, datasets: datasets, testLimit: limit) { GridProgress.show($0, $1) }
+            _ = try await grid.run(cells, datasets: datasets, testLimit: testLimit) { GridProgress.show($0, $1) }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             StatusLine.clear()
             print(report.markdown())

@@ -103,21 +103,9 @@ struct MineCommand: ParsableCommand {
         }
     }
 
-    /// Times FP-growth alone, after the run above warmed it up, as pyfim_reference.py does.
+    /// Times FP-growth alone, after the run above warmed it up.
     private func timeRepeats(_ set: TransactionSet, options: PatternOptions) throws {
-        let miner = FPGrowth(
-            minSupport: set.absoluteSupport(options.minSupport), minSize: options.minSize, maxSize: options.maxSize)
-        var times: [Double] = []
-        var found = 0
-        for _ in 0..<repetitions {
-            let started = DispatchTime.now().uptimeNanoseconds
-            found = miner.mine(set).count
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        }
-        times.sort()
-        print(
-            String(
-                format: "bundlekd.fpgrowth itemsets=%d min=%.4f median=%.4f", found, times[0], times[times.count / 2]))
+        print(FPGrowthTiming.measure(set, options: options, repetitions: repetitions).line)
     }
 
     private func emit(_ report: PatternReport, title: String, parseSeconds: Double?) {

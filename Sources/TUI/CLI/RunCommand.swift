@@ -24,26 +24,29 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Scoring mode of the printed row: paper or strict.")
     var mode: ScoringMode = .paper
 
-    /// The one-cell grid, its fields set by name (not through an argv that a renamed flag would break).
-    func grid() throws -> GridCommand {
-        var grid = try GridCommand.parse([])
-        grid.formats = formats
-        grid.strategies = sampling.strategy?.rawValue
-        grid.ratios = sampling.ratio.map { String($0) }
-        grid.methods = method.rawValue
-        grid.seed = sampling.seed
-        grid.limit = limit
-        grid.mode = mode
-        grid.student = student
-        return grid
+    /// The one cell, checked by the same rules as a grid's axes.
+    func cell() throws -> ExperimentCell {
+        try GridCommand.check(limit: limit)
+        do {
+            let axes = try GridAxes.parse(
+                formats: formats, strategies: sampling.strategy?.rawValue, ratios: sampling.ratio.map { String($0) },
+                methods: method.rawValue, seed: sampling.seed, hasFineTunedStudent: student != nil)
+            guard let cell = axes.cells.first, axes.cells.count == 1 else {
+                throw ValidationError("--formats must name one format set for a run, got '\(formats)' (use 'grid')")
+            }
+            return cell
+        } catch let problem as GridAxes.Problem {
+            throw ValidationError(problem.description)
+        }
     }
 
-    func validate() throws { try grid().validate() }
+    func validate() throws { _ = try cell() }
 
     func run() async throws {
-        var grid = try grid()
-        grid.source = source
-        grid.workspace = workspace
-        try await grid.run()
+        let (cell, source, workspace, limit, mode, student) = (try cell(), source, workspace, limit, mode, student)
+        try await runCommand(cancelOnInterrupt: true) {
+            try await GridCommand.execute(
+                [cell], source: source, workspace: workspace, testLimit: limit, mode: mode, student: student)
+        }
     }
 }

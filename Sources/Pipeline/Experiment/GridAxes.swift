@@ -1,0 +1,86 @@
+import Foundation
+
+/// The axes of a grid and the one rule that turns them into cells, for the CLI and the
+/// Experiments screen alike: each format set × method, and for a set with knowledge each
+/// strategy × ratio as well (a zero-shot cell has no sample, so it is one cell per method).
+public struct GridAxes: Hashable, Sendable {
+    public var formats: [Set<KnowledgeFormat>]
+    public var strategies: [SamplingStrategy]
+    public var ratios: [Double]
+    public var methods: [UtilisationMethod]
+    public var seed: UInt64
+
+    public init(
+        formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
+        methods: [UtilisationMethod] = [.icl], seed: UInt64 = 42
+    ) {
+        self.formats = formats
+        self.strategies = strategies
+        self.ratios = ratios
+        self.methods = methods
+        self.seed = seed
+    }
+
+    public var cells: [ExperimentCell] {
+        formats.flatMap { set in
+            methods.flatMap { method -> [ExperimentCell] in
+                guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
+                return strategies.flatMap { strategy in
+                    ratios.map {
+                        ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension GridAxes {
+    /// A value on an axis that does not exist or cannot be combined, said in one line.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    /// The axes from comma-separated lists as a user writes them ("none,patterns+rules",
+    /// "random,length", "0.05,0.1", "icl,sft"); nil strategies or ratios mean "not given".
+    /// Every value is checked here, so the CLI's grid and run report a bad one the same way.
+    public static func parse(
+        formats: String, strategies: String?, ratios: String?, methods: String, seed: UInt64,
+        hasFineTunedStudent: Bool
+    ) throws -> GridAxes {
+        let methodList = try list(methods).map { name in
+            guard let method = UtilisationMethod(rawValue: name) else {
+                let names = UtilisationMethod.allCases.map(\.rawValue).joined(separator: ", ")
+                throw Problem(description: "unknown method '\(name)' (use \(names))")
+            }
+            return method
+        }
+        if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent {
+            throw Problem(
+                description: "the sft and icl+sft methods need --student NAME (a model registered by 'bundlekd sft train')")
+        }
+        let sets = try list(formats).map { label in
+            guard let set = FormatSet(label: label) else { throw Problem(description: "unknown format '\(label)'") }
+            return set.formats
+        }
+        // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
+        if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {
+            throw Problem(
+                description: "a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
+                    + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
+        }
+        let strategyList = try list(strategies ?? SamplingStrategy.random.rawValue).map { name in
+            guard let strategy = SamplingStrategy(rawValue: name) else {
+                throw Problem(description: "unknown strategy '\(name)'")
+            }
+            return strategy
+        }
+        let ratioList = try list(ratios ?? "0.1").map { text in
+            guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw Problem(description: "bad ratio '\(text)'") }
+            return ratio
+        }
+        return GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
+    }
+
+    private static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+}
