@@ -56,7 +56,7 @@ struct ScreenPictureTests {
     /// first progress report instead of repeating the idle hint.
     @Test func extractWhileTheTeacherStreams() throws {
         var m = try workbenchModel(.extract)
-        Self.startRulesCall(&m)
+        startRulesCall(&m)
         let expected = """
              BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
             ┌─ Teacher extraction ─────────────────────────────────────────────────────────┐
@@ -91,14 +91,8 @@ struct ScreenPictureTests {
     /// clock), so 0 tok/s; the local teacher has no price, so no cost is shown.
     @Test func extractAfterTheCallIsParsed() throws {
         var m = try workbenchModel(.extract)
-        Self.startRulesCall(&m)
-        _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "[\"keep tea\"]}")))
-        _ = update(&m, .extraction(.itemParsed(.rule, session: "food/t1", summary: "1 rule")))
-        var progress = ExtractionProgress()
-        progress.stage = .rule
-        progress.stepsDone = 1; progress.stepsTotal = 2; progress.calls = 3; progress.cacheHits = 1
-        progress.promptTokens = 300; progress.completionTokens = 40; progress.itemsStored = 1
-        _ = update(&m, .extraction(.progress(progress)))
+        startRulesCall(&m)
+        finishRulesCall(&m)
         _ = send(&m, .char("c"))
         let expected = """
              BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
@@ -127,14 +121,6 @@ struct ScreenPictureTests {
              ▶ extract  rules on 2 sessions
             """
         #expect(picture(m) == expected)
-    }
-
-    private static func startRulesCall(_ m: inout AppModel) {
-        _ = send(&m, .enter)
-        _ = update(&m, .workStarted(.extraction, detail: "rules on 2 sessions"))
-        _ = update(&m, .extraction(.stageStarted(.rule, steps: 2)))
-        _ = update(&m, .extraction(.promptSent(.rule, session: "food/t1", prompt: "Judge these bundles")))
-        _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "{\"rules\": ")))
     }
 
     // MARK: Knowledge

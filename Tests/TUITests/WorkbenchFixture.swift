@@ -95,6 +95,26 @@ func workbenchModel(_ screen: ScreenID, width: Int = 80, height: Int = 24) throw
     return model
 }
 
+/// The first tokens of a rules call on food/t1, as the worker reports them.
+func startRulesCall(_ m: inout AppModel, pressEnter: Bool = true) {
+    if pressEnter { _ = send(&m, .enter) }
+    _ = update(&m, .workStarted(.extraction, detail: "rules on 2 sessions"))
+    _ = update(&m, .extraction(.stageStarted(.rule, steps: 2)))
+    _ = update(&m, .extraction(.promptSent(.rule, session: "food/t1", prompt: "Judge these bundles")))
+    _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "{\"rules\": ")))
+}
+
+/// The rest of that call: parsed into 1 rule; totals of step 1/2, 3 calls (1 cached), 300+40 tokens.
+func finishRulesCall(_ m: inout AppModel) {
+    _ = update(&m, .extraction(.tokens(.rule, session: "food/t1", text: "[\"keep tea\"]}")))
+    _ = update(&m, .extraction(.itemParsed(.rule, session: "food/t1", summary: "1 rule")))
+    var progress = ExtractionProgress()
+    progress.stage = .rule
+    progress.stepsDone = 1; progress.stepsTotal = 2; progress.calls = 3; progress.cacheHits = 1
+    progress.promptTokens = 300; progress.completionTokens = 40; progress.itemsStored = 1
+    _ = update(&m, .extraction(.progress(progress)))
+}
+
 extension Buffer {
     /// The style of the cell where `text` first appears.
     func style(of text: String) -> Style? { find(text).map { self[$0.x, $0.y].style } }
