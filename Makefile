@@ -25,9 +25,11 @@ build:
 unit-tests:
 	scripts/unit-tests.sh
 
-# Installs the local model server and model into ~/.cache/bundlekd/llm (slow once, then seconds).
+# Installs the local model server, the student (SmolLM2-135M) and the teacher (Qwen2.5-Coder-1.5B,
+# 1.1 GB, about 40 s to fetch) into ~/.cache/bundlekd/llm (slow once, then seconds).
 llm:
 	scripts/setup-llm.sh
+	scripts/setup-teacher.sh
 
 # llama-cpp-python's server, the second real server kind the end-to-end tests run against (once,
 # cached in ~/.cache/bundlekd/llm like the first).

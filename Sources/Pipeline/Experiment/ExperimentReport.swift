@@ -11,6 +11,10 @@ public struct ExperimentReport: Sendable {
         public let coverageCI: Significance.Interval
         /// p-value of precision against the baseline run (nil for the baseline itself).
         public let pValue: Double?
+        /// Precision as a share of the teacher's zero-shot row on the same sessions, with a paired
+        /// bootstrap CI (nil without a teacher row, and for that row itself).
+        public let teacherRatio: (value: Double, ci: Significance.Interval)?
+        public let efficiency: Efficiency
     }
 
     public let mode: ScoringMode
@@ -25,12 +29,16 @@ public struct ExperimentReport: Sendable {
     ) throws -> ExperimentReport {
         let byDomain = Dictionary(uniqueKeysWithValues: datasets.map { ($0.domain, $0) })
         var scored: [(RunRecord, RunMetrics)] = []
+        var efficiency: [Int64: Efficiency] = [:]
         for run in try workspace.runs() where run.status == .done {
             guard let dataset = byDomain[run.domain] else { continue }
-            let predictions = try workspace.predictions(run: run.id!).compactMap { row -> SessionPrediction? in
+            let stored = try workspace.predictions(run: run.id!)
+            let predictions = stored.compactMap { row -> SessionPrediction? in
                 dataset.session(id: row.sessionId).map { SessionPrediction(session: $0, bundles: row.parsedBundles) }
             }
             scored.append((run, Scorer.score(predictions, mode: mode)))
+            efficiency[run.id!] = Efficiency.measure(
+                run, predictions: stored, calls: try workspace.calls(ids: Set(stored.flatMap(\.allCallIDs))))
         }
         let rows = scored.map { run, metrics -> Row in
             let evaluated = metrics.evaluated
@@ -45,13 +53,27 @@ public struct ExperimentReport: Sendable {
                 let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
                 p = Significance.pairedRandomization(paired.map(\.0), paired.map(\.1))
             }
+            var ratio: (Double, Significance.Interval)?
+            if let teacher = scored.first(where: {
+                $0.0.method == .teacher && $0.0.domain == run.domain && $0.0.sessions == run.sessions
+            }), teacher.0.id != run.id {
+                let theirs = Dictionary(uniqueKeysWithValues: teacher.1.evaluated.map { ($0.sessionID, $0.precision) })
+                let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
+                let (ours, reference) = (paired.map(\.0), paired.map(\.1))
+                if reference.reduce(0, +) > 0 {
+                    ratio = (
+                        ours.reduce(0, +) / reference.reduce(0, +),
+                        Significance.bootstrap(numerators: ours, denominators: reference)
+                    )
+                }
+            }
             return Row(
                 run: run, metrics: metrics,
                 precisionCI: Significance.bootstrap(numerators: evaluated.map(\.precision)),
                 recallCI: Significance.bootstrap(numerators: evaluated.map(\.recall)),
                 coverageCI: Significance.bootstrap(
                     numerators: evaluated.map(\.coverageSum), denominators: evaluated.map { Double($0.hits) }),
-                pValue: p)
+                pValue: p, teacherRatio: ratio, efficiency: efficiency[run.id!]!)
         }
         return ExperimentReport(mode: mode, rows: rows)
     }
@@ -69,22 +91,52 @@ public struct ExperimentReport: Sendable {
     static let headers = [
         "domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
         "coverage [95% CI]", "sessions (excl.)", "student tokens", "teacher tokens", "p vs none",
+        "precision × teacher [95% CI]",
     ]
+
+    static let costHeaders = [
+        "calls / session", "prompt tokens / session", "completion tokens / session", "seconds / session",
+        "model MB", "peak memory MB", "distillation tokens", "distillation seconds",
+    ]
+
+    /// The cell a row describes: domain, formats, strategy, ratio, method.
+    func cellColumns(_ row: Row) -> [String] {
+        [
+            row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
+            row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
+        ]
+    }
 
     func cells(_ row: Row) -> [String] {
         func metric(_ value: Double, _ ci: Significance.Interval) -> String {
             String(format: "%.3f [%.3f, %.3f]", value, ci.low, ci.high)
         }
         let m = row.metrics
-        return [
-            row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
-            row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
+        return cellColumns(row) + [
             metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
             "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
             "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
             row.pValue.map { String(format: "%.3f", $0) } ?? "-",
+            row.teacherRatio.map { String(format: "%.2f [%.2f, %.2f]", $0.value, $0.ci.low, $0.ci.high) } ?? "-",
         ]
     }
+
+    func costCells(_ row: Row) -> [String] {
+        let e = row.efficiency
+        let megabytes = { (bytes: Int64?) in bytes.map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "-" }
+        return [
+            String(format: "%.2f", e.calls), String(format: "%.0f", e.promptTokens),
+            String(format: "%.0f", e.completionTokens), String(format: "%.2f", e.seconds), megabytes(e.modelBytes),
+            megabytes(e.peakResidentBytes), "\(e.distillationTokens)",
+            e.distillationSeconds.map { String(format: "%.0f", $0) } ?? "-",
+        ]
+    }
+
+    static let costCaption =
+        "Cost per test session, from the call log: calls and tokens behind each answer, wall seconds "
+        + "(the run's time over its sessions), the answering model's file and its server's peak memory "
+        + "(- when the server was not started by this run); distillation: the teacher's one-off tokens and "
+        + "seconds for the knowledge the cell used."
 
     public var caption: String {
         "Scoring: \(mode.rawValue) mode"
@@ -95,16 +147,18 @@ public struct ExperimentReport: Sendable {
     }
 
     public func markdown() -> String {
-        ([
-            caption, "", "| " + Self.headers.joined(separator: " | ") + " |",
-            "|" + Self.headers.map { _ in "---" }.joined(separator: "|") + "|",
-        ]
-            + rows.map { "| " + cells($0).joined(separator: " | ") + " |" }).joined(separator: "\n")
+        func table(_ headers: [String], _ body: [[String]]) -> [String] {
+            ["| " + headers.joined(separator: " | ") + " |", "|" + headers.map { _ in "---" }.joined(separator: "|") + "|"]
+                + body.map { "| " + $0.joined(separator: " | ") + " |" }
+        }
+        return ([caption, ""] + table(Self.headers, rows.map(cells)) + ["", Self.costCaption, ""]
+            + table(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) }))
+            .joined(separator: "\n")
     }
 
     public func csv() -> String {
-        ([Self.headers.map { "\"\($0)\"" }.joined(separator: ",")]
-            + rows.map { cells($0).map { "\"\($0)\"" }.joined(separator: ",") })
+        ([(Self.headers + Self.costHeaders).map { "\"\($0)\"" }.joined(separator: ",")]
+            + rows.map { (cells($0) + costCells($0)).map { "\"\($0)\"" }.joined(separator: ",") })
             .joined(separator: "\n")
     }
 
@@ -112,15 +166,15 @@ public struct ExperimentReport: Sendable {
         let escape = { (s: String) in
             s.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
         }
-        return
-            ([
-                "\\begin{tabular}{" + String(repeating: "l", count: Self.headers.count) + "}", "\\hline",
-                Self.headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline",
-            ]
-            + rows.map { cells($0).map(escape).joined(separator: " & ") + " \\\\" } + [
-                "\\hline", "\\end{tabular}", "% " + caption,
-            ])
-            .joined(separator: "\n")
+        func tabular(_ headers: [String], _ body: [[String]]) -> [String] {
+            [
+                "\\begin{tabular}{" + String(repeating: "l", count: headers.count) + "}", "\\hline",
+                headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline",
+            ] + body.map { $0.map(escape).joined(separator: " & ") + " \\\\" } + ["\\hline", "\\end{tabular}"]
+        }
+        return (tabular(Self.headers, rows.map(cells)) + ["% " + caption, ""]
+            + tabular(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) })
+            + ["% " + Self.costCaption]).joined(separator: "\n")
     }
 
     public func json() -> String {
@@ -139,6 +193,14 @@ public struct ExperimentReport: Sendable {
                 "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens,
                 "teacherTokens": row.run.teacherTokens,
                 "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds,
+                "precisionVsTeacher": row.teacherRatio.map { $0.value } ?? NSNull(),
+                "precisionVsTeacherCI": row.teacherRatio.map { [$0.ci.low, $0.ci.high] } ?? NSNull(),
+                "callsPerSession": row.efficiency.calls, "promptTokensPerSession": row.efficiency.promptTokens,
+                "completionTokensPerSession": row.efficiency.completionTokens,
+                "secondsPerSession": row.efficiency.seconds, "modelBytes": row.efficiency.modelBytes ?? NSNull(),
+                "peakResidentBytes": row.efficiency.peakResidentBytes ?? NSNull(),
+                "distillationTokens": row.efficiency.distillationTokens,
+                "distillationSeconds": row.efficiency.distillationSeconds ?? NSNull(),
             ]
         }
         return String(

@@ -16,7 +16,7 @@ public final class ExperimentRunner: Sendable {
     var workspace: Workspace { gateway.workspace }
 
     public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
-        "\(dataset.domain)|\(gateway.config.student.model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
+        "\(dataset.domain)|\(gateway.config.endpoint(cell.method.answeringRole).model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
     }
 
     public func run(
@@ -30,43 +30,45 @@ public final class ExperimentRunner: Sendable {
             return done
         }
         let started = Date()
-        let training = dataset.sessions(in: .train)
-        // sft: the fine-tuned student answers zero-shot (its knowledge is in its weights);
-        // icl and icl+sft: the knowledge goes into the prompt.
-        let (knowledge, teacherTokens) =
-            cell.method == .sft
-            ? (KnowledgeContext(), 0)
-            : try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
-        let schema = try StageTemplates.load().propose.responseFormat
+        let role = cell.method.answeringRole
+        // icl and icl+sft: the knowledge goes into the prompt; sft: the fine-tuned student
+        // answers zero-shot (its knowledge is in its weights); teacher and aicl use none.
+        let (knowledge, distillation) =
+            cell.method.takesKnowledgeInPrompt
+            ? try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
+            : (KnowledgeContext(), Distillation())
+        let answerer = Answerer(
+            gateway: gateway, role: role, dataset: dataset, builder: builder, knowledge: knowledge,
+            responseFormat: try StageTemplates.load().propose.responseFormat, aicl: cell.method == .aicl)
         let counter = Counter()
-        let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, LLMGateway.Call).self) { group in
+        let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, SessionAnswer).self) { group in
             for (index, session) in tests.enumerated() {
                 group.addTask {
-                    let messages = self.builder.messages(
-                        for: session, in: dataset, knowledge: knowledge, training: training)
-                    let call = try await self.gateway.chat(
-                        .student, self.gateway.request(.student, messages, maxTokens: 300, responseFormat: schema))
+                    let answer = try await answerer.answer(session)
                     var record = PredictionRecord(
-                        id: nil, runId: 0, sessionId: session.id, rawText: call.response.text, bundles: nil,
-                        parseError: nil, callId: call.callID)
+                        id: nil, runId: 0, sessionId: session.id, rawText: answer.text, bundles: nil,
+                        parseError: nil, callId: answer.callIDs.last, callIds: KnowledgeItem.json(answer.callIDs))
                     do {
-                        record.bundles = KnowledgeItem.json(try AnswerParser.bundles(in: call.response.text))
+                        record.bundles = KnowledgeItem.json(try AnswerParser.bundles(in: answer.text))
                     } catch let failure as ParseFailure {
                         record.parseError = failure.reason
                     }
                     onEvent(.sessionDone(done: counter.increment(), of: tests.count))
-                    return (index, record, call)
+                    return (index, record, answer)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
+        let footprint = LocalServer.footprint(gateway.config.localServer(for: role))
         let run = RunRecord(
-            id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: gateway.config.student.model,
-            formats: FormatSet(cell.formats), strategy: cell.strategy, ratio: cell.ratio, method: cell.method,
-            seed: Int64(bitPattern: cell.seed), sessions: tests.count,
-            studentPromptTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.promptTokens ?? 0) },
-            studentCompletionTokens: predictions.reduce(0) { $0 + ($1.2.response.usage?.completionTokens ?? 0) },
-            teacherTokens: teacherTokens, seconds: Date().timeIntervalSince(started), status: .done)
+            id: nil, key: key, createdAt: Date(), domain: dataset.domain,
+            student: gateway.config.endpoint(role).model, formats: FormatSet(cell.formats), strategy: cell.strategy,
+            ratio: cell.ratio, method: cell.method, seed: Int64(bitPattern: cell.seed), sessions: tests.count,
+            studentPromptTokens: predictions.reduce(0) { $0 + $1.2.promptTokens },
+            studentCompletionTokens: predictions.reduce(0) { $0 + $1.2.completionTokens },
+            teacherTokens: distillation.tokens, seconds: Date().timeIntervalSince(started), status: .done,
+            teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
+            peakResidentBytes: footprint.peakResidentBytes)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
@@ -74,12 +76,12 @@ public final class ExperimentRunner: Sendable {
 
     /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the
     /// teacher has extracted whatever rules and thoughts the sample still lacks. Returns it with
-    /// the teacher tokens it cost.
+    /// what the teacher spent distilling it (tokens, and seconds from the call log).
     func knowledge(
         for cell: ExperimentCell, dataset: Dataset,
         onEvent: @escaping @Sendable (ExperimentEvent) -> Void
-    ) async throws -> (KnowledgeContext, Int) {
-        guard !cell.formats.isEmpty else { return (KnowledgeContext(), 0) }
+    ) async throws -> (KnowledgeContext, Distillation) {
+        guard !cell.formats.isEmpty else { return (KnowledgeContext(), Distillation()) }
         let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
         let teacherStages = cell.formats.filter { $0 != .pattern }
         if !teacherStages.isEmpty {
@@ -90,7 +92,41 @@ public final class ExperimentRunner: Sendable {
         let selection = KnowledgeSelection(
             formats: cell.formats, dataset: dataset, sample: sample,
             stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: dataset.domain))
-        return (selection.context, selection.teacherTokens)
+        let seconds = try workspace.calls(ids: selection.teacherCallIDs).reduce(0) { $0 + $1.latencyMs } / 1000
+        return (selection.context, Distillation(tokens: selection.teacherTokens, seconds: seconds))
+    }
+}
+
+/// The one-off cost of the knowledge a cell used: teacher tokens and seconds.
+struct Distillation {
+    var tokens = 0
+    var seconds: Double?
+}
+
+/// Answers one test session: one call with the cell's prompt, or the whole AICL pipeline.
+struct Answerer: Sendable {
+    let gateway: LLMGateway
+    let role: LLMRole
+    let dataset: Dataset
+    let builder: ICLPromptBuilder
+    let knowledge: KnowledgeContext
+    let responseFormat: ResponseFormat?
+    let aicl: Bool
+
+    func answer(_ session: Session) async throws -> SessionAnswer {
+        let training = dataset.sessions(in: .train)
+        if aicl {
+            return try await AICLPipeline(
+                gateway: gateway, dataset: dataset, training: training, builder: builder,
+                responseFormat: responseFormat
+            ).answer(session)
+        }
+        let messages = builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
+        let call = try await gateway.chat(
+            role, gateway.request(role, messages, maxTokens: 300, responseFormat: responseFormat))
+        var answer = SessionAnswer(text: call.response.text)
+        answer.add(call)
+        return answer
     }
 }
 

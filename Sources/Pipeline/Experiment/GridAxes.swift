@@ -22,8 +22,9 @@ public struct GridAxes: Hashable, Sendable {
     }
 
     public var cells: [ExperimentCell] {
-        formats.flatMap { set in
-            methods.flatMap { method -> [ExperimentCell] in
+        let references = methods.filter(\.isTeacherReference).map { ExperimentCell(formats: [], method: $0, seed: seed) }
+        return references + formats.flatMap { set in
+            methods.filter { !$0.isTeacherReference }.flatMap { method -> [ExperimentCell] in
                 guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
                 return strategies.flatMap { strategy in
                     ratios.map {

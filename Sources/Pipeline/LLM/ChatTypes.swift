@@ -12,6 +12,7 @@ public struct ChatMessage: Hashable, Sendable, Codable {
 
     public static func system(_ text: String) -> ChatMessage { ChatMessage(role: "system", content: text) }
     public static func user(_ text: String) -> ChatMessage { ChatMessage(role: "user", content: text) }
+    public static func assistant(_ text: String) -> ChatMessage { ChatMessage(role: "assistant", content: text) }
 }
 
 /// Asks the server for JSON: any JSON object, or one matching a schema.

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Opens the gateway for one job. When a role uses the embedded local server and nothing
-/// answers there, the first request that needs the network installs (once) and starts it; it
-/// is stopped again when the job ends, however it ends.
+/// Opens the gateway for one job. When a role uses an embedded local server (the student's or
+/// the teacher's) and nothing answers there, the first request of that role that needs the
+/// network installs (once) and starts it; each is stopped again when the job ends, however it ends.
 public enum LLMSession {
     /// `beforeNetwork` runs before every request that goes to the network (the workbench pauses
     /// there); `report` receives the one-line notices, `waiting` the seconds a request has waited
@@ -14,19 +14,19 @@ public enum LLMSession {
         waiting: @escaping @Sendable (LLMRole, Int) -> Void,
         _ body: (LLMGateway) async throws -> T
     ) async throws -> T {
-        let starter = LocalServerStarter(settings: config.local, report: report)
+        let starters = LocalServers(config: config, report: report)
         let gateway = try LLMGateway(
             config: config, workspace: workspace,
             beforeNetwork: { role in
                 try await beforeNetwork?(role)
-                if config.usesLocalServer(role) { try await starter.ensureRunning() }
+                try await starters.starter(for: role)?.ensureRunning()
             }, waiting: waiting, notice: report)
         do {
             let result = try await body(gateway)
-            await starter.stop()
+            await starters.stopAll()
             return result
         } catch {
-            await starter.stop()
+            await starters.stopAll()
             throw error
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
-/// The embedded default: llama.cpp's `llama-server` serving SmolLM2-135M-Instruct on
-/// 127.0.0.1, installed by `scripts/setup-llm.sh` into `~/.cache/bundlekd/llm` and started here
-/// when the configured endpoint is the local one and nothing answers there.
+/// An embedded llama.cpp `llama-server` on 127.0.0.1 — the student's (SmolLM2-135M-Instruct) or
+/// the teacher's (Qwen2.5-Coder-1.5B-Instruct) — installed by the project's setup scripts into
+/// `~/.cache/bundlekd/llm` and started here when a role's endpoint is it and nothing answers there.
 public final class LocalServer: @unchecked Sendable {
     public let settings: WorkspaceConfig.LocalServer
     public let llmDirectory: String
@@ -31,7 +32,32 @@ public final class LocalServer: @unchecked Sendable {
     }
 
     /// True when the model is the one the setup script installs (so installing brings it).
-    public var usesBundledModel: Bool { settings.modelPath == WorkspaceConfig.LocalServer().modelPath }
+    public var usesBundledModel: Bool {
+        [WorkspaceConfig.LocalServer.student, .teacher].contains { $0.modelPath == settings.modelPath }
+    }
+
+    /// True when llama-server itself is installed (the model may still be missing).
+    public var hasServer: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
+
+    /// Size of the model file in bytes, for the efficiency table; nil when it is not there.
+    public var modelBytes: Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: modelPath)[.size] as? NSNumber)?.int64Value
+    }
+
+    /// The peak resident memory (VmHWM) of the server running on this port, if this process started it.
+    public var peakResidentBytes: Int64? {
+        Self.started.withLock { $0[settings.port] }.flatMap { ChildProcess.peakResidentBytes(pid: $0.pid) }
+    }
+
+    /// The servers this process started, by port, so a run can read its server's memory.
+    private static let started = Mutex<[Int: ChildProcess]>([:])
+
+    /// The model's size and the server's peak memory for the efficiency table (nil: not known).
+    public static func footprint(_ settings: WorkspaceConfig.LocalServer?) -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
+        guard let settings else { return (nil, nil) }
+        let server = LocalServer(settings: settings)
+        return (server.modelBytes, server.peakResidentBytes)
+    }
 
     /// True when `/health` answers 200.
     public func isHealthy() async -> Bool {
@@ -68,6 +94,7 @@ public final class LocalServer: @unchecked Sendable {
             binary, arguments,
             stdout: logFile, stderr: logFile)
         process = server
+        Self.started.withLock { $0[settings.port] = server }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if await isHealthy() { return }
@@ -93,6 +120,7 @@ public final class LocalServer: @unchecked Sendable {
 
     /// Stops the server this object started; a server started elsewhere is left alone.
     public func stop() {
+        if process != nil { Self.started.withLock { $0[settings.port] = nil } }
         process?.stop()
         process = nil
     }

@@ -25,17 +25,29 @@ public actor LocalServerStarter {
     private static func start(_ server: LocalServer, report: @Sendable (String) -> Void) async throws -> Bool {
         if await server.isHealthy() { return false }
         try checkModel(server)
-        if !server.isInstalled {
-            guard let script = ResourceLocator.find("scripts/setup-llm.sh") else {
-                throw LLMError.notConfigured(
-                    "the local model server is not installed and scripts/setup-llm.sh was not found")
-            }
+        if !server.hasServer {
             report("installing the local model server (once; about 8 minutes)")
-            try server.install(setupScript: script)
+            try server.install(setupScript: try script("scripts/setup-llm.sh"))
         }
-        report("starting the local model server on \(server.settings.baseURL)")
+        if !server.isInstalled {
+            report("fetching the model \(server.settings.alias) (once)")
+            try server.install(setupScript: try script(server.settings.modelSetupScript))
+        }
+        report("starting the local model server \(server.settings.alias) on \(server.settings.baseURL)")
         try await server.start()
         return true
+    }
+
+    private static func script(_ name: String) throws -> String {
+        guard let path = ResourceLocator.find(name) else {
+            throw LLMError.notConfigured("the local model server is not installed and \(name) was not found")
+        }
+        return path
+    }
+
+    /// The server's size on disk and peak memory, once it runs (nil for a server started elsewhere).
+    public func footprint() -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
+        (server.modelBytes, server.peakResidentBytes)
     }
 
     /// A model of the user's own (not the one setup installs) must exist: installing cannot bring it.

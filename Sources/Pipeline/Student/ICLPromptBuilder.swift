@@ -27,6 +27,17 @@ public struct ICLPromptBuilder: Sendable {
         A bundle is a set of products a shopper would buy together for one purpose: alternatives or complements that share an intent.
         """
 
+    /// The session's products and the task, the last part of every answering prompt.
+    public static func question(_ session: Session, in dataset: Dataset) -> String {
+        """
+        Products in this \(dataset.domain) shopping session:
+        \(SessionText.products(session, in: dataset))
+
+        Find the bundles in this session: each has at least two products from the list and a 3-to-5-word intent. Leave out products that fit no bundle.
+        Answer only with JSON: {"bundles": [{"items": [1, 2], "intent": "..."}]}
+        """
+    }
+
     /// Rough token count (≈ 4 characters a token), enough to keep prompts inside a slot's context.
     public static func tokens(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
 
@@ -35,13 +46,7 @@ public struct ICLPromptBuilder: Sendable {
         training: [Session]
     ) -> [ChatMessage] {
         var sections: [String] = [Self.instruction]
-        let ask = """
-            Products in this \(dataset.domain) shopping session:
-            \(SessionText.products(session, in: dataset))
-
-            Find the bundles in this session: each has at least two products from the list and a 3-to-5-word intent. Leave out products that fit no bundle.
-            Answer only with JSON: {"bundles": [{"items": [1, 2], "intent": "..."}]}
-            """
+        let ask = Self.question(session, in: dataset)
         var budget = tokenBudget - Self.tokens(sections[0]) - Self.tokens(ask)
         func add(_ text: String) {
             let cost = Self.tokens(text)

@@ -12,6 +12,8 @@ public struct KnowledgeSelection: Sendable {
     public let patternReport: PatternReport?
     /// Teacher tokens spent on the selected rule and thought items (each call counted once).
     public let teacherTokens: Int
+    /// The teacher calls those items came from, for the distillation cost in the call log.
+    public let teacherCallIDs: Set<Int64>
 
     /// The sample a cell draws from `dataset`'s training split.
     public static func sample(
@@ -44,13 +46,16 @@ public struct KnowledgeSelection: Sendable {
         let keys = Set(sample.map(\.key))
         var counted: Set<String> = []
         var tokens = 0
+        var calls: Set<Int64> = []
         for item in stored
         where item.domain == dataset.domain && formats.contains(item.format) && item.format != .pattern {
             guard !Set(item.sessionList).isDisjoint(with: keys) else { continue }
             if item.format == .rule { context.rules.append(item.text) }
             if item.format == .thought, let session = item.sessionList.first { context.thoughts[session] = item.text }
             if counted.insert(item.callIds).inserted { tokens += item.promptTokens + item.completionTokens }
+            calls.formUnion(item.callList)
         }
+        teacherCallIDs = calls
         self.context = context
         patternReport = report
         teacherTokens = tokens

@@ -48,6 +48,15 @@ public final class ChildProcess: Sendable {
     }
 
     /// The exit status once it ended (128 + n for signal n), nil while it runs.
+    /// A live process's peak resident memory (VmHWM in /proc/PID/status), in bytes.
+    public static func peakResidentBytes(pid: pid_t) -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Int64(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+    }
+
     public var exitStatus: Int32? { reap(blocking: false) }
 
     public var isRunning: Bool { exitStatus == nil }

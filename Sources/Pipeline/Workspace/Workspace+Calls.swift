@@ -41,6 +41,12 @@ extension Workspace {
         }
     }
 
+    /// The logged calls with these ids (unknown ids are skipped).
+    public func calls(ids: some Collection<Int64>) throws -> [LLMCallRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try writer.read { db in try LLMCallRecord.filter(keys: Array(ids)).fetchAll(db) }
+    }
+
     /// The most recent calls, newest first.
     public func recentCalls(limit: Int) throws -> [LLMCallRecord] {
         try writer.read { db in

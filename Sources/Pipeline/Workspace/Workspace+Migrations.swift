@@ -120,6 +120,14 @@ extension Workspace {
                 t.add(column: "lossCurve", .text)
             }
         }
+        migrator.registerMigration("v6: cost per run for the efficiency table") { db in
+            try db.alter(table: "prediction") { t in t.add(column: "callIds", .text) }
+            try db.alter(table: "run") { t in
+                t.add(column: "teacherSeconds", .double)
+                t.add(column: "modelBytes", .integer)
+                t.add(column: "peakResidentBytes", .integer)
+            }
+        }
         return migrator
     }
 }

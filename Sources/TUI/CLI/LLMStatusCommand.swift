@@ -13,10 +13,17 @@ struct LLMStatusCommand: AsyncParsableCommand {
         let options = workspace
         try await runCommand {
             let config = try options.loadConfig()
-            let local = LocalServer(settings: config.local)
             print("workspace  \(options.databasePath(config))")
-            let running = await local.isHealthy() ? "yes" : "no"
-            print("local      \(config.local.baseURL)  installed: \(local.isInstalled ? "yes" : "no (make llm)")  running: \(running)")
+            for (name, settings) in [("student", config.local), ("teacher", config.localTeacher)] {
+                let server = LocalServer(settings: settings)
+                let users = LLMRole.allCases.filter { config.localServer(for: $0) == settings }.map(\.rawValue)
+                let installed = server.isInstalled ? "installed" : "not installed (make llm)"
+                let running = await server.isHealthy() ? "running" : "not running"
+                print(
+                    "local \(name)  \(settings.baseURL)  \(settings.alias) · \(settings.slots) slots · "
+                        + "\(settings.threads) threads · \(installed) · \(running) · used by "
+                        + (users.isEmpty ? "no role" : users.joined(separator: ", ")))
+            }
             for role in LLMRole.allCases { Self.show(await EndpointStatus.probe(config, role: role)) }
         }
     }

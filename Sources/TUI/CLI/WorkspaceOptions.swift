@@ -38,8 +38,8 @@ extension LLMSession {
     ) async throws -> T {
         let config = try options.loadConfig()
         // A configured model that is not there is said before the workspace is even opened.
-        if roles.contains(where: config.usesLocalServer) {
-            try LocalServerStarter.checkModel(LocalServer(settings: config.local))
+        for server in roles.compactMap(config.localServer) {
+            try LocalServerStarter.checkModel(LocalServer(settings: server))
         }
         return try await run(
             config: config, workspace: try options.openWorkspace(config), report: toStandardError,

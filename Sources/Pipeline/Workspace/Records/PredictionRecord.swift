@@ -12,6 +12,9 @@ public struct PredictionRecord: Codable, FetchableRecord, MutablePersistableReco
     public var bundles: String?
     public var parseError: String?
     public var callId: Int64?
+    /// Every call that produced this answer, as a JSON array (the AICL pipeline makes several);
+    /// nil in workspaces from before v6, where `callId` is the only one.
+    public var callIds: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -19,6 +22,11 @@ public struct PredictionRecord: Codable, FetchableRecord, MutablePersistableReco
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The calls behind the answer, from `callIds` or else `callId`.
+    public var allCallIDs: [Int64] {
+        callIds.flatMap { try? JSONDecoder().decode([Int64].self, from: Data($0.utf8)) } ?? (callId.map { [$0] } ?? [])
+    }
 
     public var parsedBundles: [ParsedBundle]? {
         bundles.flatMap { try? JSONDecoder().decode([ParsedBundle].self, from: Data($0.utf8)) }

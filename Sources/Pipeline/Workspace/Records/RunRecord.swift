@@ -21,6 +21,11 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var teacherTokens: Int
     public var seconds: Double
     public var status: RunStatus
+    /// Seconds the teacher spent extracting the knowledge this run used (from the call log).
+    public var teacherSeconds: Double? = nil
+    /// The answering model's file size and its server's peak resident memory, when known.
+    public var modelBytes: Int64? = nil
+    public var peakResidentBytes: Int64? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
