@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// The efficiency columns and the share of the teacher's precision, on a workspace whose calls
+/// and answers are written by hand; every expected number is worked out in the comments.
+struct EfficiencyTests {
+    /// Two test sessions of three products; each has one ground-truth bundle, products 1 and 2.
+    func dataset() -> Dataset {
+        let items = Dictionary(
+            uniqueKeysWithValues: (1...6).map { ("I\($0)", Item(id: "I\($0)", title: "Item \($0)", categoryPaths: [["C"]])) })
+        let sessions = [
+            Session(id: "s1", itemIDs: ["I1", "I2", "I3"], bundles: [GroundTruthBundle(id: "g1", itemIDs: ["I1", "I2"], intent: "pair")]),
+            Session(id: "s2", itemIDs: ["I4", "I5", "I6"], bundles: [GroundTruthBundle(id: "g2", itemIDs: ["I4", "I5"], intent: "pair")]),
+        ]
+        return Dataset(domain: "electronic", sessions: sessions, items: items, split: ["s1": .test, "s2": .test])
+    }
+
+    func call(_ workspace: Workspace, prompt: Int, completion: Int, ms: Double) throws -> Int64 {
+        try workspace.log(
+            LLMCallRecord(
+                id: nil, createdAt: Date(), requestHash: UUID().uuidString, role: "student", endpoint: "http://h/v1",
+                model: "m", messages: "[]", parameters: "{}", streamed: true, responseText: "x", finishReason: "stop",
+                promptTokens: prompt, completionTokens: completion, latencyMs: ms, attempts: 1, error: nil,
+                cacheHit: false))
+    }
+
+    func run(_ key: String, _ method: UtilisationMethod, formats: String, seconds: Double) -> RunRecord {
+        RunRecord(
+            id: nil, key: key, createdAt: Date(), domain: "electronic", student: "m", formats: FormatSet(label: formats)!,
+            strategy: .random, ratio: 0.05, method: method, seed: 42, sessions: 2, studentPromptTokens: 0,
+            studentCompletionTokens: 0, teacherTokens: formats == "none" ? 0 : 400, seconds: seconds, status: .done,
+            teacherSeconds: formats == "none" ? nil : 12.5, modelBytes: 104_857_600, peakResidentBytes: nil)
+    }
+
+    func prediction(_ session: String, _ items: [Int], calls: [Int64], listed: Bool) -> PredictionRecord {
+        PredictionRecord(
+            id: nil, runId: 0, sessionId: session, rawText: "…", bundles: "[{\"items\":\(items)}]", parseError: nil,
+            callId: calls.last, callIds: listed ? "\(calls)" : nil)
+    }
+
+    @Test func costPerSessionComesFromTheCallLog() throws {
+        let workspace = try Workspace()
+        let a = try call(workspace, prompt: 100, completion: 20, ms: 4000)
+        let b = try call(workspace, prompt: 50, completion: 10, ms: 1000)
+        let c = try call(workspace, prompt: 30, completion: 5, ms: 500)
+        let t1 = try call(workspace, prompt: 80, completion: 8, ms: 9000)
+        let t2 = try call(workspace, prompt: 80, completion: 8, ms: 9000)
+        // The teacher answers both sessions right: [1,2] is the bundle. Precision 1 and 1.
+        _ = try workspace.store(
+            run("t", .teacher, formats: "none", seconds: 30),
+            predictions: [
+                prediction("s1", [1, 2], calls: [t1], listed: true), prediction("s2", [1, 2], calls: [t2], listed: true),
+            ])
+        // The student: s1 right (precision 1, two calls), s2 [2,3] is no subset of {1,2}: a miss,
+        // precision 0; s2's answer is stored the pre-v6 way (callId only).
+        _ = try workspace.store(
+            run("s", .icl, formats: "rules", seconds: 10),
+            predictions: [
+                prediction("s1", [1, 2], calls: [a, b], listed: true), prediction("s2", [2, 3], calls: [c], listed: false),
+            ])
+        let report = try ExperimentReport.build(workspace: workspace, datasets: [dataset()], mode: .paper)
+        let student = try #require(report.rows.first { $0.run.method == .icl })
+        // 3 calls over 2 sessions; prompt (100 + 50 + 30) / 2 = 90; completion (20 + 10 + 5) / 2 = 17.5;
+        // 10 s over 2 sessions = 5 s; distillation as stored: 400 tokens, 12.5 s.
+        #expect(
+            student.efficiency
+                == Efficiency(
+                    calls: 1.5, promptTokens: 90, completionTokens: 17.5, seconds: 5, modelBytes: 104_857_600,
+                    peakResidentBytes: nil, distillationTokens: 400, distillationSeconds: 12.5))
+        // Precision (1 + 0) over the teacher's (1 + 1) = 0.5. Resampling the two pairs, a resample
+        // of only s2 gives 0 (probability 1/4) and of only s1 gives 1: the 95% interval is [0, 1].
+        let ratio = try #require(student.teacherRatio)
+        #expect(ratio.value == 0.5 && ratio.ci == Significance.Interval(low: 0, high: 1))
+        let teacher = try #require(report.rows.first { $0.run.method == .teacher })
+        #expect(teacher.teacherRatio == nil && teacher.efficiency.calls == 1 && teacher.efficiency.seconds == 15)
+        // The markdown has both tables; the cost row reads 1.50 calls, 90 / 18 tokens (17.5 rounds to even),
+        // 5.00 s, a 100 MB model, unknown peak memory, 400 tokens and 12 s (12.5 rounds to even) of distillation.
+        let markdown = report.markdown()
+        #expect(markdown.contains("| electronic | rules | random | 0.05 | icl | 1.50 | 90 | 18 | 5.00 | 100 | - | 400 | 12 |"))
+        #expect(markdown.contains("| 0.50 [0.00, 1.00] |"))
+    }
+}
+
+/// AICL's bundle auto-feedback, against ground truth {1,2,3} and {4,5} in a 6-product session.
+struct AICLFeedbackTests {
+    @Test func eachBundleGetsThePapersTip() {
+        let truth: [Set<Int>] = [[1, 2, 3], [4, 5]]
+        // [1,2,3] equals a truth (Jaccard 1); [4] is inside {4,5} with one product; [4,5,6] overlaps
+        // {4,5} by 2/3 without being inside it; [6] overlaps nothing; [1,2] is inside {1,2,3}.
+        let feedback = AICLPipeline.feedback(
+            [[1, 2, 3], [4], [4, 5, 6], [6], [1, 2]].map { ParsedBundle(items: $0) }, truth: truth, items: 6)
+        #expect(
+            feedback
+                == .tips(
+                    """
+                    Here are some tips for the detected bundles:
+                    Bundle 1 (products 1, 2, 3) is correct and should be kept.
+                    Bundle 2 (products 4) should contain at least 2 related products.
+                    Bundle 3 (products 4, 5, 6) contains irrelevant products that should be removed.
+                    Bundle 4 (products 6) is invalid and should be removed.
+                    Bundle 5 (products 1, 2) is missing some products; append related ones from the sequence.
+                    Output the corrected bundles with the same JSON.
+                    """))
+        #expect(AICLPipeline.feedback([ParsedBundle(items: [4, 5])], truth: truth, items: 6) == .allCorrect)
+        #expect(AICLPipeline.feedback([ParsedBundle(items: [5, 7])], truth: truth, items: 6) == .hallucinated)
+    }
+
+    /// The teacher rows use no knowledge: one cell each, first, whatever the format axis holds.
+    @Test func teacherReferencesAreOneCellEach() {
+        let cells = GridAxes(formats: [[], [.rule]], methods: [.icl, .teacher, .aicl]).cells
+        #expect(cells.map(\.method) == [.teacher, .aicl, .icl, .icl])
+        #expect(cells.prefix(2).allSatisfy(\.formats.isEmpty) && cells[3].formats == [.rule])
+    }
+}
