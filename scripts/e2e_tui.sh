@@ -98,7 +98,9 @@ done < <(BIN=$BIN scripts/bad_input_corpus.sh)
 if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; then
     work=$(mktemp -d)
     # One teacher request at a time, so Ctrl-C below lands between extraction steps.
-    printf '[local]\nport = 18097\n[teacher]\nmax_concurrency = 1\n' > "$work/bundlekd.toml"
+    # The machinery on the small model: the teacher role goes to the student's server here (the
+    # real 1.5B teacher has its own block below).
+    printf '[local]\nport = 18097\n[teacher]\nbase_url = "http://127.0.0.1:18097/v1"\nmodel = "local"\nmax_concurrency = 1\n' > "$work/bundlekd.toml"
     out=$("$BIN" llm chat --stream --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err"); rc=$?
     if [ $rc -eq 0 ] && [ -n "$out" ] && grep -q "starting the local model server" "$work/err" && grep -q "1 attempt" "$work/err"; then
         ok "llm chat --stream starts the local server and streams a real answer"
@@ -127,7 +129,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # The workbench itself against the real model: a zero-shot student run for Compare, then
     # extraction streamed in the Extract screen, the item in Knowledge, format toggles, Compare.
     work=$(mktemp -d); ROOT=$PWD
-    printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = 18097\n[teacher]\nbase_url = "http://127.0.0.1:18097/v1"\nmodel = "local"\n' > "$work/bundlekd.toml"
     (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats none --limit 3 --config bundlekd.toml >/dev/null 2>&1)
     T new-session -d -s e2e -x 120 -y 40 -e TERM=tmux-256color -e LANG=C.UTF-8 \
         "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml; echo EXIT=\$?; sleep 60"
@@ -176,7 +178,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # No model server outlives the workbench, whatever signal ends it. Each case starts a long
     # answer (the command starts its own server on a port nothing else uses), then ends it.
     work=$(mktemp -d)
-    printf '[local]\nport = 18098\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = 18098\n[teacher]\nbase_url = "http://127.0.0.1:18098/v1"\nmodel = "local"\n' > "$work/bundlekd.toml"
     server_pid() { pgrep -f -- "--port 18098" | head -1; }
     wait_server_up() { for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18098/health >/dev/null && return 0; sleep 0.1; done; return 1; }
     # Gone: no such process, or a zombie (dead; reaping it is init's business, and the container's may not).
@@ -277,6 +279,32 @@ for l in open(sys.argv[1]):
         ok "Ctrl-C during training exits 130, leaves no model and registers nothing"
     else fail "Ctrl-C during training" "$(T capture-pane -p -t ft) / $registered / $(ls -R "$work/students" 2>&1)"; fi
     T kill-session -t ft 2>/dev/null
+    rm -rf "$work"
+
+    # The real teacher, Qwen2.5-Coder-1.5B-Instruct, on a server of its own started only when the
+    # teacher is first needed (shape only: it is slow here). Ports nothing else uses.
+    work=$(mktemp -d)
+    printf '[local]\nport = 18099\n[local_teacher]\nport = 18100\n' > "$work/bundlekd.toml"
+    out=$(cd "$work" && "$ROOT/$BIN" llm status 2>&1)
+    echo "$out" | grep -qF "local teacher  http://127.0.0.1:18100/v1  qwen2.5-coder-1.5b-instruct" \
+        && echo "$out" | grep -qF "local student  http://127.0.0.1:18099/v1  local" \
+        && ok "llm status shows the teacher's and the student's local servers" || fail "llm status shows both local servers" "$out"
+    started=$(date +%s)
+    out=$(cd "$work" && "$ROOT/$BIN" extract --data "$ROOT/sessions" --domain food --stages rules --limit 1 2>&1); rc=$?
+    extract_s=$(( $(date +%s) - started ))
+    log=$(cd "$work" && "$ROOT/$BIN" llm log --last 5 2>&1)
+    [ $rc -eq 0 ] && echo "$out" | grep -q "starting the local model server qwen2.5-coder-1.5b-instruct" \
+        && echo "$log" | grep -q "teacher.*qwen2.5-coder-1.5b-instruct" \
+        && ok "a rules step with the real 1.5B teacher (${extract_s} s)" || fail "a rules step with the real 1.5B teacher" "rc=$rc $out / $log"
+    started=$(date +%s)
+    out=$(cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --method teacher --limit 2 2>&1); rc=$?
+    teacher_s=$(( $(date +%s) - started ))
+    [ $rc -eq 0 ] && echo "$out" | grep -q "| food | none | - | - | teacher |" && ! echo "$out" | grep -q "starting the local model server local" \
+        && ok "a teacher cell on two sessions, without starting the student's server (${teacher_s} s)" \
+        || fail "a teacher cell on two sessions" "rc=$rc $out"
+    curl -sf http://127.0.0.1:18100/health >/dev/null && fail "the teacher's server is stopped when the command ends" "still up" \
+        || ok "the teacher's server is stopped when the command ends"
+    echo "real teacher tests: extraction step ${extract_s} s, teacher cell ${teacher_s} s"
     rm -rf "$work"
 else
     fail "llm chat against the local model" "the local model server is not installed (make llm)"

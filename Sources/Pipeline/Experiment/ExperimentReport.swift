@@ -90,7 +90,7 @@ public struct ExperimentReport: Sendable {
 
     static let headers = [
         "domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
-        "coverage [95% CI]", "sessions (excl.)", "student tokens", "teacher tokens", "p vs none",
+        "coverage [95% CI]", "sessions (excl.)", "answer tokens", "teacher tokens", "p vs none",
         "precision × teacher [95% CI]",
     ]
 

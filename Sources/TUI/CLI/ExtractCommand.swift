@@ -51,7 +51,7 @@ struct ExtractCommand: AsyncParsableCommand {
             .resolve(datasets, workspace: gateway.workspace)
             FileHandle.standardError.write(
                 Data(
-                    "bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(chosen.count) training sessions (\(sampling.chosenStrategy.rawValue), ratio \(sampling.chosenRatio), seed \(sampling.seed))\n"
+                    "bundlekd: extracting \(formats.map(\.stageName).joined(separator: ", ")) for \(counted(chosen.count, "training session")) (\(sampling.chosenStrategy.rawValue), ratio \(sampling.chosenRatio), seed \(sampling.seed))\n"
                         .utf8))
             return try await Extractor(gateway: gateway).run(stages: formats, datasets: datasets, sample: chosen) {
                 progress.handle($0)

@@ -83,6 +83,7 @@ extension ExperimentsScreen {
             return [
                 Span(Self.cells(row, wide: wide), theme.base),
                 Span(significance, (row.pValue ?? 1) < 0.05 ? theme.filter : theme.muted),
+                Span(wide ? "  " + Self.cost(row) : "", theme.base),
             ]
         }
         ListView(rows: lines, highlight: theme.selected)
@@ -91,10 +92,17 @@ extension ExperimentsScreen {
 
     static func header(wide: Bool) -> String {
         let metrics =
-            wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]  " : "precision [CI]    recall cover "
+            wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]    " : "precision [CI]    recall cover "
         return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5)
             + pad("method", 8)
-            + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7) + "p"
+            + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7)
+            + (wide ? pad("p", 6) + "  " + pad("×teacher", 9) + pad("calls", 6) + "s/sess" : "p")
+    }
+
+    /// The wide layout's cost columns: precision as a share of the teacher's, calls and seconds per session.
+    static func cost(_ row: ExperimentReport.Row) -> String {
+        pad(row.teacherRatio.map { String(format: "%.2f", $0.value) } ?? "-", 9)
+            + pad(String(format: "%.1f", row.efficiency.calls), 6) + String(format: "%.1f", row.efficiency.seconds)
     }
 
     static func cells(_ row: ExperimentReport.Row, wide: Bool) -> String {
