@@ -113,3 +113,31 @@ struct AICLFeedbackTests {
         #expect(cells.prefix(2).allSatisfy(\.formats.isEmpty) && cells[3].formats == [.rule])
     }
 }
+
+/// Knowledge pooled across domains (the paper's multi-domain accumulation): a food cell that
+/// draws patterns from food and electronic holds both domains' patterns, food's first, each
+/// mined from its own sample exactly as a single-domain cell of that domain would.
+struct PooledKnowledgeTests {
+    @Test func patternsPoolAcrossDomains() async throws {
+        let all = try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
+            .map { try Preprocessing.prepare($0) }
+        let food = try #require(all.first { $0.domain == "food" })
+        let electronic = try #require(all.first { $0.domain == "electronic" })
+        var config = WorkspaceConfig()
+        config.teacher.baseURLs = ["http://127.0.0.1:9/v1"]  // patterns need no model: nothing may be called
+        let runner = ExperimentRunner(gateway: try LLMGateway(config: config, workspace: try Workspace()))
+        let cell = ExperimentCell(formats: [.pattern], ratio: 0.5, knowledgeDomains: ["food", "electronic"])
+        let (pooled, cost) = try await runner.knowledge(for: cell, dataset: food, sources: [electronic]) { _ in }
+        func alone(_ dataset: Dataset) -> [String] {
+            let sample = KnowledgeSelection.sample(dataset, strategy: .random, ratio: 0.5, seed: 42)
+            return KnowledgeSelection(formats: [.pattern], dataset: dataset, sample: sample, stored: []).context.patterns
+        }
+        #expect(!alone(food).isEmpty && !alone(electronic).isEmpty)
+        #expect(pooled.patterns == alone(food) + alone(electronic))
+        #expect(cost.tokens == 0)
+        await #expect(throws: DataError.self) {
+            _ = try await runner.knowledge(
+                for: ExperimentCell(formats: [.pattern], knowledgeDomains: ["food", "garden"]), dataset: food) { _ in }
+        }
+    }
+}

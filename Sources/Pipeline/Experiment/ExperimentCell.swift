@@ -7,16 +7,20 @@ public struct ExperimentCell: Hashable, Sendable {
     public var ratio: Double
     public var method: UtilisationMethod
     public var seed: UInt64
+    /// The domains whose samples the knowledge is pooled from (the paper's multi-domain
+    /// accumulation, RQ2); nil: the test domain's alone.
+    public var knowledgeDomains: [String]?
 
     public init(
         formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
-        method: UtilisationMethod = .icl, seed: UInt64 = 42
+        method: UtilisationMethod = .icl, seed: UInt64 = 42, knowledgeDomains: [String]? = nil
     ) {
         self.formats = formats
         self.strategy = strategy
         self.ratio = ratio
         self.method = method
         self.seed = seed
+        self.knowledgeDomains = knowledgeDomains
     }
 
     /// "none" for zero-shot, else the formats in paper order joined by "+".

@@ -29,9 +29,10 @@ public struct ExperimentGrid: Sendable {
         }
     }
 
-    /// Every cell on every dataset, in order; `onEvent` hears each cell start and progress, with where it is.
+    /// Every cell on every dataset, in order; `onEvent` hears each cell start and progress, with
+    /// where it is. `knowledgeSources` are the datasets cells with knowledge domains draw from.
     public func run(
-        _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?,
+        _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?, knowledgeSources: [Dataset] = [],
         onEvent: @escaping @Sendable (Position, ExperimentEvent) -> Void
     ) async throws -> [RunRecord] {
         let icl = ExperimentRunner(gateway: gateway)
@@ -44,7 +45,9 @@ public struct ExperimentGrid: Sendable {
                     onEvent(position, .cellStarted(cell, index: index + 1, of: cells.count))
                     let runner = cell.method.needsFineTunedStudent ? tuned! : icl
                     runs.append(
-                        try await runner.run(cell, dataset: dataset, testLimit: testLimit) { onEvent(position, $0) })
+                        try await runner.run(
+                            cell, dataset: dataset, testLimit: testLimit, knowledgeSources: knowledgeSources
+                        ) { onEvent(position, $0) })
                 }
             }
         } catch {

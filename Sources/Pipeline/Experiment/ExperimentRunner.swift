@@ -17,10 +17,12 @@ public final class ExperimentRunner: Sendable {
 
     public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
         "\(dataset.domain)|\(gateway.config.endpoint(cell.method.answeringRole).model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
+            + (cell.knowledgeDomains.map { "|from:" + $0.joined(separator: ",") } ?? "")
     }
 
+    /// `knowledgeSources` are the datasets a cell with `knowledgeDomains` pools its knowledge from.
     public func run(
-        _ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil,
+        _ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil, knowledgeSources: [Dataset] = [],
         onEvent: @escaping @Sendable (ExperimentEvent) -> Void
     ) async throws -> RunRecord {
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
@@ -35,7 +37,7 @@ public final class ExperimentRunner: Sendable {
         // answers zero-shot (its knowledge is in its weights); teacher and aicl use none.
         let (knowledge, distillation) =
             cell.method.takesKnowledgeInPrompt
-            ? try await knowledge(for: cell, dataset: dataset, onEvent: onEvent)
+            ? try await knowledge(for: cell, dataset: dataset, sources: knowledgeSources, onEvent: onEvent)
             : (KnowledgeContext(), Distillation())
         let answerer = Answerer(
             gateway: gateway, role: role, dataset: dataset, builder: builder, knowledge: knowledge,
@@ -68,32 +70,51 @@ public final class ExperimentRunner: Sendable {
             studentCompletionTokens: predictions.reduce(0) { $0 + $1.2.completionTokens },
             teacherTokens: distillation.tokens, seconds: Date().timeIntervalSince(started), status: .done,
             teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
-            peakResidentBytes: footprint.peakResidentBytes)
+            peakResidentBytes: footprint.peakResidentBytes,
+            knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","))
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
     }
 
     /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the
-    /// teacher has extracted whatever rules and thoughts the sample still lacks. Returns it with
+    /// teacher has extracted whatever rules and thoughts the sample still lacks — from each of
+    /// the cell's knowledge domains when it pools them (patterns and rules pool; thoughts are
+    /// worked examples of the test domain's neighbours, so only its own are used). Returns it with
     /// what the teacher spent distilling it (tokens, and seconds from the call log).
     func knowledge(
-        for cell: ExperimentCell, dataset: Dataset,
+        for cell: ExperimentCell, dataset: Dataset, sources: [Dataset] = [],
         onEvent: @escaping @Sendable (ExperimentEvent) -> Void
     ) async throws -> (KnowledgeContext, Distillation) {
         guard !cell.formats.isEmpty else { return (KnowledgeContext(), Distillation()) }
-        let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
-        let teacherStages = cell.formats.filter { $0 != .pattern }
-        if !teacherStages.isEmpty {
-            _ = try await Extractor(gateway: gateway).run(
-                stages: Array(teacherStages), datasets: [dataset], sample: sample
-            ) { onEvent(.extraction($0)) }
+        var context = KnowledgeContext()
+        var tokens = 0
+        var calls: Set<Int64> = []
+        for domain in cell.knowledgeDomains ?? [dataset.domain] {
+            guard let source = domain == dataset.domain ? dataset : sources.first(where: { $0.domain == domain }) else {
+                throw DataError(
+                    file: "--knowledge-domains", field: "domain",
+                    "no domain '\(domain)' in the data (found: \(([dataset] + sources).map(\.domain).joined(separator: ", ")))")
+            }
+            let sample = KnowledgeSelection.sample(source, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
+            let teacherStages = cell.formats.filter { $0 != .pattern }
+            if !teacherStages.isEmpty {
+                _ = try await Extractor(gateway: gateway).run(
+                    stages: Array(teacherStages), datasets: [source], sample: sample
+                ) { onEvent(.extraction($0)) }
+            }
+            let selection = KnowledgeSelection(
+                formats: domain == dataset.domain ? cell.formats : cell.formats.subtracting([.thought]),
+                dataset: source, sample: sample,
+                stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: source.domain))
+            context.patterns += selection.context.patterns
+            context.rules += selection.context.rules
+            context.thoughts.merge(selection.context.thoughts) { first, _ in first }
+            tokens += selection.teacherTokens
+            calls.formUnion(selection.teacherCallIDs)
         }
-        let selection = KnowledgeSelection(
-            formats: cell.formats, dataset: dataset, sample: sample,
-            stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: dataset.domain))
-        let seconds = try workspace.calls(ids: selection.teacherCallIDs).reduce(0) { $0 + $1.latencyMs } / 1000
-        return (selection.context, Distillation(tokens: selection.teacherTokens, seconds: seconds))
+        let seconds = try workspace.calls(ids: calls).reduce(0) { $0 + $1.latencyMs } / 1000
+        return (context, Distillation(tokens: tokens, seconds: seconds))
     }
 }
 

@@ -9,6 +9,8 @@ public struct GridAxes: Hashable, Sendable {
     public var ratios: [Double]
     public var methods: [UtilisationMethod]
     public var seed: UInt64
+    /// Every knowledge cell pools its knowledge from these domains (nil: the test domain).
+    public var knowledgeDomains: [String]? = nil
 
     public init(
         formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
@@ -28,7 +30,9 @@ public struct GridAxes: Hashable, Sendable {
                 guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
                 return strategies.flatMap { strategy in
                     ratios.map {
-                        ExperimentCell(formats: set, strategy: strategy, ratio: $0, method: method, seed: seed)
+                        ExperimentCell(
+                            formats: set, strategy: strategy, ratio: $0, method: method, seed: seed,
+                            knowledgeDomains: knowledgeDomains)
                     }
                 }
             }
@@ -47,7 +51,7 @@ extension GridAxes {
     /// Every value is checked here, so the CLI's grid and run report a bad one the same way.
     public static func parse(
         formats: String, strategies: String?, ratios: String?, methods: String, seed: UInt64,
-        hasFineTunedStudent: Bool
+        hasFineTunedStudent: Bool, knowledgeDomains: String? = nil
     ) throws -> GridAxes {
         let methodList = try list(methods).map { name in
             guard let method = UtilisationMethod(rawValue: name) else {
@@ -80,7 +84,15 @@ extension GridAxes {
             guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw Problem(description: "bad ratio '\(text)'") }
             return ratio
         }
-        return GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
+        var axes = GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
+        if let knowledgeDomains {
+            let domains = list(knowledgeDomains)
+            guard !domains.isEmpty, Set(domains).count == domains.count else {
+                throw Problem(description: "--knowledge-domains needs distinct domain names, got '\(knowledgeDomains)'")
+            }
+            axes.knowledgeDomains = domains
+        }
+        return axes
     }
 
     private static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }

@@ -126,6 +126,7 @@ extension Workspace {
                 t.add(column: "teacherSeconds", .double)
                 t.add(column: "modelBytes", .integer)
                 t.add(column: "peakResidentBytes", .integer)
+                t.add(column: "knowledgeDomains", .text)
             }
         }
         return migrator

@@ -29,6 +29,8 @@ struct GridCommand: AsyncParsableCommand {
     var mode: ScoringMode = .paper
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
     var student: String?
+    @Option(help: "Pool each cell's knowledge from these domains' samples, e.g. electronic,clothing,food.")
+    var knowledgeDomains: String?
 
     /// The axes as given; a bad value is a usage error (GridAxes.parse checks each one).
     func axes() throws -> GridAxes {
@@ -36,7 +38,7 @@ struct GridCommand: AsyncParsableCommand {
         do {
             return try GridAxes.parse(
                 formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
-                hasFineTunedStudent: student != nil)
+                hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains)
         } catch let problem as GridAxes.Problem {
             throw ValidationError(problem.description)
         }
@@ -62,10 +64,17 @@ struct GridCommand: AsyncParsableCommand {
         mode: ScoringMode, student: String?
     ) async throws {
         let datasets = try source.loadPrepared()
+        // Knowledge pooled from other domains needs their data too, whatever --domain tests.
+        let pooled = cells.contains { $0.knowledgeDomains != nil }
+        var everyDomain = source
+        everyDomain.domain = nil
+        let sources = pooled ? try everyDomain.loadPrepared() : []
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
-            _ = try await grid.run(cells, datasets: datasets, testLimit: testLimit) { GridProgress.show($0, $1) }
+            _ = try await grid.run(cells, datasets: datasets, testLimit: testLimit, knowledgeSources: sources) {
+                GridProgress.show($0, $1)
+            }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)
             StatusLine.clear()
             print(report.markdown())

@@ -19,6 +19,8 @@ struct RunCommand: AsyncParsableCommand {
     var method: UtilisationMethod = .icl
     @Option(help: "A registered fine-tuned student to use for sft and icl+sft.")
     var student: String?
+    @Option(help: "Pool the knowledge from these domains' samples, e.g. electronic,clothing,food.")
+    var knowledgeDomains: String?
     @Option(help: "Only the first N test sessions of each domain.")
     var limit: Int?
     @Option(help: "Scoring mode of the printed row: paper or strict.")
@@ -30,7 +32,8 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let axes = try GridAxes.parse(
                 formats: formats, strategies: sampling.strategy?.rawValue, ratios: sampling.ratio.map { String($0) },
-                methods: method.rawValue, seed: sampling.seed, hasFineTunedStudent: student != nil)
+                methods: method.rawValue, seed: sampling.seed, hasFineTunedStudent: student != nil,
+                knowledgeDomains: knowledgeDomains)
             guard let cell = axes.cells.first, axes.cells.count == 1 else {
                 throw ValidationError("--formats must name one format set for a run, got '\(formats)' (use 'grid')")
             }

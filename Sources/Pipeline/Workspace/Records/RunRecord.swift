@@ -26,6 +26,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     /// The answering model's file size and its server's peak resident memory, when known.
     public var modelBytes: Int64? = nil
     public var peakResidentBytes: Int64? = nil
+    /// The domains the knowledge was pooled from, comma-separated; nil: the run's own domain.
+    public var knowledgeDomains: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -38,7 +40,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     /// The cell this run answered.
     public var cell: ExperimentCell {
         ExperimentCell(
-            formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed))
+            formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed),
+            knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init))
     }
 
     /// Zero-shot: no knowledge in the prompt.
@@ -48,7 +51,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     /// run has no quantity: "electronic none icl").
     public var label: String {
         let quantity = isZeroShot ? "" : " \(strategy.rawValue) \(ratio)"
-        return "\(domain) \(formats.label)\(quantity) \(method.rawValue)"
+        let pooled = knowledgeDomains.map { " from \($0)" } ?? ""
+        return "\(domain) \(formats.label)\(quantity)\(pooled) \(method.rawValue)"
     }
 
     /// The label with the run's id, where several runs of one cell may be listed.
