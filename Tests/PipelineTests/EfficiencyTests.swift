@@ -8,10 +8,16 @@ struct EfficiencyTests {
     /// Two test sessions of three products; each has one ground-truth bundle, products 1 and 2.
     func dataset() -> Dataset {
         let items = Dictionary(
-            uniqueKeysWithValues: (1...6).map { ("I\($0)", Item(id: "I\($0)", title: "Item \($0)", categoryPaths: [["C"]])) })
+            uniqueKeysWithValues: (1...6).map {
+                ("I\($0)", Item(id: "I\($0)", title: "Item \($0)", categoryPaths: [["C"]]))
+            })
         let sessions = [
-            Session(id: "s1", itemIDs: ["I1", "I2", "I3"], bundles: [GroundTruthBundle(id: "g1", itemIDs: ["I1", "I2"], intent: "pair")]),
-            Session(id: "s2", itemIDs: ["I4", "I5", "I6"], bundles: [GroundTruthBundle(id: "g2", itemIDs: ["I4", "I5"], intent: "pair")]),
+            Session(
+                id: "s1", itemIDs: ["I1", "I2", "I3"],
+                bundles: [GroundTruthBundle(id: "g1", itemIDs: ["I1", "I2"], intent: "pair")]),
+            Session(
+                id: "s2", itemIDs: ["I4", "I5", "I6"],
+                bundles: [GroundTruthBundle(id: "g2", itemIDs: ["I4", "I5"], intent: "pair")]),
         ]
         return Dataset(domain: "electronic", sessions: sessions, items: items, split: ["s1": .test, "s2": .test])
     }
@@ -27,7 +33,8 @@ struct EfficiencyTests {
 
     func run(_ key: String, _ method: UtilisationMethod, formats: String, seconds: Double) -> RunRecord {
         RunRecord(
-            id: nil, key: key, createdAt: Date(), domain: "electronic", student: "m", formats: FormatSet(label: formats)!,
+            id: nil, key: key, createdAt: Date(), domain: "electronic", student: "m",
+            formats: FormatSet(label: formats)!,
             strategy: .random, ratio: 0.05, method: method, seed: 42, sessions: 2, studentPromptTokens: 0,
             studentCompletionTokens: 0, teacherTokens: formats == "none" ? 0 : 400, seconds: seconds, status: .done,
             teacherSeconds: formats == "none" ? nil : 12.5, modelBytes: 104_857_600, peakResidentBytes: nil)
@@ -50,14 +57,16 @@ struct EfficiencyTests {
         _ = try workspace.store(
             run("t", .teacher, formats: "none", seconds: 30),
             predictions: [
-                prediction("s1", [1, 2], calls: [t1], listed: true), prediction("s2", [1, 2], calls: [t2], listed: true),
+                prediction("s1", [1, 2], calls: [t1], listed: true),
+                prediction("s2", [1, 2], calls: [t2], listed: true),
             ])
         // The student: s1 right (precision 1, two calls), s2 [2,3] is no subset of {1,2}: a miss,
         // precision 0; s2's answer is stored the pre-v6 way (callId only).
         _ = try workspace.store(
             run("s", .icl, formats: "rules", seconds: 10),
             predictions: [
-                prediction("s1", [1, 2], calls: [a, b], listed: true), prediction("s2", [2, 3], calls: [c], listed: false),
+                prediction("s1", [1, 2], calls: [a, b], listed: true),
+                prediction("s2", [2, 3], calls: [c], listed: false),
             ])
         let report = try ExperimentReport.build(workspace: workspace, datasets: [dataset()], mode: .paper)
         let student = try #require(report.rows.first { $0.run.method == .icl })
@@ -77,7 +86,9 @@ struct EfficiencyTests {
         // The markdown has both tables; the cost row reads 1.50 calls, 90 / 18 tokens (17.5 rounds to even),
         // 5.00 s, a 100 MB model, unknown peak memory, 400 tokens and 12 s (12.5 rounds to even) of distillation.
         let markdown = report.markdown()
-        #expect(markdown.contains("| electronic | rules | random | 0.05 | icl | 1.50 | 90 | 18 | 5.00 | 100 | - | 400 | 12 |"))
+        #expect(
+            markdown.contains(
+                "| electronic | rules | random | 0.05 | icl | 1.50 | 90 | 18 | 5.00 | 100 | - | 400 | 12 |"))
         #expect(markdown.contains("| 0.50 [0.00, 1.00] |"))
     }
 }
@@ -130,14 +141,16 @@ struct PooledKnowledgeTests {
         let (pooled, cost) = try await runner.knowledge(for: cell, dataset: food, sources: [electronic]) { _ in }
         func alone(_ dataset: Dataset) -> [String] {
             let sample = KnowledgeSelection.sample(dataset, strategy: .random, ratio: 0.5, seed: 42)
-            return KnowledgeSelection(formats: [.pattern], dataset: dataset, sample: sample, stored: []).context.patterns
+            return KnowledgeSelection(formats: [.pattern], dataset: dataset, sample: sample, stored: []).context
+                .patterns
         }
         #expect(!alone(food).isEmpty && !alone(electronic).isEmpty)
         #expect(pooled.patterns == alone(food) + alone(electronic))
         #expect(cost.tokens == 0)
         await #expect(throws: DataError.self) {
             _ = try await runner.knowledge(
-                for: ExperimentCell(formats: [.pattern], knowledgeDomains: ["food", "garden"]), dataset: food) { _ in }
+                for: ExperimentCell(formats: [.pattern], knowledgeDomains: ["food", "garden"]), dataset: food
+            ) { _ in }
         }
     }
 }

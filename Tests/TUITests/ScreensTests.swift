@@ -154,7 +154,8 @@ struct ScreensTests {
         #expect(buffer.style(of: "A1 ") == m.theme.subset)
         #expect(buffer.style(of: "A2 ") == m.theme.partial)
         // Paper mode: 1 hit of 2 predicted, 1 of 2 truths, coverage 2/3.
-        #expect(lines.joined(separator: "\n").contains("precision 0.50 · recall 0.50 · coverage 0.67 · 1 of 2 bundles hit"))
+        #expect(
+            lines.joined(separator: "\n").contains("precision 0.50 · recall 0.50 · coverage 0.67 · 1 of 2 bundles hit"))
         _ = send(&m, .char("b"))  // run #1 beside: [1,2,3] is exact
         buffer = view(m)
         #expect(buffer.style(of: "B1 ") == m.theme.exact)

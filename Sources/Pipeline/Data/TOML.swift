@@ -59,7 +59,8 @@ public struct TOMLTable: Equatable, Sendable {
 
     /// Inserts into the section `[section]` of this table, which the caller has already added.
     mutating func insert(_ key: String, _ value: TOMLValue, line: Int, file: String, section: String) throws {
-        guard let index = entries.firstIndex(where: { $0.key == section }), case .table(var inner) = entries[index].value
+        guard let index = entries.firstIndex(where: { $0.key == section }),
+            case .table(var inner) = entries[index].value
         else { return }
         try inner.insert(key, value, line: line, file: file)
         entries[index].value = .table(inner)

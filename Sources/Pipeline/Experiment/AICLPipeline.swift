@@ -40,8 +40,9 @@ struct AICLPipeline: Sendable {
         }
         if let neighbour = builder.neighbours(of: session, in: dataset, among: training).first {
             var demonstration = true
-            var bundles = try? AnswerParser.bundles(in: await ask(
-                ICLPromptBuilder.instruction + "\n\n" + ICLPromptBuilder.question(neighbour, in: dataset)))
+            var bundles = try? AnswerParser.bundles(
+                in: await ask(
+                    ICLPromptBuilder.instruction + "\n\n" + ICLPromptBuilder.question(neighbour, in: dataset)))
             let corrected = try? AnswerParser.bundles(in: await ask(Self.selfCorrection))
             if let corrected { bundles = corrected }
             for _ in 0..<feedbackRounds {
@@ -60,8 +61,10 @@ struct AICLPipeline: Sendable {
             }
         }
         let final = try await ask(
-            (messages.isEmpty ? ICLPromptBuilder.instruction + "\n\n" : "Based on the rules, detect bundles for the "
-                + "products below.\n\n") + ICLPromptBuilder.question(session, in: dataset))
+            (messages.isEmpty
+                ? ICLPromptBuilder.instruction + "\n\n"
+                : "Based on the rules, detect bundles for the "
+                    + "products below.\n\n") + ICLPromptBuilder.question(session, in: dataset))
         calls.text = final
         return calls
     }
@@ -98,14 +101,16 @@ struct AICLPipeline: Sendable {
                 if score == 0 {
                     tip = "is invalid and should be removed"
                 } else if p.isSubset(of: best) {
-                    tip = p.count == 1
+                    tip =
+                        p.count == 1
                         ? "should contain at least 2 related products"
                         : "is missing some products; append related ones from the sequence"
                 } else {
                     tip = "contains irrelevant products that should be removed"
                 }
             }
-            tips.append("Bundle \(index + 1) (products \(bundle.items.map(String.init).joined(separator: ", "))) \(tip).")
+            tips.append(
+                "Bundle \(index + 1) (products \(bundle.items.map(String.init).joined(separator: ", "))) \(tip).")
         }
         if allCorrect && !predicted.isEmpty { return .allCorrect }
         if predicted.isEmpty { tips.append("No bundle was detected, but the session has \(truth.count).") }

@@ -148,10 +148,14 @@ public struct ExperimentReport: Sendable {
 
     public func markdown() -> String {
         func table(_ headers: [String], _ body: [[String]]) -> [String] {
-            ["| " + headers.joined(separator: " | ") + " |", "|" + headers.map { _ in "---" }.joined(separator: "|") + "|"]
+            [
+                "| " + headers.joined(separator: " | ") + " |",
+                "|" + headers.map { _ in "---" }.joined(separator: "|") + "|",
+            ]
                 + body.map { "| " + $0.joined(separator: " | ") + " |" }
         }
-        return ([caption, ""] + table(Self.headers, rows.map(cells)) + ["", Self.costCaption, ""]
+        return
+            ([caption, ""] + table(Self.headers, rows.map(cells)) + ["", Self.costCaption, ""]
             + table(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) }))
             .joined(separator: "\n")
     }
@@ -172,7 +176,8 @@ public struct ExperimentReport: Sendable {
                 headers.map(escape).joined(separator: " & ") + " \\\\", "\\hline",
             ] + body.map { $0.map(escape).joined(separator: " & ") + " \\\\" } + ["\\hline", "\\end{tabular}"]
         }
-        return (tabular(Self.headers, rows.map(cells)) + ["% " + caption, ""]
+        return
+            (tabular(Self.headers, rows.map(cells)) + ["% " + caption, ""]
             + tabular(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) })
             + ["% " + Self.costCaption]).joined(separator: "\n")
     }

@@ -94,7 +94,8 @@ public final class ExperimentRunner: Sendable {
             guard let source = domain == dataset.domain ? dataset : sources.first(where: { $0.domain == domain }) else {
                 throw DataError(
                     file: "--knowledge-domains", field: "domain",
-                    "no domain '\(domain)' in the data (found: \(([dataset] + sources).map(\.domain).joined(separator: ", ")))")
+                    "no domain '\(domain)' in the data (found: \(([dataset] + sources).map(\.domain).joined(separator: ", ")))"
+                )
             }
             let sample = KnowledgeSelection.sample(source, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
             let teacherStages = cell.formats.filter { $0 != .pattern }

@@ -24,19 +24,22 @@ public struct GridAxes: Hashable, Sendable {
     }
 
     public var cells: [ExperimentCell] {
-        let references = methods.filter(\.isTeacherReference).map { ExperimentCell(formats: [], method: $0, seed: seed) }
-        return references + formats.flatMap { set in
-            methods.filter { !$0.isTeacherReference }.flatMap { method -> [ExperimentCell] in
-                guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
-                return strategies.flatMap { strategy in
-                    ratios.map {
-                        ExperimentCell(
-                            formats: set, strategy: strategy, ratio: $0, method: method, seed: seed,
-                            knowledgeDomains: knowledgeDomains)
+        let references = methods.filter(\.isTeacherReference).map {
+            ExperimentCell(formats: [], method: $0, seed: seed)
+        }
+        return references
+            + formats.flatMap { set in
+                methods.filter { !$0.isTeacherReference }.flatMap { method -> [ExperimentCell] in
+                    guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
+                    return strategies.flatMap { strategy in
+                        ratios.map {
+                            ExperimentCell(
+                                formats: set, strategy: strategy, ratio: $0, method: method, seed: seed,
+                                knowledgeDomains: knowledgeDomains)
+                        }
                     }
                 }
             }
-        }
     }
 }
 
@@ -62,7 +65,8 @@ extension GridAxes {
         }
         if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent {
             throw Problem(
-                description: "the sft and icl+sft methods need --student NAME (a model registered by 'bundlekd sft train')")
+                description:
+                    "the sft and icl+sft methods need --student NAME (a model registered by 'bundlekd sft train')")
         }
         let sets = try list(formats).map { label in
             guard let set = FormatSet(label: label) else { throw Problem(description: "unknown format '\(label)'") }
@@ -81,7 +85,9 @@ extension GridAxes {
             return strategy
         }
         let ratioList = try list(ratios ?? "0.1").map { text in
-            guard let ratio = Double(text), ratio > 0, ratio <= 1 else { throw Problem(description: "bad ratio '\(text)'") }
+            guard let ratio = Double(text), ratio > 0, ratio <= 1 else {
+                throw Problem(description: "bad ratio '\(text)'")
+            }
             return ratio
         }
         var axes = GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)

@@ -49,7 +49,7 @@ struct ConfigReader {
     mutating func double(_ key: String, _ range: ClosedRange<Double>) throws -> Double? {
         known.append(key)
         guard let value = table[key] else { return nil }
-        guard let number = value.double, range.contains(number) else {   // `double` reads integers too
+        guard let number = value.double, range.contains(number) else {  // `double` reads integers too
             let got = value.double.map { "\($0)" } ?? value.kind
             throw error(
                 key, "expected a number from \(range.lowerBound.formatted) to \(range.upperBound.formatted), got \(got)"

@@ -15,7 +15,8 @@ public enum LLMBench {
                 format:
                     "bundlekd.llm requests=%d completion_tokens=%d wall=%.4f tokens_per_s=%.1f cache_hits=%d "
                     + "http_requests=%d",
-                requests, completionTokens, seconds, Double(completionTokens) / seconds, cacheHits, requests - cacheHits)
+                requests, completionTokens, seconds, Double(completionTokens) / seconds, cacheHits, requests - cacheHits
+            )
         }
     }
 

@@ -53,7 +53,9 @@ public final class LocalServer: @unchecked Sendable {
     private static let started = Mutex<[Int: ChildProcess]>([:])
 
     /// The model's size and the server's peak memory for the efficiency table (nil: not known).
-    public static func footprint(_ settings: WorkspaceConfig.LocalServer?) -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
+    public static func footprint(
+        _ settings: WorkspaceConfig.LocalServer?
+    ) -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
         guard let settings else { return (nil, nil) }
         let server = LocalServer(settings: settings)
         return (server.modelBytes, server.peakResidentBytes)

@@ -120,8 +120,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
         }
         if config.local.port == config.localTeacher.port {
             throw root.error(
-                "local_teacher", "the teacher's and the student's local servers need different ports "
-                    + "(both are \(config.local.port)); to serve both roles from one server, point [teacher] base_url at it")
+                "local_teacher",
+                "the teacher's and the student's local servers need different ports "
+                    + "(both are \(config.local.port)); to serve both roles from one server, point [teacher] base_url at it"
+            )
         }
         for role in LLMRole.allCases {
             var defaults = Self.defaultEndpoint(role == .teacher ? config.localTeacher : config.local)

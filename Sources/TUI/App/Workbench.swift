@@ -48,7 +48,8 @@ enum Workbench {
         Thread.detachNewThread {
             do {
                 let datasets = try load()
-                inbox.post(.datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
+                inbox.post(
+                    .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
             } catch {
                 inbox.post(.dataLoadFailed("\(error)"))
             }

@@ -51,7 +51,9 @@ struct GridCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (cells, source, workspace, limit, mode, student) = (try axes().cells, source, workspace, limit, mode, student)
+        let (cells, source, workspace, limit, mode, student) = (
+            try axes().cells, source, workspace, limit, mode, student
+        )
         try await runCommand(cancelOnInterrupt: true) {
             try await Self.execute(
                 cells, source: source, workspace: workspace, testLimit: limit, mode: mode, student: student)

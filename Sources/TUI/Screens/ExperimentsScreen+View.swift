@@ -38,7 +38,8 @@ extension ExperimentsScreen {
                 FormatToggles.separator(theme), Span(strategy.rawValue, theme.filter),
                 FormatToggles.separator(theme), Span("ratios ", theme.header),
                 Span(ratios.map { String($0) }.joined(separator: ","), theme.filter),
-                FormatToggles.separator(theme), Span(testLimit.map { counted($0, "test") } ?? "all tests", theme.filter),
+                FormatToggles.separator(theme),
+                Span(testLimit.map { counted($0, "test") } ?? "all tests", theme.filter),
             ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
         let state: Line =

@@ -75,7 +75,8 @@ public struct ExperimentsScreen: Sendable {
     private mutating func mouse(_ event: MouseEvent, layout: ExperimentsLayout, rows: Int) {
         if event.wheel != 0 {
             list.move(by: event.wheel, count: rows)
-        } else if event.kind == .press, let row = list.row(atY: event.y, x: event.x, in: layout.tableRows, count: rows) {
+        } else if event.kind == .press, let row = list.row(atY: event.y, x: event.x, in: layout.tableRows, count: rows)
+        {
             list.select(row, count: rows)
         }
     }

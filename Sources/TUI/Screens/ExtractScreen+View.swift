@@ -29,7 +29,8 @@ extension ExtractScreen {
         renderDetail(into: &buffer, area: layout.detail, theme: theme)
         let running = work?.kind == .extraction && progress == nil
         buffer.put(
-            DisplayWidth.truncate(" " + (running ? "waiting for the first step…" : totals), to: layout.totals.width), x: layout.totals.x, y: layout.totals.y,
+            DisplayWidth.truncate(" " + (running ? "waiting for the first step…" : totals), to: layout.totals.width),
+            x: layout.totals.x, y: layout.totals.y,
             style: theme.muted, clip: layout.totals)
     }
 
@@ -41,7 +42,8 @@ extension ExtractScreen {
             FormatToggles.line(stages, theme: theme) + [
                 FormatToggles.separator(theme), Span(strategy.rawValue, theme.filter),
                 FormatToggles.separator(theme), Span("ratio ", theme.header), Span(String(ratio), theme.filter),
-                FormatToggles.separator(theme), Span(limit.map { counted($0, "session") } ?? "all sessions", theme.filter),
+                FormatToggles.separator(theme),
+                Span(limit.map { counted($0, "session") } ?? "all sessions", theme.filter),
             ]
         buffer.put(line, x: inner.x, y: inner.y, clip: inner)
         let state: Line

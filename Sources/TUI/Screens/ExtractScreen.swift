@@ -79,7 +79,8 @@ public struct ExtractScreen: Sendable {
     private mutating func mouse(_ event: MouseEvent, layout: ExtractLayout, _ context: ScreenContext) -> [Effect] {
         let wheel = event.wheel
         if wheel != 0 {
-            return update(layout.detail.contains(x: event.x, y: event.y) ? .scroll(wheel) : .move(wheel), context: context)
+            return update(
+                layout.detail.contains(x: event.x, y: event.y) ? .scroll(wheel) : .move(wheel), context: context)
         }
         guard event.kind == .press,
             let row = list.row(atY: event.y, x: event.x, in: layout.callRows, count: calls.count)
@@ -173,7 +174,8 @@ public struct ExtractScreen: Sendable {
         guard let p = progress else { return "no extraction yet: choose stages and quantity, then Enter" }
         let cost = teacher.cost(promptTokens: p.promptTokens, completionTokens: p.completionTokens)
         return [
-            "\(p.stage.stageName) step \(p.stepsDone)/\(p.stepsTotal)", "\(p.calls) calls (\(p.cacheHits) cached)",
+            "\(p.stage.stageName) step \(p.stepsDone)/\(p.stepsTotal)",
+            "\(counted(p.calls, "call")) (\(p.cacheHits) cached)",
             "\(p.promptTokens)+\(p.completionTokens) tok", String(format: "%.0f tok/s", p.tokensPerSecond),
             counted(p.itemsStored, "item"), cost > 0 ? String(format: "$%.4f", cost) : nil,
             String(format: "%.1f s", p.elapsed),
