@@ -16,7 +16,11 @@ public final class ExperimentRunner: Sendable {
     var workspace: Workspace { gateway.workspace }
 
     public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
-        "\(dataset.domain)|\(gateway.config.endpoint(cell.method.answeringRole).model)|\(cell.formatLabel)|\(cell.strategy.rawValue)|\(cell.ratio)|\(cell.method.rawValue)|\(cell.seed)|k\(builder.examples)-b\(builder.tokenBudget)|tests\(testCount)"
+        [
+            dataset.domain, gateway.config.endpoint(cell.method.answeringRole).model, cell.formatLabel,
+            cell.strategy.rawValue, "\(cell.ratio)", cell.method.rawValue, "\(cell.seed)",
+            "k\(builder.examples)-b\(builder.tokenBudget)", "tests\(testCount)",
+        ].joined(separator: "|")
             + (cell.knowledgeDomains.map { "|from:" + $0.joined(separator: ",") } ?? "")
     }
 
