@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads
+.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -67,3 +67,7 @@ bench-tui: deps llm
 # beside a second server and beside a CPU hog (the ratios behind the thread defaults).
 bench-threads: deps llm
 	python3 scripts/bench_threads.py
+
+# The teacher's and the student's local servers alone and side by side (tokens/s and ratios).
+bench-servers: deps llm
+	python3 scripts/bench_servers.py
