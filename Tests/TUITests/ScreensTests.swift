@@ -195,6 +195,10 @@ struct ScreensTests {
                     ],
                     testLimit: 30)
             ])
+        _ = send(&m, .char("e"))  // the teacher's reference row goes first
+        #expect(m.experiments.cells.first == ExperimentCell(formats: [], method: .teacher))
+        #expect(m.experiments.cells.count == 4)
+        #expect(view(m).lines()[3].contains("4 cells per domain, teacher + icl · Enter starts"))
     }
 
     // MARK: everywhere

@@ -23,21 +23,28 @@ public struct ExperimentsScreen: Sendable {
     public var strategy = SamplingStrategy.random
     public var ratioSetIndex = 0
     public var limitIndex = 0
+    /// Whether the grid adds the teacher's zero-shot reference row (the share-of-teacher column).
+    public var withTeacher = false
 
     public init() {}
 
     public var ratios: [Double] { Self.ratioSets[ratioSetIndex] }
     public var testLimit: Int? { Self.testLimits[limitIndex] }
 
-    /// The cells of the grid the form describes: zero-shot, then each format at each ratio.
+    /// The cells of the grid the form describes: the teacher's row when chosen, zero-shot, then
+    /// each format at each ratio.
     public var cells: [ExperimentCell] {
         let chosen = KnowledgeFormat.allCases.filter(formats.contains).map { Set([$0]) }
-        return GridAxes(formats: [[]] + chosen, strategies: [strategy], ratios: ratios).cells
+        return GridAxes(
+            formats: [[]] + chosen, strategies: [strategy], ratios: ratios, methods: methods
+        ).cells
     }
+
+    var methods: [UtilisationMethod] { withTeacher ? [.teacher, .icl] : [.icl] }
 
     public enum Action: Sendable {
         case move(Int), first, last, baseline, cycleMode, cycleMetric, editFilter, clearFilter
-        case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, start
+        case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, toggleTeacher, start
         case typed(Key), mouse(MouseEvent)
     }
 
@@ -58,6 +65,7 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.char("s")], "s", "grid strategy", .cycleStrategy),
         KeyBinding([.char("a")], "a", "grid ratios: 0.05 · 0.1 · 0.02,0.05,0.1 · 0.05,0.1,0.2", .cycleRatios),
         KeyBinding([.char("n")], "n", "test sessions per cell: 10, 30, 100, all", .cycleLimit),
+        KeyBinding([.char("e")], "e", "add the teacher's zero-shot row (the reference for × teacher)", .toggleTeacher),
         KeyBinding([.enter], "Enter", "start the grid (finished cells are skipped)", .start),
     ]
 
@@ -103,6 +111,7 @@ public struct ExperimentsScreen: Sendable {
             strategy = strategy.next
         case .cycleRatios: ratioSetIndex = (ratioSetIndex + 1) % Self.ratioSets.count
         case .cycleLimit: limitIndex = (limitIndex + 1) % Self.testLimits.count
+        case .toggleTeacher: withTeacher.toggle()
         case .start:
             guard !working else { return [] }
             return [.startGrid(cells: cells, testLimit: testLimit)]
