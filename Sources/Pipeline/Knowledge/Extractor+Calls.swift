@@ -19,29 +19,31 @@ extension Extractor {
     /// repair prompt. The assistant's answer is appended to the conversation.
     func ask<T>(
         _ conversation: inout [ChatMessage], template: PromptTemplate, stage: KnowledgeFormat, session: String?,
-        run: RunState, parse: (String) throws -> T
+        run: RunState, maxTokens: Int = 400, parse: (String) throws -> T
     ) async throws -> (T, [LLMGateway.Call]) {
         var calls: [LLMGateway.Call] = []
         let first = try await send(
-            conversation, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
+            conversation, format: template.responseFormat, maxTokens: maxTokens, stage: stage, session: session, run: run)
         calls.append(first)
         do {
             let value = try parse(first.response.text)
             conversation.append(ChatMessage(role: "assistant", content: first.response.text))
             return (value, calls)
         } catch let failure as ParseFailure {
+            let failure = Self.explained(failure, first)
             run.emit(.stepFailed(stage, session: session, reason: "\(failure.reason); asking again"))
             let repair = templates.repair.render(["reason": failure.reason, "format": template.schema ?? "JSON"])
             let retried = conversation + [ChatMessage(role: "assistant", content: first.response.text), .user(repair)]
             let second = try await send(
-                retried, format: template.responseFormat, maxTokens: 400, stage: stage, session: session, run: run)
+                retried, format: template.responseFormat, maxTokens: maxTokens, stage: stage, session: session,
+                run: run)
             calls.append(second)
             do {
                 let value = try parse(second.response.text)
                 conversation = retried + [ChatMessage(role: "assistant", content: second.response.text)]
                 return (value, calls)
             } catch let again as ParseFailure {
-                throw StepFailure(reason: again.reason, raw: second.response.text, calls: calls)
+                throw StepFailure(reason: Self.explained(again, second).reason, raw: second.response.text, calls: calls)
             }
         }
     }
@@ -80,6 +82,13 @@ extension Extractor {
                 key, stage: stage, domain: dataset.domain, session: reference?.session.id, status: .failed,
                 raw: failure.raw, reason: failure.reason, calls: calls), items: [])
         run.failed(stage, session: reference?.key, reason: failure.reason)
+    }
+
+    /// A parse failure of an answer the token limit cut off says so: the JSON never closed.
+    static func explained(_ failure: ParseFailure, _ call: LLMGateway.Call) -> ParseFailure {
+        guard call.response.finishReason == "length" else { return failure }
+        let limit = call.response.usage.map { " at \($0.completionTokens) tokens" } ?? ""
+        return ParseFailure(reason: failure.reason + " (the answer was cut off\(limit), max_tokens)")
     }
 
     static func tokens(_ calls: [LLMGateway.Call]) -> (prompt: Int, completion: Int) {

@@ -193,11 +193,13 @@ public final class Extractor: Sendable {
         let listing = numbered.enumerated().map { "\($0 + 1). \($1.rule)" }.joined(separator: "\n")
         let key =
             "consolidate/\(dataset.domain)/\(teacherModel)/\(templates.consolidate.hash.prefix(12))/\(SHA256.hex(Data(listing.utf8)).prefix(16))"
-        if try workspace.step(key: key) != nil { return run.resumed(.rule, session: nil) }
+        if try workspace.step(key: key)?.status == .done { return run.resumed(.rule, session: nil) }
         var conversation = [ChatMessage.user(templates.consolidate.render(["rules": listing, "max_rules": "10"]))]
         do {
+            // Every rule with its sources is a long answer: the endpoint's limit, at least the usual 400.
             let (merged, calls) = try await ask(
-                &conversation, template: templates.consolidate, stage: .rule, session: nil, run: run
+                &conversation, template: templates.consolidate, stage: .rule, session: nil, run: run,
+                maxTokens: max(400, gateway.config.teacher.maxTokens)
             ) { text -> [(String, [Int])] in
                 guard let object = try AnswerParser.jsonValue(in: text) as? [String: Any],
                     let list = object["rules"] as? [Any]
@@ -250,7 +252,7 @@ public final class Extractor: Sendable {
 
     func think(about reference: SessionReference, in dataset: Dataset, run: RunState) async throws {
         let key = "thoughts/\(reference.key)/\(teacherModel)/\(templates.thought.hash.prefix(12))"
-        if try workspace.step(key: key) != nil { return run.resumed(.thought, session: reference.key) }
+        if try workspace.step(key: key)?.status == .done { return run.resumed(.thought, session: reference.key) }
         let prompt = templates.thought.render([
             "domain": dataset.domain, "products": SessionText.products(reference.session, in: dataset),
             "ground_truth": SessionText.groundTruth(reference.session),
