@@ -29,13 +29,17 @@ public struct ExtractionProgress: Sendable, Equatable {
     /// Seconds from `started` to this snapshot; stored, so whoever shows it draws the same
     /// picture every time.
     public var elapsed: Double = 0
+    /// Seconds since the current stage started: the pace of its steps, for the ETA.
+    public var stageElapsed: Double = 0
+    public var stageStarted = Date()
 
     public init() {}
 
     public var tokensPerSecond: Double { elapsed > 0 ? Double(completionTokens) / elapsed : 0 }
     /// Seconds left at the current pace, once a step has finished.
     public var eta: Double? {
-        stepsDone > 0 && stepsTotal > stepsDone ? elapsed / Double(stepsDone) * Double(stepsTotal - stepsDone) : nil
+        stepsDone > 0 && stepsTotal > stepsDone
+            ? stageElapsed / Double(stepsDone) * Double(stepsTotal - stepsDone) : nil
     }
 }
 

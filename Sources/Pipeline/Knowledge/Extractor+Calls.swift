@@ -117,6 +117,7 @@ final class RunState: @unchecked Sendable {
         let progress: ExtractionProgress = lock.withLock {
             change(&summary)
             summary.progress.elapsed = Date().timeIntervalSince(summary.progress.started)
+            summary.progress.stageElapsed = Date().timeIntervalSince(summary.progress.stageStarted)
             return summary.progress
         }
         onEvent(.progress(progress))
@@ -126,6 +127,7 @@ final class RunState: @unchecked Sendable {
         emit(.stageStarted(stage, steps: steps))
         update {
             $0.progress.stage = stage; $0.progress.stepsDone = 0; $0.progress.stepsTotal = steps
+            $0.progress.stageStarted = Date()
         }
     }
 
