@@ -1,0 +1,34 @@
+import Foundation
+
+/// The one-off cost of the knowledge a cell used: teacher tokens and seconds.
+struct Distillation {
+    var tokens = 0
+    var seconds: Double?
+}
+
+/// Answers one test session: one call with the cell's prompt, or the whole AICL pipeline.
+struct Answerer: Sendable {
+    let gateway: LLMGateway
+    let role: LLMRole
+    let dataset: Dataset
+    let builder: ICLPromptBuilder
+    let knowledge: KnowledgeContext
+    let responseFormat: ResponseFormat?
+    let aicl: Bool
+
+    func answer(_ session: Session) async throws -> SessionAnswer {
+        let training = dataset.sessions(in: .train)
+        if aicl {
+            return try await AICLPipeline(
+                gateway: gateway, dataset: dataset, training: training, builder: builder,
+                responseFormat: responseFormat
+            ).answer(session)
+        }
+        let messages = builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
+        let call = try await gateway.chat(
+            role, gateway.request(role, messages, maxTokens: 300, responseFormat: responseFormat))
+        var answer = SessionAnswer(text: call.response.text)
+        answer.add(call)
+        return answer
+    }
+}
