@@ -104,9 +104,9 @@ final class ProgressPrinter: @unchecked Sendable {
     private func line(_ p: ExtractionProgress) -> String {
         let eta = p.eta.map { String(format: " · ETA %d:%02d", Int($0) / 60, Int($0) % 60) } ?? ""
         return String(
-            format: "[%@] %d/%d steps · %d calls (%d cached) · %d tokens · %.0f tok/s · %d items%@",
-            p.stage.stageName, p.stepsDone, p.stepsTotal, p.calls, p.cacheHits, p.promptTokens + p.completionTokens,
-            p.tokensPerSecond, p.itemsStored, eta)
+            format: "[%@] %d/%d steps · %@ (%d cached) · %d tokens · %.0f tok/s · %@%@",
+            p.stage.stageName, p.stepsDone, p.stepsTotal, counted(p.calls, "call"), p.cacheHits,
+            p.promptTokens + p.completionTokens, p.tokensPerSecond, counted(p.itemsStored, "item"), eta)
     }
 
 }
