@@ -37,6 +37,7 @@ public final class ExperimentRunner: Sendable {
         }
         let started = Date()
         let role = cell.method.answeringRole
+        LocalServer.resetPeak(gateway.config.localServer(for: role))
         // icl and icl+sft: the knowledge goes into the prompt; sft: the fine-tuned student
         // answers zero-shot (its knowledge is in its weights); teacher and aicl use none.
         let (knowledge, distillation) =

@@ -52,6 +52,14 @@ public final class LocalServer: @unchecked Sendable {
     /// The servers this process started, by port, so a run can read its server's memory.
     private static let started = Mutex<[Int: ChildProcess]>([:])
 
+    /// Starts a new peak-memory window for the server this process started on that port (writing
+    /// 5 to /proc/PID/clear_refs resets VmHWM), so each run of a grid reports its own peak rather
+    /// than the highest of every run the server answered before.
+    public static func resetPeak(_ settings: WorkspaceConfig.LocalServer?) {
+        guard let settings, let process = started.withLock({ $0[settings.port] }) else { return }
+        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/\(process.pid)/clear_refs"))
+    }
+
     /// The model's size and the server's peak memory for the efficiency table (nil: not known).
     public static func footprint(
         _ settings: WorkspaceConfig.LocalServer?
