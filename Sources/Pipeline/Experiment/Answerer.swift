@@ -15,9 +15,19 @@ struct Answerer: Sendable {
     let knowledge: KnowledgeContext
     let responseFormat: ResponseFormat?
     let aicl: Bool
+    /// The training split the prompts draw neighbours from, computed once for every session.
+    let training: [Session]
+
+    init(
+        gateway: LLMGateway, role: LLMRole, dataset: Dataset, builder: ICLPromptBuilder, knowledge: KnowledgeContext,
+        responseFormat: ResponseFormat?, aicl: Bool
+    ) {
+        (self.gateway, self.role, self.dataset, self.builder) = (gateway, role, dataset, builder)
+        (self.knowledge, self.responseFormat, self.aicl) = (knowledge, responseFormat, aicl)
+        training = dataset.sessions(in: .train)
+    }
 
     func answer(_ session: Session) async throws -> SessionAnswer {
-        let training = dataset.sessions(in: .train)
         if aicl {
             return try await AICLPipeline(
                 gateway: gateway, dataset: dataset, training: training, builder: builder,

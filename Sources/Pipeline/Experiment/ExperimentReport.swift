@@ -49,17 +49,14 @@ public struct ExperimentReport: Sendable {
                 ?? zeroShot(for: run, in: scored)
             var p: Double?
             if let baseline, baseline.0.id != run.id {
-                let theirs = Dictionary(uniqueKeysWithValues: baseline.1.evaluated.map { ($0.sessionID, $0.precision) })
-                let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
-                p = Significance.pairedRandomization(paired.map(\.0), paired.map(\.1))
+                let (ours, theirs) = pairedPrecision(metrics, baseline.1)
+                p = Significance.pairedRandomization(ours, theirs)
             }
             var ratio: (Double, Significance.Interval)?
             if let teacher = scored.first(where: {
                 $0.0.method == .teacher && $0.0.domain == run.domain && $0.0.sessions == run.sessions
             }), teacher.0.id != run.id {
-                let theirs = Dictionary(uniqueKeysWithValues: teacher.1.evaluated.map { ($0.sessionID, $0.precision) })
-                let paired = evaluated.compactMap { score in theirs[score.sessionID].map { (score.precision, $0) } }
-                let (ours, reference) = (paired.map(\.0), paired.map(\.1))
+                let (ours, reference) = pairedPrecision(metrics, teacher.1)
                 if reference.reduce(0, +) > 0 {
                     ratio = (
                         ours.reduce(0, +) / reference.reduce(0, +),
@@ -76,6 +73,13 @@ public struct ExperimentReport: Sendable {
                 pValue: p, teacherRatio: ratio, efficiency: efficiency[run.id!]!)
         }
         return ExperimentReport(mode: mode, rows: rows)
+    }
+
+    /// Per-session precision of two runs over the sessions both evaluated, in `ours`' order.
+    static func pairedPrecision(_ ours: RunMetrics, _ theirs: RunMetrics) -> (ours: [Double], theirs: [Double]) {
+        let byID = Dictionary(uniqueKeysWithValues: theirs.evaluated.map { ($0.sessionID, $0.precision) })
+        let paired = ours.evaluated.compactMap { score in byID[score.sessionID].map { (score.precision, $0) } }
+        return (paired.map(\.0), paired.map(\.1))
     }
 
     /// The zero-shot run a run is compared with: the same domain and test set, its own student

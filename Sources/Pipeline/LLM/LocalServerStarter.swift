@@ -45,11 +45,6 @@ public actor LocalServerStarter {
         return path
     }
 
-    /// The server's size on disk and peak memory, once it runs (nil for a server started elsewhere).
-    public func footprint() -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
-        (server.modelBytes, server.peakResidentBytes)
-    }
-
     /// A model of the user's own (not the one setup installs) must exist: installing cannot bring it.
     public static func checkModel(_ server: LocalServer) throws {
         if !server.usesBundledModel { try server.requireModel() }

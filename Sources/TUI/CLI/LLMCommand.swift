@@ -55,7 +55,7 @@ struct LLMChatCommand: AsyncParsableCommand {
         let call = try await LLMSession.run(workspace, roles: [role], send)
         if stream { print("") } else { print(call.response.text) }
         let usage = call.response.usage.map { "\($0.promptTokens)+\($0.completionTokens) tokens" } ?? "tokens unknown"
-        let source = call.cacheHit ? "cache hit" : "\(call.attempts) attempt\(call.attempts == 1 ? "" : "s")"
+        let source = call.cacheHit ? "cache hit" : counted(call.attempts, "attempt")
         let summary =
             "[call \(call.callID) · \(usage) · \(source) · \(Int(call.latencyMs)) ms · finish \(call.response.finishReason ?? "?")]\n"
         FileHandle.standardError.write(Data(summary.utf8))
