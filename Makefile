@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers
+.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -13,7 +13,7 @@ run: deps build llm
 demo: deps build llm
 	$(BIN) demo $(ARGS)
 
-test: deps build llm sft llm-fallback unit-tests e2e
+test: deps build llm lora llm-fallback unit-tests e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -36,7 +36,13 @@ llm:
 llm-fallback:
 	LLM_BACKEND=llama-cpp-python scripts/setup-llm.sh
 
-# Builds llama.cpp's CPU trainer (llama-finetune) into ~/.cache/bundlekd/sft (minutes once, then a second).
+# The LoRA trainer of `bundlekd sft train`: PyTorch (CPU), transformers and PEFT in a venv, and
+# llama.cpp's adapter converter, in ~/.cache/bundlekd/sft (about 1.5 GB once, then a second).
+lora: llm
+	scripts/setup-lora.sh
+
+# llama.cpp's whole-model CPU trainer (llama-finetune), built only for the comparison in bench-sft
+# (minutes once, then a second).
 sft: llm
 	scripts/setup-sft.sh
 
@@ -71,3 +77,8 @@ bench-threads: deps llm
 # The teacher's and the student's local servers alone and side by side (tokens/s and ratios).
 bench-servers: deps llm
 	python3 scripts/bench_servers.py
+
+# The LoRA trainer against llama-finetune on the same rows, back to back: tokens/s, answer tokens/s,
+# wall time and peak memory side by side, with the ratio.
+bench-sft: deps build llm lora sft
+	python3 scripts/bench_sft.py

@@ -274,11 +274,22 @@ for l in open(sys.argv[1]):
     T send-keys -t ft C-c
     for _ in $(seq 1 300); do T capture-pane -p -t ft | grep -q "EXIT=" && break; sleep 0.1; done
     registered=$(cd "$work" && "$ROOT/$BIN" run $d --formats none --method sft --student cut --limit 1 2>&1 | tail -1)
-    if T capture-pane -p -t ft | grep -q "EXIT=130" && [ ! -e "$work/students/cut/model.gguf" ] && [ ! -e "$work/students/cut/model.gguf.part" ] \
+    if T capture-pane -p -t ft | grep -q "EXIT=130" && [ ! -e "$work/students/cut/adapter.gguf" ] && [ ! -e "$work/students/cut/adapter.gguf.part" ] \
         && echo "$registered" | grep -q "no fine-tuned student 'cut' is registered"; then
         ok "Ctrl-C during training exits 130, leaves no model and registers nothing"
     else fail "Ctrl-C during training" "$(T capture-pane -p -t ft) / $registered / $(ls -R "$work/students" 2>&1)"; fi
     T kill-session -t ft 2>/dev/null
+    out=$(cd "$work" && SFT_DIR=/dev/null/sft "$ROOT/$BIN" sft train $d --sample few --name nowhere 2>&1); rc=$?
+    [ $rc -eq 1 ] && echo "$out" | tail -1 | grep -q "installing the LoRA trainer failed" \
+        && ok "sft train when the trainer's venv cannot be installed: one line, exit 1" || fail "sft train with a failing venv install" "rc=$rc $out"
+    # Train (two steps) → registered → served with its adapter by run --method sft.
+    started=$(date +%s)
+    out=$(cd "$work" && "$ROOT/$BIN" sft train $d --sample few --name quick --max-steps 2 2>&1); rc=$?
+    out2=$(cd "$work" && "$ROOT/$BIN" run $d --formats none --method sft --student quick --limit 1 2>&1); rc2=$?
+    [ $rc -eq 0 ] && echo "$out" | grep -q "registered fine-tuned student 'quick'" && [ -s "$work/students/quick/adapter.gguf" ] \
+        && [ $rc2 -eq 0 ] && echo "$out2" | grep -q "| food | none | - | - | sft |" \
+        && ok "sft train (LoRA, 2 steps) registers a student that run --method sft serves ($(( $(date +%s) - started )) s)" \
+        || fail "sft train then run --method sft" "rc=$rc $out / rc2=$rc2 $out2"
     rm -rf "$work"
 
     # The real teacher, Qwen2.5-Coder-1.5B-Instruct, on a server of its own started only when the

@@ -22,13 +22,13 @@ struct EfficiencyTests {
         return Dataset(domain: "electronic", sessions: sessions, items: items, split: ["s1": .test, "s2": .test])
     }
 
-    func call(_ workspace: Workspace, prompt: Int, completion: Int, ms: Double) throws -> Int64 {
+    func call(_ workspace: Workspace, prompt: Int, completion: Int, ms: Double, cached: Bool = false) throws -> Int64 {
         try workspace.log(
             LLMCallRecord(
                 id: nil, createdAt: Date(), requestHash: UUID().uuidString, role: "student", endpoint: "http://h/v1",
                 model: "m", messages: "[]", parameters: "{}", streamed: true, responseText: "x", finishReason: "stop",
                 promptTokens: prompt, completionTokens: completion, latencyMs: ms, attempts: 1, error: nil,
-                cacheHit: false))
+                cacheHit: cached))
     }
 
     func run(_ key: String, _ method: UtilisationMethod, formats: String, seconds: Double) -> RunRecord {
@@ -90,6 +90,37 @@ struct EfficiencyTests {
             markdown.contains(
                 "| electronic | rules | random | 0.05 | icl | 1.50 | 90 | 18 | 5.00 | 100 | - | 400 | 12 |"))
         #expect(markdown.contains("| 0.50 [0.00, 1.00] |"))
+    }
+
+    /// A run that extends an earlier one gets its old sessions' answers from the cache in no time,
+    /// so its seconds per session count only the sessions the model answered in it.
+    @Test func secondsPerSessionLeaveOutCachedAnswers() throws {
+        let workspace = try Workspace()
+        let old = try call(workspace, prompt: 40, completion: 4, ms: 2, cached: true)
+        let new = try call(workspace, prompt: 60, completion: 6, ms: 6000)
+        _ = try workspace.store(
+            run("extended", .icl, formats: "none", seconds: 8),
+            predictions: [
+                prediction("s1", [1, 2], calls: [old], listed: true),
+                prediction("s2", [4, 5], calls: [new], listed: true),
+            ])
+        let again = try call(workspace, prompt: 40, completion: 4, ms: 1, cached: true)
+        let twice = try call(workspace, prompt: 60, completion: 6, ms: 1, cached: true)
+        _ = try workspace.store(
+            run("cached", .teacher, formats: "none", seconds: 0.01),
+            predictions: [
+                prediction("s1", [1, 2], calls: [again], listed: true),
+                prediction("s2", [4, 5], calls: [twice], listed: true),
+            ])
+        let report = try ExperimentReport.build(workspace: workspace, datasets: [dataset()], mode: .paper)
+        let extended = try #require(report.rows.first { $0.run.key == "extended" })
+        // 8 s for the one session the model answered (s2); the tokens still count both answers:
+        // prompt (40 + 60) / 2 = 50, completion (4 + 6) / 2 = 5.
+        #expect(extended.efficiency.seconds == 8)
+        #expect(extended.efficiency.promptTokens == 50 && extended.efficiency.completionTokens == 5)
+        let cached = try #require(report.rows.first { $0.run.key == "cached" })
+        #expect(cached.efficiency.seconds == nil)
+        #expect(report.markdown().contains("| electronic | none | - | - | teacher | 1.00 | 50 | 5 | - |"))
     }
 }
 

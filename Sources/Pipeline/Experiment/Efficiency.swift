@@ -7,8 +7,10 @@ public struct Efficiency: Sendable, Equatable {
     public var calls: Double
     public var promptTokens: Double
     public var completionTokens: Double
-    /// Wall seconds per test session: the run's time over its sessions (answers run concurrently).
-    public var seconds: Double
+    /// Wall seconds per test session: the run's time over the sessions the model answered in it
+    /// (answers run concurrently). Answers served from the cache took no model time, so a run that
+    /// extends an earlier one to more sessions is timed on its new sessions only; nil: all cached.
+    public var seconds: Double?
     /// The answering model's size on disk and its server's peak resident memory, when known.
     public var modelBytes: Int64?
     public var peakResidentBytes: Int64?
@@ -23,11 +25,14 @@ public struct Efficiency: Sendable, Equatable {
         let byID = Dictionary(calls.compactMap { call in call.id.map { ($0, call) } }, uniquingKeysWith: { a, _ in a })
         let used = predictions.flatMap(\.allCallIDs).compactMap { byID[$0] }
         let sessions = Double(max(1, predictions.count))
+        let answered = predictions.filter { prediction in
+            prediction.allCallIDs.contains { byID[$0].map { !$0.cacheHit } ?? true }
+        }.count
         return Efficiency(
             calls: Double(used.count) / sessions,
             promptTokens: Double(used.reduce(0) { $0 + ($1.promptTokens ?? 0) }) / sessions,
             completionTokens: Double(used.reduce(0) { $0 + ($1.completionTokens ?? 0) }) / sessions,
-            seconds: run.seconds / sessions, modelBytes: run.modelBytes, peakResidentBytes: run.peakResidentBytes,
+            seconds: answered == 0 ? nil : run.seconds / Double(answered), modelBytes: run.modelBytes, peakResidentBytes: run.peakResidentBytes,
             distillationTokens: run.teacherTokens, distillationSeconds: run.teacherSeconds)
     }
 }

@@ -77,17 +77,17 @@ public struct ExperimentGrid: Sendable {
         guard let modelPath = registered.modelPath else {
             return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
         }
-        guard FileManager.default.fileExists(atPath: modelPath) else {
+        for file in [modelPath] + (registered.adapterPath.map { [$0] } ?? [])
+        where !FileManager.default.fileExists(atPath: file) {
             throw DataError(
-                file: modelPath, field: "student",
+                file: file, field: "student",
                 "the fine-tuned model of '\(name)' is missing; train it again with 'bundlekd sft train'")
         }
-        let starter = LocalServerStarter(
-            settings: FineTunedStudent.serverSettings(for: registered, config: gateway.config),
-            report: report)
+        let settings = FineTunedStudent.serverSettings(for: registered, config: gateway.config)
+        let starter = LocalServerStarter(settings: settings, report: report)
         let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in
             try await starter.ensureRunning()
         }
-        return (ExperimentRunner(gateway: tuned), starter)
+        return (ExperimentRunner(gateway: tuned, studentServer: settings), starter)
     }
 }

@@ -130,7 +130,7 @@ public struct ExperimentReport: Sendable {
         let megabytes = { (bytes: Int64?) in bytes.map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "-" }
         return [
             String(format: "%.2f", e.calls), String(format: "%.0f", e.promptTokens),
-            String(format: "%.0f", e.completionTokens), String(format: "%.2f", e.seconds), megabytes(e.modelBytes),
+            String(format: "%.0f", e.completionTokens), e.seconds.map { String(format: "%.2f", $0) } ?? "-", megabytes(e.modelBytes),
             megabytes(e.peakResidentBytes), "\(e.distillationTokens)",
             e.distillationSeconds.map { String(format: "%.0f", $0) } ?? "-",
         ]
@@ -138,7 +138,8 @@ public struct ExperimentReport: Sendable {
 
     static let costCaption =
         "Cost per test session, from the call log: calls and tokens behind each answer, wall seconds "
-        + "(the run's time over its sessions), the answering model's file and its server's peak memory "
+        + "(the run's time over the sessions the model answered in it; - when all came from the cache), "
+        + "the answering model's file and its server's peak memory "
         + "(- when the server was not started by this run); distillation: the teacher's one-off tokens and "
         + "seconds for the knowledge the cell used."
 
@@ -206,7 +207,7 @@ public struct ExperimentReport: Sendable {
                 "precisionVsTeacherCI": row.teacherRatio.map { [$0.ci.low, $0.ci.high] } ?? NSNull(),
                 "callsPerSession": row.efficiency.calls, "promptTokensPerSession": row.efficiency.promptTokens,
                 "completionTokensPerSession": row.efficiency.completionTokens,
-                "secondsPerSession": row.efficiency.seconds, "modelBytes": row.efficiency.modelBytes ?? NSNull(),
+                "secondsPerSession": row.efficiency.seconds ?? NSNull(), "modelBytes": row.efficiency.modelBytes ?? NSNull(),
                 "peakResidentBytes": row.efficiency.peakResidentBytes ?? NSNull(),
                 "distillationTokens": row.efficiency.distillationTokens,
                 "distillationSeconds": row.efficiency.distillationSeconds ?? NSNull(),

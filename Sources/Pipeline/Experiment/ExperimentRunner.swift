@@ -7,10 +7,21 @@ import Foundation
 public final class ExperimentRunner: Sendable {
     let gateway: LLMGateway
     let builder: ICLPromptBuilder
+    /// The server of a fine-tuned student, which the gateway's configuration does not list.
+    let studentServer: WorkspaceConfig.LocalServer?
 
-    public init(gateway: LLMGateway, builder: ICLPromptBuilder = ICLPromptBuilder()) {
+    public init(
+        gateway: LLMGateway, builder: ICLPromptBuilder = ICLPromptBuilder(),
+        studentServer: WorkspaceConfig.LocalServer? = nil
+    ) {
         self.gateway = gateway
         self.builder = builder
+        self.studentServer = studentServer
+    }
+
+    /// The local server that answers for `role` in this runner's cells, when one does.
+    func localServer(for role: LLMRole) -> WorkspaceConfig.LocalServer? {
+        role == .student ? studentServer ?? gateway.config.localServer(for: role) : gateway.config.localServer(for: role)
     }
 
     var workspace: Workspace { gateway.workspace }
@@ -37,7 +48,7 @@ public final class ExperimentRunner: Sendable {
         }
         let started = Date()
         let role = cell.method.answeringRole
-        LocalServer.resetPeak(gateway.config.localServer(for: role))
+        LocalServer.resetPeak(localServer(for: role))
         // icl and icl+sft: the knowledge goes into the prompt; sft: the fine-tuned student
         // answers zero-shot (its knowledge is in its weights); teacher and aicl use none.
         let (knowledge, distillation) =
@@ -66,7 +77,7 @@ public final class ExperimentRunner: Sendable {
             }
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
-        let footprint = LocalServer.footprint(gateway.config.localServer(for: role))
+        let footprint = LocalServer.footprint(localServer(for: role))
         let run = RunRecord(
             id: nil, key: key, createdAt: Date(), domain: dataset.domain,
             student: gateway.config.endpoint(role).model, formats: FormatSet(cell.formats), strategy: cell.strategy,

@@ -39,9 +39,14 @@ public final class LocalServer: @unchecked Sendable {
     /// True when llama-server itself is installed (the model may still be missing).
     public var hasServer: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
 
-    /// Size of the model file in bytes, for the efficiency table; nil when it is not there.
+    /// Size of the model file in bytes, with any LoRA adapter it serves (`--lora FILE`), for the
+    /// efficiency table; nil when the model is not there.
     public var modelBytes: Int64? {
-        (try? FileManager.default.attributesOfItem(atPath: modelPath)[.size] as? NSNumber)?.int64Value
+        func size(_ path: String) -> Int64? {
+            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        }
+        let adapters = zip(settings.extraArguments, settings.extraArguments.dropFirst()).filter { $0.0 == "--lora" }
+        return size(modelPath).map { base in adapters.reduce(base) { $0 + (size($1.1) ?? 0) } }
     }
 
     /// The peak resident memory (VmHWM) of the server running on this port, if this process started it.

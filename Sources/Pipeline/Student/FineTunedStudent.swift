@@ -2,8 +2,8 @@ import Foundation
 
 /// Where a locally fine-tuned student lives and how it is served.
 public enum FineTunedStudent {
-    /// llama-finetune records its training window as the model's context length; the base
-    /// model's own (SmolLM2: 8192) still holds.
+    /// Students trained before LoRA (llama-finetune, whole model) recorded their training window as
+    /// the model's context length; the base model's own (SmolLM2: 8192) still holds.
     public static let contextOverride = ["--override-kv", "llama.context_length=int:8192"]
 
     /// Its own llama-server, next to the local one: the shared local port + 7.
@@ -19,7 +19,11 @@ public enum FineTunedStudent {
         settings.port = URL(string: student.baseURL)?.port ?? port(config)
         settings.modelPath = student.modelPath ?? settings.modelPath
         settings.alias = student.model
-        if student.modelPath != nil { settings.extraArguments = contextOverride }
+        if let adapter = student.adapterPath {
+            settings.extraArguments = ["--lora", adapter]
+        } else if student.modelPath != nil {
+            settings.extraArguments = contextOverride
+        }
         return settings
     }
 

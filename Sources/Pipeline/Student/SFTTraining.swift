@@ -1,9 +1,8 @@
 import Foundation
 
 /// The SFT job: a stored sample and a knowledge format → training rows → files → a trained
-/// model (on this CPU with llama.cpp's trainer, or by the configured trainer command) → a
-/// registered student that `sft` and `icl+sft` cells use. Nothing is registered unless
-/// training finished.
+/// model (a LoRA adapter on this machine, or by the configured trainer command) → a registered
+/// student that `sft` and `icl+sft` cells use. Nothing is registered unless training finished.
 public struct SFTTraining: Sendable {
     public let workspace: Workspace
     public let config: WorkspaceConfig
@@ -13,7 +12,7 @@ public struct SFTTraining: Sendable {
     /// The knowledge in each row's prompt; nil: none (zero-shot rows).
     public let format: KnowledgeFormat?
     public let name: String
-    /// The student's folder: data/, train.txt, model.gguf, training.json, loss.json.
+    /// The student's folder: data/, adapter.gguf, training.json, loss.json, train.log.
     public let folder: String
 
     public init(
@@ -91,55 +90,27 @@ public struct SFTTraining: Sendable {
         return url
     }
 
-    // MARK: This machine's CPU
+    // MARK: This machine: a LoRA adapter
 
-    /// What a local fine-tune did, for the command's summary line.
-    public struct LocalResult: Sendable {
-        public let rows: Int
-        public let result: FineTuneResult
-        public let model: String
+    /// The LoRA trainer for the local student's base model, installed once when missing.
+    public func loraTrainer(report: @Sendable (String) -> Void) throws -> LoRATrainer {
+        try LoRATrainer.installed(baseModel: LocalServer(settings: config.local).modelPath, report: report)
     }
 
-    /// llama-finetune and llama-quantize, installing the trainer once when it is missing.
-    public func localTools(report: @Sendable (String) -> Void) throws -> LocalFineTune {
-        let directory = ProcessInfo.processInfo.environment["SFT_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/sft"
-        let finetune = directory + "/bin/llama-finetune"
-        if !FileManager.default.isExecutableFile(atPath: finetune) {
-            guard let script = ResourceLocator.find("scripts/setup-sft.sh") else {
-                throw LLMError.notConfigured("llama-finetune is not installed and scripts/setup-sft.sh was not found")
-            }
-            report("installing llama-finetune (once; a few minutes)")
-            guard try Trainer.run("'\(script)'") == 0, FileManager.default.isExecutableFile(atPath: finetune) else {
-                throw LLMError.notConfigured("installing llama-finetune failed (\(script))")
-            }
-        }
-        let server = LocalServer(settings: config.local)
-        guard FileManager.default.fileExists(atPath: server.modelPath) else {
-            throw LLMError.notConfigured("the base model \(server.modelPath) is missing; run 'make llm'")
-        }
-        return LocalFineTune(
-            finetuneBinary: finetune, quantizeBinary: try server.toolPath("llama-quantize"),
-            baseModel: server.modelPath, cacheDirectory: directory)
-    }
-
-    /// Trains on `rows` with `tools`, stores the settings and loss curve beside the model and
-    /// registers the student (served by its own llama-server when a cell needs it).
-    public func trainLocally(
-        _ rows: [SFTExport.Row], tools: LocalFineTune, settings: FineTuneSettings,
-        onStep: @escaping @Sendable (FineTuneStep) -> Void
-    ) async throws -> LocalResult {
-        let text = LocalFineTune.trainingText(rows)
-        let textFile = folder + "/train.txt"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: textFile), options: .atomic)
-        let tokens = ICLPromptBuilder.tokens(text)
-        let model = folder + "/model.gguf"
-        let result = try await tools.train(
-            textFile: textFile, output: model, settings: settings, trainingTokens: tokens, onStep: onStep)
+    /// Trains an adapter on the rows written by `writeData`, stores its settings and loss curve
+    /// beside it and registers the student: the base model served with the adapter.
+    public func trainLoRA(
+        _ rows: [SFTExport.Row], trainer: LoRATrainer, settings: LoRASettings,
+        onEvent: @escaping @Sendable (LoRAEvent) -> Void
+    ) async throws -> LoRATrainer.Result {
+        let result = try await trainer.train(
+            data: folder + "/data/openai.jsonl", folder: folder, settings: settings, onEvent: onEvent)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let record = TrainingRecord(
-            settings: settings, rows: rows.count, tokens: tokens, wallSeconds: result.wallSeconds,
-            peakMemoryBytes: result.peakMemoryBytes, base: tools.baseModel)
+            settings: settings, rows: result.rows, tokens: result.tokens, answerTokens: result.answerTokens,
+            precision: result.precision, wallSeconds: result.wallSeconds, peakMemoryBytes: result.peakResidentBytes,
+            base: trainer.baseModel)
         let trainingConfig = String(decoding: try encoder.encode(record), as: UTF8.self)
         let lossCurve = String(decoding: try encoder.encode(result.steps), as: UTF8.self)
         try Data(trainingConfig.utf8).write(to: URL(fileURLWithPath: folder + "/training.json"), options: .atomic)
@@ -147,19 +118,22 @@ public struct SFTTraining: Sendable {
         try workspace.register(
             StudentModelRecord(
                 name: name, createdAt: Date(), sample: sample, knowledge: formatName,
-                baseURL: FineTunedStudent.baseURL(config),
-                model: name, command: "llama-finetune (local CPU)", outputDir: folder, modelPath: model,
-                trainingConfig: trainingConfig, lossCurve: lossCurve))
-        return LocalResult(rows: rows.count, result: result, model: model)
+                baseURL: FineTunedStudent.baseURL(config), model: name, command: "LoRA (scripts/train_lora.py)",
+                outputDir: folder, modelPath: trainer.baseModel, trainingConfig: trainingConfig, lossCurve: lossCurve,
+                adapterPath: result.adapter))
+        return result
     }
 }
 
 /// The training settings and measurements stored with a locally fine-tuned student.
 struct TrainingRecord: Codable {
-    let settings: FineTuneSettings
+    let settings: LoRASettings
     let rows: Int
     let tokens: Int
+    /// The tokens that carry the loss (the answers and their end-of-turn tokens).
+    let answerTokens: Int
+    let precision: String
     let wallSeconds: Double
-    let peakMemoryBytes: Int
+    let peakMemoryBytes: Int64
     let base: String
 }

@@ -129,6 +129,9 @@ extension Workspace {
                 t.add(column: "knowledgeDomains", .text)
             }
         }
+        migrator.registerMigration("v7: LoRA students") { db in
+            try db.alter(table: "studentModel") { t in t.add(column: "adapterPath", .text) }
+        }
         return migrator
     }
 }

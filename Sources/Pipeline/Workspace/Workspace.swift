@@ -11,6 +11,9 @@ public final class Workspace: Sendable {
     /// work while a run writes.
     public init(path: String) throws {
         var configuration = Configuration()
+        // Two processes may write one workspace (the workbench and a CLI grid): wait for the other's
+        // short write transaction instead of failing at once with "database is locked".
+        configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")  // WAL + NORMAL: durable at checkpoints, fast commits
         }

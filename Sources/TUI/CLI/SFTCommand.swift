@@ -35,18 +35,19 @@ struct SFTExportCommand: ParsableCommand {
     }
 }
 
-/// `bundlekd sft train`: fine-tune the student on a sample and a knowledge format — on this
-/// machine's CPU with llama.cpp's trainer, or with the trainer command configured in bundlekd.toml.
+/// `bundlekd sft train`: fine-tune the student on a sample and a knowledge format — a LoRA
+/// adapter on this machine, or with the trainer command configured in bundlekd.toml.
 struct SFTTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Fine-tune the student on a stored sample and a knowledge format, and register it.",
         discussion: """
-            --trainer local (the default without a [trainer] command) fine-tunes the local SmolLM2 on CPU with llama.cpp's \
-            llama-finetune (installed once by scripts/setup-sft.sh) and serves the result with llama-server. --trainer command \
-            runs [trainer] command from bundlekd.toml instead (a template with {data_dir}, {dataset}, {openai_file}, \
-            {output_dir}, {name}, {epochs}, {rank}, {lr}: a LoRA run on a GPU box or a fine-tuning API); its model is served \
-            at [trainer] serve_url. Evaluate with 'bundlekd run --method sft|icl+sft --student NAME'.
+            --trainer lora (the default without a [trainer] command) trains a LoRA adapter for the local student \
+            on this machine with scripts/train_lora.py (PyTorch + PEFT in a venv that scripts/setup-lora.sh \
+            installs once), the loss on the answer only, and serves it with llama-server --lora on the unchanged \
+            base model. --trainer command runs [trainer] command from bundlekd.toml instead (a template with \
+            {data_dir}, {dataset}, {openai_file}, {output_dir}, {name}, {epochs}, {rank}, {lr}: a LoRA run on a \
+            GPU box or a fine-tuning API); its model is served at [trainer] serve_url. Evaluate with 'bundlekd run --method sft|icl+sft --student NAME'.
             """)
 
     @OptionGroup var source: DataOptions
@@ -55,23 +56,40 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.")
     var knowledgeFormat: SFTKnowledge = .none
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
-    @Option(help: "local or command. Default: command when bundlekd.toml has [trainer] command, else local.")
+    @Option(help: "lora or command. Default: command when bundlekd.toml has [trainer] command, else lora.")
     var trainer: TrainerKind?
-    @Option(help: "Training epochs.") var epochs: Int = 1
-    @Option(help: "Learning rate (AdamW).") var lr: Double = 1e-4
-    @Option(help: "LoRA rank, for trainer commands that use one ({rank}); the local trainer tunes all weights.")
-    var rank: Int?
-    @Option(help: "Training context in tokens, a multiple of 256 (local trainer).") var context: Int = 256
+    @Option(help: "Training epochs.") var epochs: Int = LoRASettings().epochs
+    @Option(help: "Learning rate (AdamW).") var lr: Double = LoRASettings().learningRate
+    @Option(help: "LoRA rank.") var rank: Int = LoRASettings().rank
+    @Option(help: "LoRA alpha (the adapter's scale is alpha / rank).") var alpha: Int = LoRASettings().alpha
+    @Option(help: "Rows per optimizer step.") var batch: Int = LoRASettings().batch
+    @Option(help: "Comma-separated modules the adapter wraps.")
+    var targets: String = LoRASettings().targets.joined(separator: ",")
+    @Option(help: "Stop after this many optimizer steps (a quick try).") var maxSteps: Int?
     @Option(help: "Where an external trainer's data and output go. Default: students/NAME beside the workspace.")
     var output: String?
 
     var studentName: String { name ?? "sft-\(knowledgeFormat.rawValue)-\(sample)" }
 
+    var settings: LoRASettings {
+        var settings = LoRASettings()
+        settings.epochs = epochs
+        settings.learningRate = lr
+        settings.rank = rank
+        settings.alpha = alpha
+        settings.batch = batch
+        settings.targets = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        settings.maxSteps = maxSteps
+        return settings
+    }
+
     func validate() throws {
         guard epochs >= 1, lr > 0 else { throw ValidationError("--epochs must be at least 1 and --lr above 0") }
-        // llama.cpp pads a context to a multiple of 256, and the trainer needs batch = context.
-        guard context >= 256, context % 256 == 0 else {
-            throw ValidationError("--context must be a multiple of 256, got \(context)")
+        guard rank >= 1, alpha >= 1, batch >= 1, maxSteps.map({ $0 >= 1 }) ?? true else {
+            throw ValidationError("--rank, --alpha, --batch and --max-steps must be at least 1")
+        }
+        guard !settings.targets.contains(where: \.isEmpty), !settings.targets.isEmpty else {
+            throw ValidationError("--targets must name modules, e.g. q_proj,v_proj")
         }
     }
 
@@ -98,29 +116,24 @@ struct SFTTrainCommand: AsyncParsableCommand {
             }
             return
         }
-        var settings = FineTuneSettings()
-        settings.epochs = epochs
-        settings.learningRate = lr
-        settings.contextSize = context
-        settings.rank = rank
-        let (epochs, context, lr, chosen) = (self.epochs, self.context, self.lr, settings)
+        let chosen = settings
         try await runCommand(
             cancelOnInterrupt: true, resumeHint: "; no student was registered, run the same command again to restart"
         ) {
-            let tools = try job.localTools(report: LLMSession.toStandardError)
-            let tokens = ICLPromptBuilder.tokens(LocalFineTune.trainingText(rows))
+            let trainer = try job.loraTrainer(report: LLMSession.toStandardError)
             StatusLine.print(
-                "bundlekd: fine-tuning \(config.local.alias) on \(rows.count) rows (≈\(tokens) tokens), \(epochs) epochs, "
-                    + "lr \(lr), context \(context), \(chosen.threads) threads")
-            let bar = FineTuneProgressBar(epochs: epochs, contextSize: context)
-            let done = try await job.trainLocally(rows, tools: tools, settings: chosen) { bar.show($0) }
-            let losses = done.result.epochLosses.map { String(format: "%.3f", $0) }.joined(separator: " → ")
+                "bundlekd: LoRA fine-tune of \(config.local.alias) on \(rows.count) rows, \(chosen.epochs) epochs, "
+                    + "rank \(chosen.rank), alpha \(chosen.alpha), lr \(chosen.learningRate), batch \(chosen.batch), "
+                    + "\(chosen.threads) threads")
+            let bar = LoRAProgressBar()
+            let done = try await job.trainLoRA(rows, trainer: trainer, settings: chosen) { bar.show($0) }
+            let losses = done.epochLosses.map { String(format: "%.3f", $0) }.joined(separator: " → ")
             print(
                 String(
-                    format: "registered fine-tuned student '%@': %d rows, %d epochs, loss per epoch %@; %.1f s wall, "
-                        + "peak memory %.0f MiB; model %@", job.name, done.rows, epochs, losses,
-                    done.result.wallSeconds,
-                    Double(done.result.peakMemoryBytes) / 1_048_576, done.model))
+                    format: "registered fine-tuned student '%@': %d rows (%d tokens, %d with loss), answer-only loss "
+                        + "per epoch %@; %.1f s, %.0f tok/s, peak memory %.0f MiB; adapter %@",
+                    job.name, done.rows, done.tokens, done.answerTokens, losses, done.wallSeconds,
+                    done.steps.last?.tokensPerSecond ?? 0, Double(done.peakResidentBytes) / 1_048_576, done.adapter))
         }
     }
 }
@@ -131,33 +144,31 @@ enum SFTKnowledge: String, CaseIterable, ExpressibleByArgument {
     var format: KnowledgeFormat? { KnowledgeFormat(stageName: rawValue) }
 }
 
-/// Who trains: llama.cpp's trainer on this CPU, or the `[trainer] command` of bundlekd.toml.
+/// Who trains: a LoRA adapter on this machine, or the `[trainer] command` of bundlekd.toml.
 enum TrainerKind: String, CaseIterable, ExpressibleByArgument {
-    case local, command
+    case lora, command
 }
 
-/// The training progress bar on stderr: epoch, step, loss, tokens/s, ETA.
-final class FineTuneProgressBar: @unchecked Sendable {
-    private let epochs: Int
-    private let contextSize: Int
-    private var lastEpochPrinted = -1
-
-    init(epochs: Int, contextSize: Int) {
-        self.epochs = epochs
-        self.contextSize = contextSize
+/// The training progress bar on stderr: epoch, step, answer-only loss, tokens/s, ETA.
+struct LoRAProgressBar: Sendable {
+    func show(_ event: LoRAEvent) {
+        switch event {
+        case .started(let rows, let tokens, let answerTokens, let steps, let precision):
+            StatusLine.print(
+                "bundlekd: \(rows) rows, \(tokens) tokens (\(answerTokens) in answers carry the loss), "
+                    + "\(steps) steps, \(precision)")
+        case .step(let step):
+            let eta = Int(step.etaSeconds.rounded())
+            StatusLine.show(
+                String(
+                    format: "epoch %d/%d · step %d/%d · loss %.4f · %.0f tok/s (%.0f answer) · ETA %d:%02d",
+                    step.epoch, step.epochs, step.step, step.steps, step.loss, step.tokensPerSecond,
+                    step.answerTokensPerSecond, eta / 60, eta % 60),
+                final: false)
+        case .epoch(let epoch, let loss):
+            StatusLine.show(String(format: "epoch %d: answer-only loss %.4f", epoch, loss), final: true)
+        case .finished:
+            break
+        }
     }
-
-    func show(_ step: FineTuneStep) {
-        guard !step.validation else { return }
-        let rate = step.elapsedSeconds > 0 ? Double(step.done * contextSize) / Double(step.elapsedSeconds) : 0
-        let line = String(
-            format: "epoch %d/%d · step %d/%d · loss %.4f · accuracy %.1f%% · %.0f tok/s · ETA %d:%02d",
-            step.epoch + 1, epochs, step.done, step.total, step.loss, step.accuracy * 100, rate,
-            step.etaSeconds / 60, step.etaSeconds % 60)
-        // The trainer may report an epoch's last step twice; it ends the line once.
-        let final = step.done == step.total && step.epoch != lastEpochPrinted
-        if final { lastEpochPrinted = step.epoch }
-        StatusLine.show(line, final: final)
-    }
-
 }

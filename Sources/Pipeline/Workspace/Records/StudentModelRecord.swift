@@ -18,11 +18,13 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
     /// The training settings and the result (loss curve, time, memory), as JSON.
     public var trainingConfig: String?
     public var lossCurve: String?
+    /// A LoRA adapter (GGUF) served on top of `modelPath`, the unchanged base model.
+    public var adapterPath: String?
 
     public init(
         name: String, createdAt: Date, sample: String, knowledge: String, baseURL: String, model: String,
         command: String, outputDir: String, modelPath: String? = nil, trainingConfig: String? = nil,
-        lossCurve: String? = nil
+        lossCurve: String? = nil, adapterPath: String? = nil
     ) {
         self.name = name
         self.createdAt = createdAt
@@ -35,5 +37,6 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
         self.modelPath = modelPath
         self.trainingConfig = trainingConfig
         self.lossCurve = lossCurve
+        self.adapterPath = adapterPath
     }
 }
