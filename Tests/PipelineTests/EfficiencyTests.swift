@@ -122,6 +122,26 @@ struct EfficiencyTests {
         #expect(cached.efficiency.seconds == nil)
         #expect(report.markdown().contains("| electronic | none | - | - | teacher | 1.00 | 50 | 5 | - |"))
     }
+
+    /// An sft run's cost row carries its student's one-off training, from the stored training JSON.
+    @Test func anSFTRowShowsItsStudentsTraining() throws {
+        let workspace = try Workspace()
+        try workspace.register(
+            StudentModelRecord(
+                name: "m", createdAt: Date(), sample: "random 0.05 seed 42", knowledge: "rules", baseURL: "http://h/v1",
+                model: "m", command: "LoRA", outputDir: "/x", modelPath: "/b.gguf",
+                trainingConfig: #"{"wallSeconds": 90.4, "peakMemoryBytes": 3145728, "rows": 9}"#,
+                adapterPath: "/x/adapter.gguf"))
+        let answer = try call(workspace, prompt: 10, completion: 2, ms: 100)
+        _ = try workspace.store(
+            run("tuned", .sft, formats: "rules", seconds: 4),
+            predictions: [prediction("s1", [1, 2], calls: [answer], listed: true)])
+        let report = try ExperimentReport.build(workspace: workspace, datasets: [dataset()], mode: .paper)
+        let row = try #require(report.rows.first)
+        #expect(row.efficiency.trainingSeconds == 90.4 && row.efficiency.trainingPeakBytes == 3_145_728)
+        // 90.4 s prints as 90; 3,145,728 bytes are 3 MB; the 1 call and 10 / 2 tokens are over the 1 stored answer.
+        #expect(report.markdown().contains("| electronic | rules | random | 0.05 | sft | 1.00 | 10 | 2 | 4.00 | 100 | - | 400 | 12 | 90 | 3 |"))
+    }
 }
 
 /// AICL's bundle auto-feedback, against ground truth {1,2,3} and {4,5} in a 6-product session.

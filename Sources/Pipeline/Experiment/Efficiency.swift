@@ -17,22 +17,29 @@ public struct Efficiency: Sendable, Equatable {
     /// Teacher tokens and seconds spent extracting the knowledge the run used (0 and nil: none).
     public var distillationTokens: Int
     public var distillationSeconds: Double?
+    /// A fine-tuned student's one-off training: wall seconds and the trainer's peak memory (nil: none).
+    public var trainingSeconds: Double? = nil
+    public var trainingPeakBytes: Int64? = nil
 
-    /// `calls` are the logged calls behind `predictions` (ids the log lacks count as nothing).
+    /// `calls` are the logged calls behind `predictions` (ids the log lacks count as nothing);
+    /// `student` is the fine-tuned student that answered, if one did.
     public static func measure(
-        _ run: RunRecord, predictions: [PredictionRecord], calls: [LLMCallRecord]
+        _ run: RunRecord, predictions: [PredictionRecord], calls: [LLMCallRecord], student: StudentModelRecord? = nil
     ) -> Efficiency {
         let byID = Dictionary(calls.compactMap { call in call.id.map { ($0, call) } }, uniquingKeysWith: { a, _ in a })
         let used = predictions.flatMap(\.allCallIDs).compactMap { byID[$0] }
         let sessions = Double(max(1, predictions.count))
+        // A session counts as answered in this run unless every call behind it is a logged cache hit.
         let answered = predictions.filter { prediction in
-            prediction.allCallIDs.contains { byID[$0].map { !$0.cacheHit } ?? true }
+            let ids = prediction.allCallIDs
+            return ids.isEmpty || ids.contains { byID[$0].map { !$0.cacheHit } ?? true }
         }.count
         return Efficiency(
             calls: Double(used.count) / sessions,
             promptTokens: Double(used.reduce(0) { $0 + ($1.promptTokens ?? 0) }) / sessions,
             completionTokens: Double(used.reduce(0) { $0 + ($1.completionTokens ?? 0) }) / sessions,
             seconds: answered == 0 ? nil : run.seconds / Double(answered), modelBytes: run.modelBytes, peakResidentBytes: run.peakResidentBytes,
-            distillationTokens: run.teacherTokens, distillationSeconds: run.teacherSeconds)
+            distillationTokens: run.teacherTokens, distillationSeconds: run.teacherSeconds,
+            trainingSeconds: student?.training?.wallSeconds, trainingPeakBytes: student?.training?.peakMemoryBytes)
     }
 }

@@ -84,4 +84,6 @@ public enum ExperimentEvent: Sendable {
     case extraction(ExtractionEvent)
     case sessionDone(done: Int, of: Int)
     case cellFinished(RunRecord, resumed: Bool)
+    /// An sft or icl+sft cell without a given student is training its own (see `ExperimentGrid`).
+    case training(student: String, LoRAEvent)
 }

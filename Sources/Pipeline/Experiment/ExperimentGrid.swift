@@ -31,19 +31,29 @@ public struct ExperimentGrid: Sendable {
 
     /// Every cell on every dataset, in order; `onEvent` hears each cell start and progress, with
     /// where it is. `knowledgeSources` are the datasets cells with knowledge domains draw from.
+    /// Without a given student, each sft and icl+sft cell uses the student trained on its own
+    /// sample and format (training it first when it is not registered yet): the SFT sweep.
     public func run(
         _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?, knowledgeSources: [Dataset] = [],
         onEvent: @escaping @Sendable (Position, ExperimentEvent) -> Void
     ) async throws -> [RunRecord] {
         let icl = ExperimentRunner(gateway: gateway)
-        let (tuned, server) = try fineTunedRunner(needed: cells.contains { $0.method.needsFineTunedStudent })
+        let students = StudentServers()
         var runs: [RunRecord] = []
         do {
             for dataset in datasets {
                 for (index, cell) in cells.enumerated() {
                     let position = Position(dataset: dataset, cell: cell, index: index + 1, count: cells.count)
                     onEvent(position, .cellStarted(cell, index: index + 1, of: cells.count))
-                    let runner = cell.method.needsFineTunedStudent ? tuned! : icl
+                    var runner = icl
+                    if cell.method.needsFineTunedStudent {
+                        var name = student
+                        if name == nil {
+                            name = try await trainedStudent(for: cell, dataset: dataset) { onEvent(position, $0) }
+                        }
+                        let chosen = name!
+                        runner = try await students.runner(for: chosen) { try fineTunedRunner(chosen) }
+                    }
                     runs.append(
                         try await runner.run(
                             cell, dataset: dataset, testLimit: testLimit, knowledgeSources: knowledgeSources
@@ -51,21 +61,50 @@ public struct ExperimentGrid: Sendable {
                 }
             }
         } catch {
-            await server?.stop()
+            await students.stop()
             throw error
         }
-        await server?.stop()
+        await students.stop()
         return runs
     }
 
-    /// The same workspace and teacher, with the registered fine-tuned model as the student.
-    func fineTunedRunner(needed: Bool) throws -> (ExperimentRunner?, LocalServerStarter?) {
-        guard needed else { return (nil, nil) }
-        guard let name = student else {
-            throw LLMError.notConfigured(
-                "the sft and icl+sft methods need a fine-tuned student (--student NAME, "
-                    + "a model registered by 'bundlekd sft train')")
+    /// The registered student of an sft cell in the sweep, trained first when it is missing: a
+    /// LoRA adapter on the cell's own sample (the one its ICL cell draws knowledge from) with the
+    /// cell's format in each row, after the teacher has extracted what the sample lacks.
+    func trainedStudent(
+        for cell: ExperimentCell, dataset: Dataset, onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) async throws -> String {
+        let name = FineTunedStudent.sweepName(cell, domain: dataset.domain)
+        let workspace = gateway.workspace
+        if let registered = try workspace.student(named: name),
+            registered.adapterPath.map(FileManager.default.fileExists) ?? false
+        {
+            return name
         }
+        _ = try await ExperimentRunner(gateway: gateway).knowledge(for: cell, dataset: dataset, onEvent: onEvent)
+        let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
+        let format = cell.formats.first
+        let job = SFTTraining(
+            workspace: workspace, config: gateway.config, configFile: "the grid",
+            sample: "\(cell.strategy.rawValue) \(cell.ratio) seed \(cell.seed)", format: format, name: name,
+            folder: FineTunedStudent.folder(name: name, databasePath: workspace.path ?? "bundlekd.sqlite"))
+        let rows = SFTExport.rows(
+            sample: sample, datasets: [dataset], format: format, knowledge: try workspace.knowledge())
+        guard !rows.isEmpty else {
+            throw DataError(
+                file: "the grid", field: "formats",
+                "no SFT rows for \(name): the sample has no session with \(job.formatName) knowledge")
+        }
+        try job.writeData(rows)
+        report("training student \(name) on \(rows.count) rows (LoRA)")
+        _ = try await job.trainLoRA(rows, trainer: try job.loraTrainer(report: report), settings: LoRASettings()) {
+            onEvent(.training(student: name, $0))
+        }
+        return name
+    }
+
+    /// The same workspace and teacher, with the registered fine-tuned model `name` as the student.
+    func fineTunedRunner(_ name: String) throws -> (ExperimentRunner, LocalServerStarter?) {
         guard let registered = try gateway.workspace.student(named: name) else {
             throw DataError(
                 file: gateway.workspace.path ?? "the workspace", field: "student",
@@ -89,5 +128,27 @@ public struct ExperimentGrid: Sendable {
             try await starter.ensureRunning()
         }
         return (ExperimentRunner(gateway: tuned, studentServer: settings), starter)
+    }
+}
+
+/// The fine-tuned students' servers during a grid: one at a time (they share the fine-tuned
+/// port), the previous one stopped when a cell needs another student.
+actor StudentServers {
+    private var current: (name: String, runner: ExperimentRunner, server: LocalServerStarter?)?
+
+    func runner(
+        for name: String, make: () throws -> (ExperimentRunner, LocalServerStarter?)
+    ) async throws -> ExperimentRunner {
+        if let current, current.name == name { return current.runner }
+        await current?.server?.stop()
+        current = nil
+        let (runner, server) = try make()
+        current = (name, runner, server)
+        return runner
+    }
+
+    func stop() async {
+        await current?.server?.stop()
+        current = nil
     }
 }

@@ -38,7 +38,8 @@ public struct ExperimentReport: Sendable {
             }
             scored.append((run, Scorer.score(predictions, mode: mode)))
             efficiency[run.id!] = Efficiency.measure(
-                run, predictions: stored, calls: try workspace.calls(ids: Set(stored.flatMap(\.allCallIDs))))
+                run, predictions: stored, calls: try workspace.calls(ids: Set(stored.flatMap(\.allCallIDs))),
+                student: run.method.needsFineTunedStudent ? try workspace.student(named: run.student) : nil)
         }
         let rows = scored.map { run, metrics -> Row in
             let evaluated = metrics.evaluated
@@ -100,7 +101,8 @@ public struct ExperimentReport: Sendable {
 
     static let costHeaders = [
         "calls / session", "prompt tokens / session", "completion tokens / session", "seconds / session",
-        "model MB", "peak memory MB", "distillation tokens", "distillation seconds",
+        "model MB", "peak memory MB", "distillation tokens", "distillation seconds", "training seconds",
+        "training peak MB",
     ]
 
     /// The cell a row describes: domain, formats, strategy, ratio, method.
@@ -130,9 +132,11 @@ public struct ExperimentReport: Sendable {
         let megabytes = { (bytes: Int64?) in bytes.map { String(format: "%.0f", Double($0) / 1_048_576) } ?? "-" }
         return [
             String(format: "%.2f", e.calls), String(format: "%.0f", e.promptTokens),
-            String(format: "%.0f", e.completionTokens), e.seconds.map { String(format: "%.2f", $0) } ?? "-", megabytes(e.modelBytes),
+            String(format: "%.0f", e.completionTokens), e.seconds.map { String(format: "%.2f", $0) } ?? "-",
+            megabytes(e.modelBytes),
             megabytes(e.peakResidentBytes), "\(e.distillationTokens)",
             e.distillationSeconds.map { String(format: "%.0f", $0) } ?? "-",
+            e.trainingSeconds.map { String(format: "%.0f", $0) } ?? "-", megabytes(e.trainingPeakBytes),
         ]
     }
 
@@ -141,7 +145,8 @@ public struct ExperimentReport: Sendable {
         + "(the run's time over the sessions the model answered in it; - when all came from the cache), "
         + "the answering model's file and its server's peak memory "
         + "(- when the server was not started by this run); distillation: the teacher's one-off tokens and "
-        + "seconds for the knowledge the cell used."
+        + "seconds for the knowledge the cell used; training: a fine-tuned student's one-off wall seconds and "
+        + "the trainer's peak memory."
 
     public var caption: String {
         "Scoring: \(mode.rawValue) mode"
@@ -211,6 +216,8 @@ public struct ExperimentReport: Sendable {
                 "peakResidentBytes": row.efficiency.peakResidentBytes ?? NSNull(),
                 "distillationTokens": row.efficiency.distillationTokens,
                 "distillationSeconds": row.efficiency.distillationSeconds ?? NSNull(),
+                "trainingSeconds": row.efficiency.trainingSeconds ?? NSNull(),
+                "trainingPeakBytes": row.efficiency.trainingPeakBytes ?? NSNull(),
             ]
         }
         return String(

@@ -63,14 +63,18 @@ extension GridAxes {
             }
             return method
         }
-        if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent {
-            throw Problem(
-                description:
-                    "the sft and icl+sft methods need --student NAME (a model registered by 'bundlekd sft train')")
-        }
         let sets = try list(formats).map { label in
             guard let set = FormatSet(label: label) else { throw Problem(description: "unknown format '\(label)'") }
             return set.formats
+        }
+        // Without a given student the grid trains one per format and sample: each needs one format.
+        if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent,
+            let bad = sets.first(where: { $0.count != 1 })
+        {
+            throw Problem(
+                description: "sft and icl+sft without --student train a student per format and ratio, so each format "
+                    + "set needs exactly one format (patterns, rules or thoughts), not '\(FormatSet(bad).label)'; "
+                    + "run the other formats with icl alone or give --student NAME")
         }
         // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
         if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {

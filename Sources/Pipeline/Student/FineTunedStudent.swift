@@ -27,6 +27,12 @@ public enum FineTunedStudent {
         return settings
     }
 
+    /// The name of the student an SFT sweep trains for a cell: one per domain, format, sample
+    /// strategy, ratio and seed (sft and icl+sft cells of the same sample share it).
+    public static func sweepName(_ cell: ExperimentCell, domain: String) -> String {
+        "sft-\(domain)-\(cell.formatLabel)-\(cell.strategy.rawValue)-\(cell.ratio)-s\(cell.seed)"
+    }
+
     /// The folder for a student's data, training text and model: beside the workspace database.
     public static func folder(name: String, databasePath: String) -> String {
         let base = (databasePath as NSString).deletingLastPathComponent

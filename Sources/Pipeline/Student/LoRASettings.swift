@@ -39,6 +39,14 @@ public struct LoRAStep: Sendable, Equatable, Codable {
     public var answerTokensPerSecond: Double
     public var etaSeconds: Double
 
+    /// `epoch 1/2 · step 3/20 · loss 1.2345 · 48 tok/s (6 answer) · ETA 1:05`, for progress lines.
+    public var summary: String {
+        let eta = Int(etaSeconds.rounded())
+        return String(
+            format: "epoch %d/%d · step %d/%d · loss %.4f · %.0f tok/s (%.0f answer) · ETA %d:%02d", epoch, epochs,
+            step, steps, loss, tokensPerSecond, answerTokensPerSecond, eta / 60, eta % 60)
+    }
+
     enum CodingKeys: String, CodingKey {
         case epoch, epochs, step, steps, loss
         case tokensPerSecond = "tokens_per_s", answerTokensPerSecond = "answer_tokens_per_s", etaSeconds = "eta_s"

@@ -56,6 +56,10 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         case .sessionDone(let done, let total):
             let label = model.work?.cell ?? ""
             model.work?.line = "\(label) · student \(done)/\(total)"
+        case .training(let student, .step(let step)):
+            model.work?.line = "training \(student) · \(step.summary)"
+        case .training(let student, _):
+            model.work?.line = "training \(student)"
         case .cellFinished: break
         }
         return []

@@ -19,7 +19,11 @@ struct GridCommand: AsyncParsableCommand {
     var strategies: String?
     @Option(help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
     var ratios: String?
-    @Option(help: "Utilisation methods, comma-separated: icl, sft, icl+sft (the last two need --student).")
+    @Option(
+        help: """
+            Utilisation methods, comma-separated: icl, sft, icl+sft, teacher, aicl (sft and icl+sft train a \
+            student per format and ratio unless --student names one).
+            """)
     var methods: String = UtilisationMethod.icl.rawValue
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 42
@@ -98,6 +102,9 @@ enum GridProgress {
         case .extraction(.progress(let p)):
             line =
                 "\(label) teacher \(p.stage.stageName) \(p.stepsDone)/\(p.stepsTotal) steps, \(p.calls) calls (\(p.cacheHits) cached)"
+        case .training(let student, .step(let step)): line = "\(label) training \(student) · \(step.summary)"
+        case .training(let student, .epoch(let epoch, let loss)):
+            line = String(format: "%@ training %@ · epoch %d answer-only loss %.4f", label, student, epoch, loss)
         case .cellFinished(let run, let resumed):
             line = "\(label) \(resumed ? "already done" : String(format: "done in %.1f s", run.seconds))"
         default: break

@@ -158,13 +158,7 @@ struct LoRAProgressBar: Sendable {
                 "bundlekd: \(rows) rows, \(tokens) tokens (\(answerTokens) in answers carry the loss), "
                     + "\(steps) steps, \(precision)")
         case .step(let step):
-            let eta = Int(step.etaSeconds.rounded())
-            StatusLine.show(
-                String(
-                    format: "epoch %d/%d · step %d/%d · loss %.4f · %.0f tok/s (%.0f answer) · ETA %d:%02d",
-                    step.epoch, step.epochs, step.step, step.steps, step.loss, step.tokensPerSecond,
-                    step.answerTokensPerSecond, eta / 60, eta % 60),
-                final: false)
+            StatusLine.show(step.summary, final: false)
         case .epoch(let epoch, let loss):
             StatusLine.show(String(format: "epoch %d: answer-only loss %.4f", epoch, loss), final: true)
         case .finished:

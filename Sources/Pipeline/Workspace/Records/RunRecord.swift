@@ -58,11 +58,12 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     /// The label with the run's id, where several runs of one cell may be listed.
     public var numberedLabel: String { "\(label) #\(id ?? 0)" }
 
-    /// Chart and table order: domain, formats (zero-shot first), strategy, ratio, method, id.
+    /// Chart and table order: domain, formats (zero-shot first), strategy, method, ratio, id —
+    /// method before ratio, so each method's bars over the ratios read as one curve (where SFT peaks).
     public static func chartOrder(_ x: RunRecord, _ y: RunRecord) -> Bool {
-        (x.domain, x.isZeroShot ? "" : x.formats.label, x.strategy.rawValue, x.ratio, x.method.rawValue, x.id ?? 0)
+        (x.domain, x.isZeroShot ? "" : x.formats.label, x.strategy.rawValue, x.method.rawValue, x.ratio, x.id ?? 0)
             < (
-                y.domain, y.isZeroShot ? "" : y.formats.label, y.strategy.rawValue, y.ratio, y.method.rawValue,
+                y.domain, y.isZeroShot ? "" : y.formats.label, y.strategy.rawValue, y.method.rawValue, y.ratio,
                 y.id ?? 0
             )
     }

@@ -40,3 +40,15 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
         self.adapterPath = adapterPath
     }
 }
+
+extension StudentModelRecord {
+    /// What training this student cost, from its stored training JSON (nil: trained elsewhere).
+    public struct Training: Decodable, Sendable {
+        public let wallSeconds: Double
+        public let peakMemoryBytes: Int64
+    }
+
+    public var training: Training? {
+        trainingConfig.flatMap { try? JSONDecoder().decode(Training.self, from: Data($0.utf8)) }
+    }
+}
