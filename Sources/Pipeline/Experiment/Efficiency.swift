@@ -38,7 +38,8 @@ public struct Efficiency: Sendable, Equatable {
             calls: Double(used.count) / sessions,
             promptTokens: Double(used.reduce(0) { $0 + ($1.promptTokens ?? 0) }) / sessions,
             completionTokens: Double(used.reduce(0) { $0 + ($1.completionTokens ?? 0) }) / sessions,
-            seconds: answered == 0 ? nil : run.seconds / Double(answered), modelBytes: run.modelBytes, peakResidentBytes: run.peakResidentBytes,
+            seconds: answered == 0 ? nil : run.seconds / Double(answered), modelBytes: run.modelBytes,
+            peakResidentBytes: run.peakResidentBytes,
             distillationTokens: run.teacherTokens, distillationSeconds: run.teacherSeconds,
             trainingSeconds: student?.training?.wallSeconds, trainingPeakBytes: student?.training?.peakMemoryBytes)
     }
