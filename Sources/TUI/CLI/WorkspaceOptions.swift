@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Pipeline
 
 /// Where the workspace lives and how LLM calls use the cache; shared by every command that
@@ -50,13 +51,14 @@ extension LLMSession {
     static let toStandardError: @Sendable (String) -> Void = { StatusLine.print("bundlekd: \($0)") }
 
     /// A request still waiting for its first token is shown on the status line every 5 s (on a
-    /// terminal; in a log every 30 s), so a slow or queued server is never 60 s of silence.
+    /// terminal; in a log every 30 s), so a slow or queued server is never 60 s of silence. In a
+    /// log one line per role and 30 s says it, however many requests wait at once.
     static let waitingOnStandardError: @Sendable (LLMRole, Int) -> Void = { role, seconds in
         guard seconds > 0, seconds % 5 == 0 else { return }
         let line = "waiting for the \(role.rawValue) server (\(seconds) s)"
         if StatusLine.isTerminal {
             StatusLine.redraw(line)
-        } else if seconds % 30 == 0 {
+        } else if seconds % 30 == 0, WaitingLog.due(role) {
             StatusLine.print("bundlekd: " + line)
         }
     }
@@ -94,5 +96,18 @@ func runCommand(
     } catch let error as DataError {
         StatusLine.print("bundlekd: \(error)")
         throw ExitCode(1)
+    }
+}
+
+/// When each role's last "waiting" line went to a log, so concurrent waits print it once.
+enum WaitingLog {
+    private static let last = Mutex<[LLMRole: Date]>([:])
+
+    static func due(_ role: LLMRole, now: Date = Date()) -> Bool {
+        last.withLock { printed in
+            if let previous = printed[role], now.timeIntervalSince(previous) < 25 { return false }
+            printed[role] = now
+            return true
+        }
     }
 }
