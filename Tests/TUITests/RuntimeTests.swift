@@ -55,3 +55,15 @@ struct RuntimeTests {
         #expect(backend.closed)
     }
 }
+
+/// Four requests queued on one server all wait; a log says so once per role, not four times.
+struct WaitingLogTests {
+    @Test func oneLinePerRoleAndHalfMinute() {
+        let start = Date(timeIntervalSinceReferenceDate: 1_000_000)
+        #expect(WaitingLog.due(.student, now: start))
+        #expect(!WaitingLog.due(.student, now: start))  // a second request at the same tick
+        #expect(!WaitingLog.due(.student, now: start.addingTimeInterval(10)))
+        #expect(WaitingLog.due(.teacher, now: start.addingTimeInterval(10)))  // the other role has its own line
+        #expect(WaitingLog.due(.student, now: start.addingTimeInterval(30)))  // the next 30 s tick
+    }
+}

@@ -131,7 +131,7 @@ public struct ExperimentsScreen: Sendable {
     /// "electronic rules random 0.05 icl": what the chart shows and the filter searches.
     static func label(_ run: RunRecord) -> String { run.label }
 
-    /// The report's rows in chart order: domain, format, strategy, ratio, method.
+    /// The report's rows in chart order: domain, format, strategy, method, ratio.
     static func rows(_ snapshot: WorkspaceSnapshot?) -> [ExperimentReport.Row] {
         (snapshot?.report?.rows ?? []).sorted { RunRecord.chartOrder($0.run, $1.run) }
     }
