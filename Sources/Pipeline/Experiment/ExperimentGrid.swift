@@ -47,12 +47,13 @@ public struct ExperimentGrid: Sendable {
                     onEvent(position, .cellStarted(cell, index: index + 1, of: cells.count))
                     var runner = icl
                     if cell.method.needsFineTunedStudent {
-                        var name = student
-                        if name == nil {
+                        let name: String
+                        if let student {
+                            name = student
+                        } else {
                             name = try await trainedStudent(for: cell, dataset: dataset) { onEvent(position, $0) }
                         }
-                        let chosen = name!
-                        runner = try await students.runner(for: chosen) { try fineTunedRunner(chosen) }
+                        runner = try await students.runner(for: name) { try fineTunedRunner(name) }
                     }
                     runs.append(
                         try await runner.run(
@@ -88,16 +89,10 @@ public struct ExperimentGrid: Sendable {
             workspace: workspace, config: gateway.config, configFile: "the grid",
             sample: "\(cell.strategy.rawValue) \(cell.ratio) seed \(cell.seed)", format: format, name: name,
             folder: FineTunedStudent.folder(name: name, databasePath: workspace.path ?? "bundlekd.sqlite"))
-        let rows = SFTExport.rows(
-            sample: sample, datasets: [dataset], format: format, knowledge: try workspace.knowledge())
-        guard !rows.isEmpty else {
-            throw DataError(
-                file: "the grid", field: "formats",
-                "no SFT rows for \(name): the sample has no session with \(job.formatName) knowledge")
-        }
+        let rows = try job.rows(for: sample, datasets: [dataset])
         try job.writeData(rows)
         report("training student \(name) on \(rows.count) rows (LoRA)")
-        _ = try await job.trainLoRA(rows, trainer: try job.loraTrainer(report: report), settings: LoRASettings()) {
+        _ = try await job.trainLoRA(trainer: try job.loraTrainer(report: report), settings: LoRASettings()) {
             onEvent(.training(student: name, $0))
         }
         return name

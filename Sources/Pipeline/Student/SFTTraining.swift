@@ -42,9 +42,13 @@ public struct SFTTraining: Sendable {
             dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) }
         }
         let byKey = Dictionary(uniqueKeysWithValues: training.map { ($0.key, $0) })
+        return try rows(for: stored.sessionList.compactMap { byKey[$0] }, datasets: datasets)
+    }
+
+    /// The SFT rows of `sample` (a stored sample's sessions, or a grid cell's own sample).
+    public func rows(for sample: [SessionReference], datasets: [Dataset]) throws -> [SFTExport.Row] {
         let rows = SFTExport.rows(
-            sample: stored.sessionList.compactMap { byKey[$0] }, datasets: datasets,
-            format: format, knowledge: try workspace.knowledge())
+            sample: sample, datasets: datasets, format: format, knowledge: try workspace.knowledge())
         guard !rows.isEmpty else {
             throw DataError(
                 file: configFile, field: "sample",
@@ -100,7 +104,7 @@ public struct SFTTraining: Sendable {
     /// Trains an adapter on the rows written by `writeData`, stores its settings and loss curve
     /// beside it and registers the student: the base model served with the adapter.
     public func trainLoRA(
-        _ rows: [SFTExport.Row], trainer: LoRATrainer, settings: LoRASettings,
+        trainer: LoRATrainer, settings: LoRASettings,
         onEvent: @escaping @Sendable (LoRAEvent) -> Void
     ) async throws -> LoRATrainer.Result {
         let result = try await trainer.train(

@@ -126,7 +126,7 @@ struct SFTTrainCommand: AsyncParsableCommand {
                     + "rank \(chosen.rank), alpha \(chosen.alpha), lr \(chosen.learningRate), batch \(chosen.batch), "
                     + "\(chosen.threads) threads")
             let bar = LoRAProgressBar()
-            let done = try await job.trainLoRA(rows, trainer: trainer, settings: chosen) { bar.show($0) }
+            let done = try await job.trainLoRA(trainer: trainer, settings: chosen) { bar.show($0) }
             let losses = done.epochLosses.map { String(format: "%.3f", $0) }.joined(separator: " → ")
             print(
                 String(
