@@ -25,7 +25,6 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CChild",
-                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Knowledge/Templates")],
@@ -42,7 +41,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        // CSV.swift reads every CSV file the tests read a second time, to check the project's own reader.
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", .product(name: "CSV", package: "CSV.swift")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
     ]
 )

@@ -5,13 +5,15 @@ In one run on one machine: generates the 50,000-transaction set with
 ../shared/bench/mining/gen_transactions.py, builds bundlekd in release mode, then for each
 support (0.2%, 0.1%, 0.05%, 0.02%) times both sides alternately (FP-growth only, after a warm-up,
 median of REPS; file parsing is not timed on either side), checks that they find the same
-itemsets per size, and prints the ratios ours/pyfim. Also prints whole-process peak memory and
-the per-domain mining time on the real BundleRec data. pyfim is installed with pip into a virtual
-environment under ~/.cache/bundlekd/ (created on first use).
+itemsets per size, and prints the ratios ours/pyfim. Then the whole processes: `bundlekd mine
+--format json` against a Python script that reads the same file, runs pyfim's fpgrowth and writes
+the same JSON (the user's view: the miner's lead must survive the I/O). Also prints whole-process
+peak memory and the per-domain mining time on the real BundleRec data. pyfim is installed with pip
+into a virtual environment under ~/.cache/bundlekd/ (created on first use).
 
 Usage: scripts/bench_mining.py [--reps 7] [--supports 0.2,0.1,0.05,0.02]
 """
-import argparse, os, re, subprocess, sys, venv
+import argparse, json, os, re, statistics, subprocess, sys, tempfile, time, venv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
@@ -26,6 +28,20 @@ T = [[int(x) for x in l.split()] for l in open(sys.argv[1])]
 sets = fim.fpgrowth(T, target='s', supp=float(sys.argv[2]), zmin=1, report='a')
 c = collections.Counter(len(s) for s, _ in sets)
 print(' '.join('%d:%d' % (k, c[k]) for k in sorted(c)))
+"""
+
+
+# The whole-process reference: read the file, mine with pyfim's FP-growth, write the same JSON
+# `bundlekd mine --format json` writes (items as sorted names, absolute and relative support).
+WHOLE_SNIPPET = r"""
+import sys, json, fim
+path, supp, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+T = [[int(x) for x in l.split()] for l in open(path)]
+n = len(T)
+sets = fim.fpgrowth(T, target='s', supp=supp, zmin=1, report='a')
+itemsets = [{"count": c, "items": sorted(str(i) for i in s), "support": c / n} for s, c in sets]
+with open(out, "w") as f:
+    json.dump({"itemsets": itemsets, "source": path, "transactions": n}, f, sort_keys=True)
 """
 
 
@@ -65,6 +81,39 @@ def pyfim(path, supp, reps):
     return result, sizes.strip(), rss
 
 
+def wall(cmd):
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def whole_process(data, supports, reps):
+    """Read + mine + write JSON as whole processes, alternating sides; median of reps. Returns
+    1 when the two JSON files disagree on the itemsets found."""
+    print("\nwhole process: read the file, FP-growth, write JSON to a file (median of %d, alternating)" % reps)
+    print("%-8s %9s %11s %13s %9s  %s" % ("support", "itemsets", "bundlekd", "python+pyfim", "ratio", "same itemsets"))
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_out, ref_out = os.path.join(tmp, "ours.json"), os.path.join(tmp, "ref.json")
+        for supp in supports:
+            ours_cmd = ["sh", "-c", '"$0" mine --transactions "$1" --min-support "$2" --format json > "$3"',
+                        BIN, data, str(supp / 100), ours_out]
+            ref_cmd = [PY, "-c", WHOLE_SNIPPET, data, str(supp), ref_out]
+            times = {"ours": [], "ref": []}
+            for _ in range(reps):
+                times["ours"].append(wall(ours_cmd))
+                times["ref"].append(wall(ref_cmd))
+            key = lambda d: sorted((tuple(e["items"]), e["count"]) for e in d["itemsets"])
+            with open(ours_out) as a, open(ref_out) as b:
+                mine, ref = json.load(a), json.load(b)
+            same = key(mine) == key(ref)
+            failures += not same
+            ours_t, ref_t = statistics.median(times["ours"]), statistics.median(times["ref"])
+            print("%-8s %9d %9.0fms %11.0fms %9.2f  %s" % ("%g%%" % supp, len(mine["itemsets"]), ours_t * 1000,
+                                                         ref_t * 1000, ours_t / ref_t, "yes" if same else "NO"))
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=7)
@@ -97,6 +146,7 @@ def main():
         peaks.append((supp, rss_ours, rss_py))
     print("peak memory, whole process incl. reading the file: " + ", ".join(
         "%g%%: bundlekd %.0f MiB / python+pyfim %.0f MiB" % p for p in peaks))
+    failures += whole_process(data, [float(s) for s in args.supports.split(",")], args.reps)
 
     bundlerec = os.path.join(SHARED, "data", "bundlerec")
     if os.path.isdir(bundlerec):

@@ -83,6 +83,22 @@ struct ScreensTests {
 
     // MARK: Knowledge
 
+    /// Loaded data and a loaded workspace leave the Knowledge screen due, not computed, until
+    /// it is shown; then it holds the stored rules and the prompt of the data that arrived.
+    @Test func knowledgeIsComputedWhenShown() throws {
+        var m = try workbenchModel(.sessions)
+        #expect(m.knowledgeIsStale && m.knowledge.prompt.isEmpty)
+        _ = update(&m, .datasetsLoaded([workbenchDataset()], label: "again"))
+        #expect(m.knowledgeIsStale && m.knowledge.prompt.isEmpty)
+        _ = send(&m, .char("3"))
+        #expect(m.activeScreen == .knowledge && !m.knowledgeIsStale)
+        #expect(m.knowledge.promptSession?.hasPrefix("food/") == true && !m.knowledge.prompt.isEmpty)
+        #expect(!m.knowledge.rules.isEmpty)
+        // Shown, it follows a workspace reload at once.
+        _ = update(&m, .workspaceLoaded(try workbenchSnapshot(dataset: workbenchDataset())))
+        #expect(!m.knowledgeIsStale)
+    }
+
     /// With ratio 1.0 all four training sessions are sampled. Their bundles' categories:
     /// {Tea, Teaware} ×2, {Cookies}, {Milk, Sweeteners}: 4 transactions. Tea + Teaware has
     /// support 2/4 = 50% and lift 1/(2/4) = 2.0; Milk + Sweeteners 1/4 = 25%, lift 1/(1/4) = 4.0.

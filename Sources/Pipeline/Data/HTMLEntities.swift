@@ -14,7 +14,7 @@ public enum HTMLEntities {
     ]
 
     public static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }  // most titles; a byte scan
         var out = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {

@@ -10,7 +10,7 @@ import Foundation
 /// `user`, `timestamp`, `split`, a title and a bundle `id` may be left out. An item that appears
 /// in several lines must be described the same way each time.
 public enum SessionJSONLines {
-    struct Line: Codable {
+    struct Line: Codable, Equatable {
         var domain: String
         var id: String
         var user: String?
@@ -26,7 +26,7 @@ public enum SessionJSONLines {
         var categories: [[String]]?
     }
 
-    struct BundleLine: Codable {
+    struct BundleLine: Codable, Equatable {
         var id: String?
         var items: [String]
         var intent: String
@@ -44,9 +44,12 @@ public enum SessionJSONLines {
         var firstLine: [String: [String: Int]] = [:]  // domain → session id → the line that defined it
         var items: [String: [String: Item]] = [:]
         var splits: [String: [String: SplitRole]] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines are split as UTF-8 bytes: splitting 8 MB as Characters took a third of the load.
+        for (index, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .enumerated()
+        {
             let lineNumber = index + 1
-            if raw.allSatisfy(\.isWhitespace) { continue }
+            if raw.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { continue }
             let line = try decodeLine(raw, file: path, line: lineNumber)
             if sessions[line.domain] == nil { domains.append(line.domain) }
             for item in line.items {
@@ -77,9 +80,12 @@ public enum SessionJSONLines {
         }
     }
 
-    static func decodeLine(_ raw: Substring, file: String, line: Int) throws -> Line {
+    /// The fast scanner reads a well-formed line; anything it does not expect goes to JSONDecoder,
+    /// which decides and names what is wrong.
+    static func decodeLine(_ raw: Substring.UTF8View, file: String, line: Int) throws -> Line {
+        if let fast = SessionLineScanner.line(raw) { return fast }
         do {
-            return try JSONDecoder().decode(Line.self, from: Data(raw.utf8))
+            return try JSONDecoder().decode(Line.self, from: Data(raw))
         } catch let error as DecodingError {
             throw DataError(file: file, line: line, field: error.codingPathDescription, error.shortDescription)
         }

@@ -65,6 +65,10 @@ extension String {
     }
 
     func trimmingSpaces() -> String {
+        // Most fields start and end with a visible ASCII byte: nothing to trim, no Character walk.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
         while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }

@@ -8,7 +8,12 @@ public struct AppModel: Sendable {
     public var themeName = "default"
     /// Themes found in themes/, offered by the palette.
     public var themeNames: [String] = ["default"]
-    public var activeScreen: ScreenID = .sessions
+    public var activeScreen: ScreenID = .sessions {
+        didSet { if activeScreen == .knowledge { refreshKnowledge() } }
+    }
+    /// The Knowledge screen mines its sample and builds the student's prompt: on 5,550 sessions
+    /// that took longer than a frame, so it waits until the screen is shown (true: it is due).
+    private(set) var knowledgeIsStale = false
     public var showHelp = false
     public var palette: Palette?
     public var vimKeys = false
@@ -40,7 +45,20 @@ public struct AppModel: Sendable {
         self.sourceLabel = sourceLabel
         self.datasets = datasets
         sessions = SessionsScreen(datasets: datasets)
-        knowledge.recompute(datasets: datasets, stored: [])
+        knowledgeIsStale = true
+    }
+
+    /// The data or the workspace changed: the Knowledge screen recomputes now if it is shown,
+    /// else when it next is.
+    mutating func knowledgeChanged() {
+        knowledgeIsStale = true
+        if activeScreen == .knowledge { refreshKnowledge() }
+    }
+
+    mutating func refreshKnowledge() {
+        guard knowledgeIsStale else { return }
+        knowledgeIsStale = false
+        knowledge.recompute(datasets: datasets, stored: snapshot?.knowledge ?? [])
     }
 
     /// Smallest terminal the layout works in.

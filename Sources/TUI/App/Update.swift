@@ -16,20 +16,20 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         let effects = handleKey(&model, key)
         for case .setPaused(let paused) in effects { model.work?.paused = paused }
         return effects
-    case .datasetsLoaded(let datasets, let label):
+    case .datasetsLoaded(let datasets, let label, let sessions):
         model.datasets = datasets
         model.sourceLabel = label
         model.loading = nil
-        model.sessions = SessionsScreen(datasets: datasets)
+        model.sessions = sessions ?? SessionsScreen(datasets: datasets)
         model.sessions.layoutChanged(bodyHeight: model.bodyHeight)
-        model.knowledge.recompute(datasets: datasets, stored: model.snapshot?.knowledge ?? [])
+        model.knowledgeChanged()
         return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]
     case .dataLoadFailed:
         return [.quit]  // the runtime reports the reason after closing the terminal
     case .workspaceLoaded(let snapshot):
         model.snapshot = snapshot
         model.sessions.setDifficulty(snapshot.errorRates)
-        model.knowledge.recompute(datasets: model.datasets, stored: snapshot.knowledge)
+        model.knowledgeChanged()
         let runs = CompareScreen.runs(snapshot)
         if model.compare.runIndex >= runs.count { model.compare.runIndex = 0 }
         model.experiments.list.move(by: 0, count: model.experiments.rows(snapshot).count)

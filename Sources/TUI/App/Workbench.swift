@@ -49,7 +49,9 @@ enum Workbench {
             do {
                 let datasets = try load()
                 inbox.post(
-                    .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
+                    .datasetsLoaded(
+                        datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", "),
+                        sessions: SessionsScreen(datasets: datasets)))
             } catch {
                 inbox.post(.dataLoadFailed("\(error)"))
             }

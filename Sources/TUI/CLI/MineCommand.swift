@@ -114,7 +114,9 @@ struct MineCommand: ParsableCommand {
         FileHandle.standardError.write(Data((summary + "\n").utf8))
         switch format {
         case .table: print(MineOutput.table(report, itemsets: itemsets, target: target, limit: limit))
-        case .json: print(MineOutput.json(report, itemsets: itemsets, target: target, title: title))
+        case .json:
+            let json = MineOutput.json(report, itemsets: itemsets, target: target, title: title)
+            FileHandle.standardOutput.write(Data(json + [UInt8(ascii: "\n")]))
         case .csv: print(MineOutput.csv(report, itemsets: itemsets, target: target), terminator: "")
         }
     }

@@ -42,34 +42,77 @@ enum MineOutput {
         return TextTable.render(headers: ["itemset", "size", "count", "support"], rows: rows, leftAligned: [0])
     }
 
-    static func json(_ report: PatternReport, itemsets: FrequentItemsets, target: MineTarget, title: String) -> String {
-        var object: [String: Any] = [
-            "source": title, "transactions": report.transactions.count,
-            "minSupport": report.options.minSupport, "minConfidence": report.options.minConfidence,
-            "ruleSupport": report.options.ruleSupport.rawValue,
-            "ruleSupportMeaning": report.options.ruleSupport.explanation,
-        ]
-        if target == .rules {
-            object["rules"] = report.rules.map { rule -> [String: Any] in
-                [
-                    "body": rule.body.map { report.displayNames[Int($0)] }.sorted(),
-                    "head": report.displayNames[Int(rule.head)],
-                    "count": rule.supportCount, "support": rule.support, "confidence": rule.confidence,
-                    "lift": rule.lift,
-                    "leverage": rule.leverage,
-                    "conviction": rule.conviction.isInfinite ? "inf" : rule.conviction as Any,
-                ]
+    /// The report as one JSON object, keys in sorted order, written straight as bytes.
+    static func json(_ report: PatternReport, itemsets: FrequentItemsets, target: MineTarget, title: String) -> [UInt8] {
+        let names = report.displayNames.map(JSONWriter.encoded)
+        // Items are listed by name: ranking the names once replaces a string sort per itemset.
+        var rank = [Int](repeating: 0, count: names.count)
+        for (position, id) in report.displayNames.indices.sorted(by: { report.displayNames[$0] < report.displayNames[$1] })
+            .enumerated()
+        { rank[id] = position }
+        var out = JSONWriter(capacity: target == .rules ? report.rules.count * 160 : itemsets.items.count * 12)
+        func list<S: Sequence>(_ ids: S) where S.Element == Int32 {
+            out.raw("[")
+            for (index, id) in ids.map(Int.init).sorted(by: { rank[$0] < rank[$1] }).enumerated() {
+                if index > 0 { out.raw(",") }
+                out.raw(names[id])
             }
-        } else {
-            object["itemsets"] = (0..<itemsets.count).map { k -> [String: Any] in
-                [
-                    "items": itemsets.itemset(k).map { report.displayNames[Int($0)] }.sorted(),
-                    "count": Int(itemsets.supports[k]), "support": itemsets.relativeSupport(k),
-                ]
-            }
+            out.raw("]")
         }
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        func options() {
+            out.raw("\"minConfidence\":")
+            out.number(report.options.minConfidence)
+            out.raw(",\"minSupport\":")
+            out.number(report.options.minSupport)
+            out.raw(",\"ruleSupport\":")
+            out.string(report.options.ruleSupport.rawValue)
+            out.raw(",\"ruleSupportMeaning\":")
+            out.string(report.options.ruleSupport.explanation)
+        }
+        out.raw("{")
+        if target == .rules {
+            options()
+            out.raw(",\"rules\":[")
+            for (index, rule) in report.rules.enumerated() {
+                out.raw(index > 0 ? ",{\"body\":" : "{\"body\":")
+                list(rule.body)
+                out.raw(",\"confidence\":")
+                out.number(rule.confidence)
+                out.raw(",\"conviction\":")
+                if rule.conviction.isInfinite { out.raw("\"inf\"") } else { out.number(rule.conviction) }
+                out.raw(",\"count\":")
+                out.number(rule.supportCount)
+                out.raw(",\"head\":")
+                out.raw(names[Int(rule.head)])
+                out.raw(",\"leverage\":")
+                out.number(rule.leverage)
+                out.raw(",\"lift\":")
+                out.number(rule.lift)
+                out.raw(",\"support\":")
+                out.number(rule.support)
+                out.raw("}")
+            }
+            out.raw("]")
+        } else {
+            out.raw("\"itemsets\":[")
+            for k in 0..<itemsets.count {
+                out.raw(k > 0 ? ",{\"count\":" : "{\"count\":")
+                out.number(Int(itemsets.supports[k]))
+                out.raw(",\"items\":")
+                list(itemsets.itemset(k))
+                out.raw(",\"support\":")
+                out.number(itemsets.relativeSupport(k))
+                out.raw("}")
+            }
+            out.raw("],")
+            options()
+        }
+        out.raw(",\"source\":")
+        out.string(title)
+        out.raw(",\"transactions\":")
+        out.number(report.transactions.count)
+        out.raw("}")
+        return out.bytes
     }
 
     static func csv(_ report: PatternReport, itemsets: FrequentItemsets, target: MineTarget) -> String {
