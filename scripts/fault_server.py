@@ -16,13 +16,16 @@ The first path segment picks the behaviour; the rest is the usual /v1/chat/compl
   hang      accepts the connection and never answers, GET /hang/v1/models included
   busy      never answers a completion, but GET /busy/v1/models answers (alive, only busy)
   jsononly  ignores "stream" and always answers one JSON body
-  noschema  refuses json_schema like llama-cpp-python (500 "Input should be 'text' or 'json_object'")
-  noformat  refuses any response_format (400)
+  nogrammar refuses a grammar like OpenAI (400 "Unrecognized request argument supplied: grammar")
+  noschema  refuses a grammar so, and json_schema like old llama-cpp-python (500 "Input should be
+            'text' or 'json_object'")
+  noformat  refuses any response_format or grammar (400)
   html501   answers 501 with a multi-line HTML page
   chaos     a random fault per request (429, 500, reset, garbage, stall, slow first byte, or ok),
             drawn from the request body and how often it was seen, so a retry may succeed; only
             4 requests are served at a time (slots), the rest wait silently as in a real server
-GET /stats returns {"requests": N, "disconnects": M, "formats": {mode: last response_format type}};
+GET /stats returns {"requests": N, "disconnects": M, "formats": {mode: last response_format type or
+"grammar"}};
 GET /<mode>/v1/models lists one model.
 Prints "PORT <n>" on its first line; exits after 300 s on its own.
 """
@@ -89,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
             first = count == 0
         request = json.loads(body or b"{}")
         stream = request.get("stream", False)
-        form = (request.get("response_format") or {}).get("type", "none")
+        form = "grammar" if "grammar" in request else (request.get("response_format") or {}).get("type", "none")
         with lock:
             stats["formats"][mode] = form
         try:
@@ -102,6 +105,8 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(6)
             if mode == "jsononly":
                 stream = False
+            if mode in ("nogrammar", "noschema") and form == "grammar":
+                return self.send_json(400, {"error": {"message": "Unrecognized request argument supplied: grammar"}})
             if mode == "noschema" and form == "json_schema":
                 return self.send_json(500, {"error": {"message": "1 validation error for CreateChatCompletionRequest\n"
                                                       "response_format.type\n  Input should be 'text' or 'json_object'"}})

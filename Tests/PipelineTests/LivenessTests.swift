@@ -82,7 +82,7 @@ struct LivenessTests {
 
     static let schema = #"{"type":"object","properties":{"a":{"type":"string"}},"required":["a"]}"#
 
-    @Test func aRefusedSchemaFallsBackToJSONObjectOnceAndIsRemembered() async throws {
+    @Test func aRefusedGrammarAndSchemaFallBackToJSONObjectOnceAndAreRemembered() async throws {
         let notices = DeltaLog()
         let client = try ChatClient(endpoint: server.endpoint("noschema"))
         let format = ResponseFormat.jsonSchema(name: "t", schema: Self.schema)
@@ -93,11 +93,21 @@ struct LivenessTests {
         let before = try await server.stats().requests
         _ = try await client.complete(request("s2", format: format))
         #expect(try await server.stats().requests == before + 1)  // remembered: no second refusal
+        let url = server.baseURL("noschema")
         #expect(
             notices.all == [
-                "\(server.baseURL("noschema")) refused json_schema output; asking with json_object from now on"
+                "\(url) refused grammar output; asking with json_schema from now on",
+                "\(url) refused json_schema output; asking with json_object from now on",
             ])
-        #expect(client.structuredFallback.learnedModes == [server.baseURL("noschema"): .jsonObject])
+        #expect(client.structuredFallback.learnedModes == [url: .jsonObject])
+    }
+
+    /// An OpenAI-like endpoint takes the schema but not llama.cpp's grammar: one step down.
+    @Test func aRefusedGrammarFallsBackToTheSchema() async throws {
+        let client = try ChatClient(endpoint: server.endpoint("nogrammar"))
+        _ = try await client.complete(request("g1", format: .jsonSchema(name: "t", schema: Self.schema)))
+        #expect(try await server.lastFormat("nogrammar") == "json_schema")
+        #expect(client.structuredFallback.learnedModes == [server.baseURL("nogrammar"): .jsonSchema])
     }
 
     @Test func aServerWithNoStructuredOutputGetsThePromptAlone() async throws {

@@ -79,14 +79,22 @@ public struct ChatRequest: Hashable, Sendable {
     }
 
     /// The OpenAI-compatible request body, asking for JSON the way `structuredOutput` says:
+    /// `grammar` sends a compact-JSON grammar instead of the schema (llama.cpp servers),
     /// `json_object` carries the schema where there is one (llama-cpp-python reads it there),
-    /// `none` leaves the format to the prompt.
-    public func body(stream: Bool, structuredOutput: StructuredOutput = .jsonSchema) -> Data {
+    /// `none` leaves the format to the prompt. The cache key is the same in every mode.
+    public func body(stream: Bool, structuredOutput: StructuredOutput = .grammar) -> Data {
         var object = content
         object["stream"] = stream
         if stream { object["stream_options"] = ["include_usage": true] }
         switch (structuredOutput, responseFormat) {
         case (.none, _): object["response_format"] = nil
+        case (.grammar, .jsonSchema(_, let schema)):
+            // llama.cpp takes a grammar or a schema, not both; a schema outside the grammar's
+            // subset keeps its response_format.
+            if let grammar = CompactJSONGrammar.gbnf(schema: schema) {
+                object["response_format"] = nil
+                object["grammar"] = grammar
+            }
         case (.jsonObject, .jsonSchema(_, let schema)):
             object["response_format"] = [
                 "type": "json_object",

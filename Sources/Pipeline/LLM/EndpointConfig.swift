@@ -66,10 +66,12 @@ public struct EndpointConfig: Sendable, Equatable {
     }
 }
 
-/// How a request asks for JSON: a schema (`json_schema`), any JSON object (`json_object`), or
-/// nothing but the prompt (the schema is in the prompt and the parser is tolerant).
+/// How a request asks for JSON: a llama.cpp grammar for compact JSON compiled from the schema
+/// (`grammar`), the schema (`json_schema`), any JSON object (`json_object`), or nothing but the
+/// prompt (the schema is in the prompt and the parser is tolerant).
 public enum StructuredOutput: String, Sendable, CaseIterable, Codable {
     case auto
+    case grammar
     case jsonSchema = "json_schema"
     case jsonObject = "json_object"
     case none

@@ -2,10 +2,12 @@ import Synchronization
 
 /// Remembers, per base URL, the strongest way of asking for JSON that the server accepts.
 ///
-/// With `.auto` a request starts with a JSON Schema; a server that refuses it (llama-cpp-python
-/// answers 500 "Input should be 'text' or 'json_object'") is asked again with `json_object`, and
-/// one that refuses that too gets no `response_format` at all: the schema is in the prompt and
-/// the answer parser is tolerant. A configured mode is used as it is and never stepped down.
+/// With `.auto` a request starts with a compact-JSON grammar (llama.cpp's `grammar`); a server
+/// that refuses it (OpenAI: "Unrecognized request argument supplied: grammar") is asked with
+/// the JSON Schema, one that refuses that (llama-cpp-python answers 500 "Input should be 'text'
+/// or 'json_object'") with `json_object`, and one that refuses that too gets no
+/// `response_format` at all: the schema is in the prompt and the answer parser is tolerant. A
+/// configured mode is used as it is and never stepped down.
 final class StructuredOutputFallback: Sendable {
     let configured: StructuredOutput
     private let learned = Mutex<[String: StructuredOutput]>([:])
@@ -14,7 +16,7 @@ final class StructuredOutputFallback: Sendable {
 
     /// The mode requests to `baseURL` use now.
     func mode(for baseURL: String) -> StructuredOutput {
-        configured == .auto ? learned.withLock { $0[baseURL] } ?? .jsonSchema : configured
+        configured == .auto ? learned.withLock { $0[baseURL] } ?? .grammar : configured
     }
 
     /// Every mode learned so far, for `llm status`.
@@ -25,11 +27,14 @@ final class StructuredOutputFallback: Sendable {
     func stepDown(after error: LLMError, baseURL: String, asked: ResponseFormat?) -> StructuredOutput? {
         guard configured == .auto, asked != nil, Self.isRefusal(error) else { return nil }
         return learned.withLock { modes in
-            let current = modes[baseURL] ?? .jsonSchema
-            let effective: StructuredOutput = (current == .jsonSchema && asked == .jsonObject) ? .jsonObject : current
+            let current = modes[baseURL] ?? .grammar
+            // A plain json_object request was sent as such whatever the mode above it.
+            let effective: StructuredOutput =
+                [.grammar, .jsonSchema].contains(current) && asked == .jsonObject ? .jsonObject : current
             let lower: StructuredOutput
             switch effective {
-            case .jsonSchema, .auto: lower = .jsonObject
+            case .grammar, .auto: lower = .jsonSchema
+            case .jsonSchema: lower = .jsonObject
             case .jsonObject: lower = .none
             case .none: return nil
             }
