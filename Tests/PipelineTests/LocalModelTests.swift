@@ -63,6 +63,26 @@ struct LocalModelTests {
         #expect(!first.cacheHit && second.cacheHit && second.response.text == first.response.text)
     }
 
+    /// Two prompts that share a long prefix: the second is served mostly from the server's KV
+    /// cache, and the call log records how many of its prompt tokens were (cache_prompt is on
+    /// by default in llama-server).
+    @Test func theCallLogRecordsPromptTokensServedFromTheKVCache() async throws {
+        var config = WorkspaceConfig()
+        config.student = endpoint
+        config.teacher = endpoint
+        let workspace = try Workspace()
+        let llm = try LLMGateway(config: config, workspace: workspace)
+        let shared = (1...40).map { "Rule \($0): a bundle holds products that are used together." }.joined(separator: "\n")
+        let first = try await llm.chat(.student, llm.request(.student, [.system(shared), .user("Say one.")], maxTokens: 4))
+        let second = try await llm.chat(.student, llm.request(.student, [.system(shared), .user("Say two.")], maxTokens: 4))
+        let usage = try #require(second.response.usage)
+        let cached = try #require(usage.cachedPromptTokens, "llama-server reports prompt_tokens_details.cached_tokens")
+        #expect(usage.promptTokens > 300 && cached > usage.promptTokens / 2, "\(cached) of \(usage.promptTokens)")
+        let logged = try #require(try workspace.calls(ids: [second.callID]).first)
+        #expect(logged.cachedPromptTokens == cached && logged.promptTokens == usage.promptTokens)
+        #expect(first.response.usage?.cachedPromptTokens != nil)
+    }
+
     /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests
     /// at a time wait in its queue with nothing on the wire. None may be cut off as stalled or
     /// retried, however busy the machine is; each answer is the one asked for (its own seed).

@@ -114,10 +114,15 @@ public struct ChatRequest: Hashable, Sendable {
 public struct TokenUsage: Hashable, Sendable, Codable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Prompt tokens the server took from its KV cache instead of evaluating
+    /// (`usage.prompt_tokens_details.cached_tokens`, as OpenAI and llama-server report it);
+    /// nil when the server does not say.
+    public var cachedPromptTokens: Int?
 
-    public init(promptTokens: Int, completionTokens: Int) {
+    public init(promptTokens: Int, completionTokens: Int, cachedPromptTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
     }
 }
 

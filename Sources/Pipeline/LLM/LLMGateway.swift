@@ -110,6 +110,7 @@ public final class LLMGateway: Sendable {
             record.responseText = outcome.response.text
             record.finishReason = outcome.response.finishReason
             record.promptTokens = outcome.response.usage?.promptTokens
+            record.cachedPromptTokens = outcome.response.usage?.cachedPromptTokens
             record.completionTokens = outcome.response.usage?.completionTokens
             record.attempts = outcome.attempts
             record.latencyMs = outcome.latencyMs  // time in the server, not in the local queue
@@ -139,7 +140,7 @@ public final class LLMGateway: Sendable {
         return LLMCallRecord(
             id: nil, createdAt: Date(), requestHash: hash, role: role.rawValue, endpoint: endpoint,
             model: request.model, messages: messages, parameters: parameters, streamed: streamed,
-            responseText: nil, finishReason: nil, promptTokens: nil, completionTokens: nil,
+            responseText: nil, finishReason: nil, promptTokens: nil, cachedPromptTokens: nil, completionTokens: nil,
             latencyMs: 0, attempts: 1, error: nil, cacheHit: false)
     }
 }

@@ -68,7 +68,8 @@ final class ResponseAccumulator: @unchecked Sendable {
         guard let object = value as? [String: Any], let prompt = object["prompt_tokens"] as? Int,
             let completion = object["completion_tokens"] as? Int
         else { return nil }
-        return TokenUsage(promptTokens: prompt, completionTokens: completion)
+        let cached = (object["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int
+        return TokenUsage(promptTokens: prompt, completionTokens: completion, cachedPromptTokens: cached)
     }
 
     func finish(

@@ -132,6 +132,9 @@ extension Workspace {
         migrator.registerMigration("v7: LoRA students") { db in
             try db.alter(table: "studentModel") { t in t.add(column: "adapterPath", .text) }
         }
+        migrator.registerMigration("v8: prompt tokens from the KV cache") { db in
+            try db.alter(table: "llmCall") { t in t.add(column: "cachedPromptTokens", .integer) }
+        }
         return migrator
     }
 }

@@ -80,8 +80,8 @@ struct LLMLogCommand: ParsableCommand {
                     (try? JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)))?.last?.content ?? ""
                 return [
                     "\(call.id ?? 0)", ISO8601DateFormatter.time.string(from: call.createdAt), call.role, call.model,
-                    call.promptTokens.map(String.init) ?? "-", call.completionTokens.map(String.init) ?? "-",
-                    String(format: "%.0f", call.latencyMs), call.cacheHit ? "hit" : "", "\(call.attempts)",
+                    call.promptTokens.map(String.init) ?? "-", call.cachedPromptTokens.map(String.init) ?? "-",
+                    call.completionTokens.map(String.init) ?? "-", String(format: "%.0f", call.latencyMs), call.cacheHit ? "hit" : "", "\(call.attempts)",
                     call.error.map { "error: " + String($0.prefix(40)) }
                         ?? String(prompt.replacingOccurrences(of: "\n", with: " ").prefix(40)),
                 ]
@@ -89,9 +89,10 @@ struct LLMLogCommand: ParsableCommand {
             print(
                 TextTable.render(
                     headers: [
-                        "id", "time", "role", "model", "prompt", "completion", "ms", "cache", "tries", "prompt / error",
+                        "id", "time", "role", "model", "prompt", "kv-cached", "completion", "ms", "cache", "tries",
+                        "prompt / error",
                     ],
-                    rows: rows, leftAligned: [1, 2, 3, 7, 9]))
+                    rows: rows, leftAligned: [1, 2, 3, 8, 10]))
         }
     }
 }

@@ -20,6 +20,8 @@ public struct LLMCallRecord: Codable, FetchableRecord, MutablePersistableRecord,
     public var responseText: String?
     public var finishReason: String?
     public var promptTokens: Int?
+    /// Of `promptTokens`, those the server served from its KV cache (a shared prefix).
+    public var cachedPromptTokens: Int?
     public var completionTokens: Int?
     public var latencyMs: Double
     public var attempts: Int
