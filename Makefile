@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft
+.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft bench-grid
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -82,3 +82,8 @@ bench-servers: deps llm
 # wall time and peak memory side by side, with the ratio.
 bench-sft: deps build llm lora sft
 	python3 scripts/bench_sft.py
+
+# Grid throughput against the student server's own capacity (prompt and decode tokens/s), the
+# KV-cache share of the prompt tokens, and with REF=path/to/older/bundlekd the old-vs-new speed-up.
+bench-grid: deps llm
+	python3 scripts/bench_grid.py $(if $(REF),--reference $(REF))

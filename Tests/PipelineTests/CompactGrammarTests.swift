@@ -11,7 +11,7 @@ struct CompactGrammarTests {
         let expected = """
             root ::= root-4
             items-1 ::= "[" (\(digits)) ("," (\(digits))){1,9} "]"
-            bundlesitem-2 ::= "{" "\\"items\\":" items-1 "," "\\"intent\\":" "\\"" char{0,60} "\\"" "}"
+            bundlesitem-2 ::= "{" "\\"intent\\":" "\\"" char{0,60} "\\"" "," "\\"items\\":" items-1 "}"
             bundles-3 ::= "[" bundlesitem-2 ("," bundlesitem-2){0,4} "]"
             root-4 ::= "{" "\\"bundles\\":" bundles-3 "}"
             char ::= [^"\\\\\\x7F\\x00-\\x1F] | "\\\\" (["\\\\/bfnrt] | "u" [0-9a-fA-F]{4})

@@ -49,9 +49,10 @@ public enum CompactJSONGrammar {
             guard let properties = node["properties"] as? [String: Any], !properties.isEmpty,
                 let required = node["required"] as? [String], Set(required) == Set(properties.keys)
             else { return nil }
-            // The schema's order of required keys is the order the prompt shows them in.
+            // Keys in sorted order: the order llama.cpp's own conversion sees (request bodies are
+            // canonical JSON with sorted keys), so only the whitespace changes.
             var parts: [String] = []
-            for key in required {
+            for key in properties.keys.sorted() {
                 guard let child = properties[key] as? [String: Any], let value = rule(for: child, name: key) else {
                     return nil
                 }
