@@ -38,7 +38,7 @@ def capacity(slots):
                    stdout=subprocess.DEVNULL)
     try:
         url = "http://127.0.0.1:%d" % PORT
-        words = " ".join("item%d" % i for i in range(900))  # about 1,800 tokens, never cached
+        words = " ".join("item%d" % i for i in range(350))  # about 1,400 tokens (a slot holds 2,048)
         rates = []
         for round_ in range(3):
             r = post(url + "/completion", {"prompt": "%d %s" % (round_, words), "n_predict": 1, "cache_prompt": False})
