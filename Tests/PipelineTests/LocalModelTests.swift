@@ -83,6 +83,38 @@ struct LocalModelTests {
         #expect(first.response.usage?.cachedPromptTokens != nil)
     }
 
+    /// The scale-out path: one role with two base URLs (here a second real llama-server beside
+    /// the test server) and concurrency = their slots together. Each server gets about half of
+    /// the calls, as the call log's endpoint column shows, and every answer arrives.
+    @Test func twoServersBehindOneRoleShareTheCalls() async throws {
+        var second = WorkspaceConfig().local
+        second.port = 18102  // used by no other test
+        second.slots = 4
+        second.threads = 1
+        let server = LocalServer(settings: second)
+        try await server.start()
+        defer { server.stop() }
+        var config = WorkspaceConfig()
+        config.student = endpoint
+        config.student.baseURLs = [endpoint.baseURLs[0], second.baseURL]
+        config.student.maxConcurrency = 8
+        let workspace = try Workspace()
+        let llm = try LLMGateway(config: config, workspace: workspace)
+        let calls = try await withThrowingTaskGroup(of: LLMGateway.Call.self) { group in
+            for index in 0..<24 {
+                group.addTask {
+                    try await llm.chat(.student, llm.request(.student, [.user("Name product \(index).")], maxTokens: 12))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(calls.count == 24 && calls.allSatisfy { !$0.response.text.isEmpty })
+        let endpoints = try workspace.calls(ids: calls.map(\.callID)).map(\.endpoint)
+        let onSecond = endpoints.filter { $0 == second.baseURL }.count
+        print("scale-out: \(onSecond) of 24 calls went to the second server")
+        #expect((8...16).contains(onSecond), "\(onSecond) of 24 calls went to the second server")
+    }
+
     /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests
     /// at a time wait in its queue with nothing on the wire. None may be cut off as stalled or
     /// retried, however busy the machine is; each answer is the one asked for (its own seed).
