@@ -44,7 +44,7 @@ struct KeyTableTests {
                 "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll) \(m.compare.filter)"
         case .experiments:
             return
-                "\(m.experiments.list) \(m.experiments.mode) \(m.experiments.metric) \(m.experiments.formats) \(m.experiments.strategy) \(m.experiments.ratioSetIndex) \(m.experiments.limitIndex) \(m.experiments.withTeacher) \(m.experiments.filter)"
+                "\(m.experiments.list) \(m.experiments.mode) \(m.experiments.metric) \(m.experiments.formats) \(m.experiments.strategy) \(m.experiments.ratioSetIndex) \(m.experiments.limitIndex) \(m.experiments.withTeacher) \(m.experiments.withSFT) \(m.experiments.filter)"
         }
     }
 

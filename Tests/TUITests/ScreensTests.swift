@@ -217,6 +217,23 @@ struct ScreensTests {
         #expect(view(m).lines()[3].contains("4 cells per domain, teacher + icl · Enter starts"))
     }
 
+    /// `f` adds the SFT sweep: sft and icl+sft for each chosen format at each ratio, and none
+    /// without knowledge (a student is trained on a format's sample). Patterns and rules at 0.1:
+    /// none, patterns and rules with icl, then each format's sft and icl+sft in turn (the two
+    /// cells of one student together) = 7 cells.
+    @Test func theSFTSweepFromTheForm() throws {
+        var m = try workbenchModel(.experiments)
+        _ = send(&m, .char("t"), .char("f"))
+        #expect(m.experiments.cells.count == 7)
+        let tuned = m.experiments.cells.filter { $0.method.needsFineTunedStudent }
+        #expect(tuned.map(\.formats) == [[.pattern], [.pattern], [.rule], [.rule]])
+        #expect(tuned.map(\.method) == [.sft, .iclSFT, .sft, .iclSFT])
+        #expect(!m.experiments.cells.contains { $0.formats.isEmpty && $0.method.needsFineTunedStudent })
+        #expect(view(m).lines()[3].contains("7 cells per domain, icl + sft + icl+sft · Enter starts"))
+        _ = send(&m, .char("f"))
+        #expect(m.experiments.cells.count == 3)
+    }
+
     // MARK: everywhere
 
     @Test func tabsNumbersAndTheMouseSwitchScreens() throws {

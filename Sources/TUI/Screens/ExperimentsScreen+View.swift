@@ -47,7 +47,8 @@ extension ExperimentsScreen {
                 [Span(" RUNNING ", theme.working), Span("  \(work.line)", theme.muted)]
             } else {
                 [
-                    Span("\(cells.count) cells per domain, \(methods.map(\.rawValue).joined(separator: " + ")) · ", theme.muted), Span("Enter starts", theme.filter),
+                    Span("\(cells.count) cells per domain, \(allMethods.map(\.rawValue).joined(separator: " + ")) · ", theme.muted),
+                    Span("Enter starts", theme.filter),
                     Span(" · b baseline · m mode · c chart", theme.muted),
                 ]
             }

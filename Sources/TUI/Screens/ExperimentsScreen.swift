@@ -25,6 +25,9 @@ public struct ExperimentsScreen: Sendable {
     public var limitIndex = 0
     /// Whether the grid adds the teacher's zero-shot reference row (the share-of-teacher column).
     public var withTeacher = false
+    /// Whether each chosen format also runs sft and icl+sft: the SFT sweep, one LoRA student
+    /// trained (or reused) per format and ratio.
+    public var withSFT = false
 
     public init() {}
 
@@ -32,19 +35,23 @@ public struct ExperimentsScreen: Sendable {
     public var testLimit: Int? { Self.testLimits[limitIndex] }
 
     /// The cells of the grid the form describes: the teacher's row when chosen, zero-shot, then
-    /// each format at each ratio.
+    /// each format at each ratio, and with SFT each format's sft and icl+sft cells (a student is
+    /// trained on a format's sample, so there is none without knowledge).
     public var cells: [ExperimentCell] {
         let chosen = KnowledgeFormat.allCases.filter(formats.contains).map { Set([$0]) }
-        return GridAxes(
-            formats: [[]] + chosen, strategies: [strategy], ratios: ratios, methods: methods
-        ).cells
+        let icl = GridAxes(formats: [[]] + chosen, strategies: [strategy], ratios: ratios, methods: methods).cells
+        guard withSFT else { return icl }
+        return icl + GridAxes(formats: chosen, strategies: [strategy], ratios: ratios, methods: [.sft, .iclSFT]).cells
     }
 
     var methods: [UtilisationMethod] { withTeacher ? [.teacher, .icl] : [.icl] }
 
+    /// The methods the grid runs, for the form's summary line.
+    var allMethods: [UtilisationMethod] { methods + (withSFT && !formats.isEmpty ? [.sft, .iclSFT] : []) }
+
     public enum Action: Sendable {
         case move(Int), first, last, baseline, cycleMode, cycleMetric, editFilter, clearFilter
-        case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, toggleTeacher, start
+        case toggle(KnowledgeFormat), cycleStrategy, cycleRatios, cycleLimit, toggleTeacher, toggleSFT, start
         case typed(Key), mouse(MouseEvent)
     }
 
@@ -66,6 +73,7 @@ public struct ExperimentsScreen: Sendable {
         KeyBinding([.char("a")], "a", "grid ratios: 0.05 · 0.1 · 0.02,0.05,0.1 · 0.05,0.1,0.2", .cycleRatios),
         KeyBinding([.char("n")], "n", "test sessions per cell: 10, 30, 100, all", .cycleLimit),
         KeyBinding([.char("e")], "e", "add the teacher's zero-shot row (the reference for × teacher)", .toggleTeacher),
+        KeyBinding([.char("f")], "f", "add sft and icl+sft: a LoRA student per format and ratio", .toggleSFT),
         KeyBinding([.enter], "Enter", "start the grid (finished cells are skipped)", .start),
     ]
 
@@ -112,6 +120,7 @@ public struct ExperimentsScreen: Sendable {
         case .cycleRatios: ratioSetIndex = (ratioSetIndex + 1) % Self.ratioSets.count
         case .cycleLimit: limitIndex = (limitIndex + 1) % Self.testLimits.count
         case .toggleTeacher: withTeacher.toggle()
+        case .toggleSFT: withSFT.toggle()
         case .start:
             guard !working else { return [] }
             return [.startGrid(cells: cells, testLimit: testLimit)]
