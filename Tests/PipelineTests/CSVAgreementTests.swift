@@ -20,7 +20,8 @@ struct CSVAgreementTests {
     func realFilesReadTheSame() throws {
         var files = 0, records = 0
         for folder in ["electronic", "clothing", "food"].map({ SharedData.bundleRec + "/" + $0 }) + [SharedData.dicl] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name.hasSuffix(".csv") {
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            for name in names where name.hasSuffix(".csv") {
                 let text = try TextFile.read(folder + "/" + name)
                 let expected = try #require(Self.reference(text), "CSV.swift refused \(name)")
                 let found = Self.ours(text)
@@ -40,7 +41,8 @@ struct CSVAgreementTests {
 
     /// Well-formed mutants (those the quote check lets through) read the same on both sides.
     @Test func fuzzedTextReadsTheSame() {
-        let seed = "bundle ID,intent\n0,\"Tea, and biscuits\"\n1,\"multi\nline\"\n2,plain\n3,\"say \"\"hi\"\"\"\n\n4,\r\n"
+        let seed =
+            "bundle ID,intent\n0,\"Tea, and biscuits\"\n1,\"multi\nline\"\n2,plain\n3,\"say \"\"hi\"\"\"\n\n4,\r\n"
         var compared = 0
         var disagreements: [String] = []
         _ = FuzzTests.fuzz(

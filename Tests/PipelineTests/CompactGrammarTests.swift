@@ -21,7 +21,8 @@ struct CompactGrammarTests {
     }
 
     @Test(arguments: [
-        #"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["a"]}"#,  // optional key
+        // an optional key
+        #"{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["a"]}"#,
         #"{"type":"object","properties":{"a":{"type":"number"}},"required":["a"]}"#,
         #"{"type":"object","properties":{"a":{"type":"integer","minimum":1,"maximum":1000}},"required":["a"]}"#,
         #"{"type":"array","maxItems":0,"items":{"type":"string"}}"#,
@@ -36,7 +37,13 @@ struct CompactGrammarTests {
         var out = "", inString = false, escaped = false
         for ch in text {
             if inString {
-                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
+                if escaped {
+                    escaped = false
+                } else if ch == "\\" {
+                    escaped = true
+                } else if ch == "\"" {
+                    inString = false
+                }
             } else if ch == "\"" {
                 inString = true
             } else {
@@ -52,7 +59,8 @@ struct CompactGrammarTests {
             "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
     func realAnswersUnderTheGrammarAreCompactAndWithinTheSchema() async throws {
         let endpoint = EndpointConfig(
-            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"] ?? ""], model: "local", maxTokens: 200, seed: 7)
+            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"] ?? ""], model: "local", maxTokens: 200,
+            seed: 7)
         let client = try ChatClient(endpoint: endpoint)
         let templates = try StageTemplates.load()
         let prompt = "Products: 1. USB cable 2. Phone charger 3. Laptop 4. Laptop bag 5. Mouse. Answer in JSON."

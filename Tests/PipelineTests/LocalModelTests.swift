@@ -72,9 +72,13 @@ struct LocalModelTests {
         config.teacher = endpoint
         let workspace = try Workspace()
         let llm = try LLMGateway(config: config, workspace: workspace)
-        let shared = (1...40).map { "Rule \($0): a bundle holds products that are used together." }.joined(separator: "\n")
-        let first = try await llm.chat(.student, llm.request(.student, [.system(shared), .user("Say one.")], maxTokens: 4))
-        let second = try await llm.chat(.student, llm.request(.student, [.system(shared), .user("Say two.")], maxTokens: 4))
+        let shared = (1...40).map { "Rule \($0): a bundle holds products that are used together." }
+            .joined(separator: "\n")
+        func ask(_ text: String) async throws -> LLMGateway.Call {
+            try await llm.chat(.student, llm.request(.student, [.system(shared), .user(text)], maxTokens: 4))
+        }
+        let first = try await ask("Say one.")
+        let second = try await ask("Say two.")
         let usage = try #require(second.response.usage)
         let cached = try #require(usage.cachedPromptTokens, "llama-server reports prompt_tokens_details.cached_tokens")
         #expect(usage.promptTokens > 300 && cached > usage.promptTokens / 2, "\(cached) of \(usage.promptTokens)")
@@ -103,7 +107,8 @@ struct LocalModelTests {
         let calls = try await withThrowingTaskGroup(of: LLMGateway.Call.self) { group in
             for index in 0..<24 {
                 group.addTask {
-                    try await llm.chat(.student, llm.request(.student, [.user("Name product \(index).")], maxTokens: 12))
+                    let request = llm.request(.student, [.user("Name product \(index).")], maxTokens: 12)
+                    return try await llm.chat(.student, request)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -31,7 +31,9 @@ struct SessionLineScanner {
             case "domain" where domain == nil: domain = scanner.string(); return domain != nil
             case "id" where id == nil: id = scanner.string(); return id != nil
             case "user" where user == nil: user = scanner.nullable { $0.string() }; return user != nil
-            case "timestamp" where timestamp == nil: timestamp = scanner.nullable { $0.integer() }; return timestamp != nil
+            case "timestamp" where timestamp == nil:
+                timestamp = scanner.nullable { $0.integer() }
+                return timestamp != nil
             case "split" where split == nil:
                 split = scanner.nullable { $0.string().flatMap(SplitRole.init(rawValue:)) }
                 return split != nil

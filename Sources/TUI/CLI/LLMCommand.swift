@@ -81,7 +81,8 @@ struct LLMLogCommand: ParsableCommand {
                 return [
                     "\(call.id ?? 0)", ISO8601DateFormatter.time.string(from: call.createdAt), call.role, call.model,
                     call.promptTokens.map(String.init) ?? "-", call.cachedPromptTokens.map(String.init) ?? "-",
-                    call.completionTokens.map(String.init) ?? "-", String(format: "%.0f", call.latencyMs), call.cacheHit ? "hit" : "", "\(call.attempts)",
+                    call.completionTokens.map(String.init) ?? "-", String(format: "%.0f", call.latencyMs),
+                    call.cacheHit ? "hit" : "", "\(call.attempts)",
                     call.error.map { "error: " + String($0.prefix(40)) }
                         ?? String(prompt.replacingOccurrences(of: "\n", with: " ").prefix(40)),
                 ]

@@ -43,13 +43,14 @@ enum MineOutput {
     }
 
     /// The report as one JSON object, keys in sorted order, written straight as bytes.
-    static func json(_ report: PatternReport, itemsets: FrequentItemsets, target: MineTarget, title: String) -> [UInt8] {
+    static func json(
+        _ report: PatternReport, itemsets: FrequentItemsets, target: MineTarget, title: String
+    ) -> [UInt8] {
         let names = report.displayNames.map(JSONWriter.encoded)
         // Items are listed by name: ranking the names once replaces a string sort per itemset.
         var rank = [Int](repeating: 0, count: names.count)
-        for (position, id) in report.displayNames.indices.sorted(by: { report.displayNames[$0] < report.displayNames[$1] })
-            .enumerated()
-        { rank[id] = position }
+        let byName = report.displayNames.indices.sorted { report.displayNames[$0] < report.displayNames[$1] }
+        for (position, id) in byName.enumerated() { rank[id] = position }
         var out = JSONWriter(capacity: target == .rules ? report.rules.count * 160 : itemsets.items.count * 12)
         func list<S: Sequence>(_ ids: S) where S.Element == Int32 {
             out.raw("[")

@@ -47,7 +47,9 @@ extension ExperimentsScreen {
                 [Span(" RUNNING ", theme.working), Span("  \(work.line)", theme.muted)]
             } else {
                 [
-                    Span("\(cells.count) cells per domain, \(allMethods.map(\.rawValue).joined(separator: " + ")) · ", theme.muted),
+                    Span(
+                        "\(cells.count) cells per domain, \(allMethods.map(\.rawValue).joined(separator: " + ")) · ",
+                        theme.muted),
                     Span("Enter starts", theme.filter),
                     Span(" · b baseline · m mode · c chart", theme.muted),
                 ]

@@ -149,7 +149,9 @@ public struct SessionsScreen: Sendable {
         filter = text
         let needle = text.lowercased()
         if !needle.isEmpty && searchTexts == nil {
-            searchTexts = entries.map { Self.searchText(datasets[$0.dataset].sessions[$0.session], in: datasets[$0.dataset]) }
+            searchTexts = entries.map { entry in
+                Self.searchText(datasets[entry.dataset].sessions[entry.session], in: datasets[entry.dataset])
+            }
         }
         let searchTexts = self.searchTexts ?? []
         visible = entries.indices.filter { index in
