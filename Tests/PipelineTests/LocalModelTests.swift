@@ -88,8 +88,9 @@ struct LocalModelTests {
     }
 
     /// The scale-out path: one role with two base URLs (here a second real llama-server beside
-    /// the test server) and concurrency = their slots together. Each server gets about half of
-    /// the calls, as the call log's endpoint column shows, and every answer arrives.
+    /// the test server) and concurrency = their slots together. Each server gets a real share of
+    /// the calls (at least a quarter: the faster one takes more, 16 of 24 in one CI run), as the
+    /// call log's endpoint column shows, and every answer arrives.
     @Test func twoServersBehindOneRoleShareTheCalls() async throws {
         var second = WorkspaceConfig().local
         second.port = 18102  // used by no other test
@@ -117,7 +118,7 @@ struct LocalModelTests {
         let endpoints = try workspace.calls(ids: calls.map(\.callID)).map(\.endpoint)
         let onSecond = endpoints.filter { $0 == second.baseURL }.count
         print("scale-out: \(onSecond) of 24 calls went to the second server")
-        #expect((8...16).contains(onSecond), "\(onSecond) of 24 calls went to the second server")
+        #expect((6...18).contains(onSecond), "\(onSecond) of 24 calls went to the second server")
     }
 
     /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests
