@@ -71,7 +71,8 @@ def grid(build, base, folder, sessions, ratio):
         sys.exit("bench_grid: %s grid failed:\n%s" % (build, p.stderr[-2000:]))
     db = sqlite3.connect(os.path.join(folder, "bench.sqlite"))
     columns = [row[1] for row in db.execute("pragma table_info(llmCall)")]
-    cached = "coalesce(sum(cachedPromptTokens), 0)" if "cachedPromptTokens" in columns else "null"
+    # NULL when the build did not record it (an older one writes no value into the new column).
+    cached = "sum(cachedPromptTokens)" if "cachedPromptTokens" in columns else "null"
     calls, prompt, completion, from_cache = db.execute(
         "select count(*), sum(promptTokens), sum(completionTokens), %s from llmCall "
         "where role = 'student' and cacheHit = 0 and error is null" % cached).fetchone()
