@@ -101,11 +101,9 @@ public enum SessionJSONLines {
         let utf8 = text.utf8
         var lines: [Substring.UTF8View] = []
         var start = utf8.startIndex
-        var index = start
-        while let newline = utf8[index...].firstIndex(of: UInt8(ascii: "\n")) {
+        while let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) {
             lines.append(Substring(text)[start..<newline].utf8)
             start = utf8.index(after: newline)
-            index = start
         }
         lines.append(Substring(text)[start...].utf8)
         return lines

@@ -32,9 +32,8 @@ public enum Msg: Sendable {
     case key(Key)
     case mouse(MouseEvent)
     case resized(width: Int, height: Int)
-    /// The data, read in the background after the first frame, with its Sessions list (search
-    /// texts for thousands of sessions) built there too; nil builds the list on arrival.
-    case datasetsLoaded([Dataset], label: String, sessions: SessionsScreen? = nil)
+    /// The data, read in the background after the first frame.
+    case datasetsLoaded([Dataset], label: String)
     /// The data could not be read: the app ends with this line and exit status 1.
     case dataLoadFailed(String)
     /// The workspace as read in the background: knowledge, runs, predictions, the report.

@@ -66,7 +66,7 @@ struct Runtime {
 
     /// Applies one message and performs its effects; false when the app should quit.
     private mutating func process(_ msg: Msg) -> Bool {
-        if case .datasetsLoaded(let datasets, _, _) = msg { worker.datasets = datasets }
+        if case .datasetsLoaded(let datasets, _) = msg { worker.datasets = datasets }
         if case .dataLoadFailed(let reason) = msg { failure = reason }
         for effect in update(&model, msg) {
             switch effect {

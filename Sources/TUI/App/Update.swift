@@ -16,11 +16,11 @@ public func update(_ model: inout AppModel, _ msg: Msg) -> [Effect] {
         let effects = handleKey(&model, key)
         for case .setPaused(let paused) in effects { model.work?.paused = paused }
         return effects
-    case .datasetsLoaded(let datasets, let label, let sessions):
+    case .datasetsLoaded(let datasets, let label):
         model.datasets = datasets
         model.sourceLabel = label
         model.loading = nil
-        model.sessions = sessions ?? SessionsScreen(datasets: datasets)
+        model.sessions = SessionsScreen(datasets: datasets)
         model.sessions.layoutChanged(bodyHeight: model.bodyHeight)
         model.knowledgeChanged()
         return [.reloadWorkspace(baselineRunID: model.experiments.baselineRunID, mode: model.experiments.mode)]

@@ -49,9 +49,7 @@ enum Workbench {
             do {
                 let datasets = try load()
                 inbox.post(
-                    .datasetsLoaded(
-                        datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", "),
-                        sessions: SessionsScreen(datasets: datasets)))
+                    .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
             } catch {
                 inbox.post(.dataLoadFailed("\(error)"))
             }
