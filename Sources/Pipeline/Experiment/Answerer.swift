@@ -34,11 +34,26 @@ struct Answerer: Sendable {
                 responseFormat: responseFormat
             ).answer(session)
         }
-        let messages = builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
         let call = try await gateway.chat(
-            role, gateway.request(role, messages, maxTokens: 300, responseFormat: responseFormat))
+            role, gateway.request(role, messages(session), maxTokens: 300, responseFormat: responseFormat))
         var answer = SessionAnswer(text: call.response.text)
         answer.add(call)
         return answer
+    }
+
+    /// The one-call prompt for `session`.
+    func messages(_ session: Session) -> [ChatMessage] {
+        builder.messages(for: session, in: dataset, knowledge: knowledge, training: training)
+    }
+
+    /// An answer's bundles as stored (JSON), or why it did not parse.
+    static func parsed(_ text: String) -> (bundles: String?, parseError: String?) {
+        do {
+            return (KnowledgeItem.json(try AnswerParser.bundles(in: text)), nil)
+        } catch let failure as ParseFailure {
+            return (nil, failure.reason)
+        } catch {
+            return (nil, "\(error)")
+        }
     }
 }

@@ -10,11 +10,16 @@ public struct ExperimentCell: Hashable, Sendable {
     /// The domains whose samples the knowledge is pooled from (the paper's multi-domain
     /// accumulation, RQ2); nil: the test domain's alone.
     public var knowledgeDomains: [String]?
+    /// A curated knowledge set ("name@version") whose entries replace the teacher's items of
+    /// the formats it holds; nil: the teacher's knowledge as distilled.
+    public var knowledgeSet: String?
 
     public init(
         formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
-        method: UtilisationMethod = .icl, seed: UInt64 = 42, knowledgeDomains: [String]? = nil
+        method: UtilisationMethod = .icl, seed: UInt64 = 42, knowledgeDomains: [String]? = nil,
+        knowledgeSet: String? = nil
     ) {
+        self.knowledgeSet = knowledgeSet
         self.formats = formats
         self.strategy = strategy
         self.ratio = ratio

@@ -69,6 +69,29 @@ public struct ExperimentGrid: Sendable {
         return runs
     }
 
+    /// Attribution by ablation of a stored run (see `AttributionRunner`), with the run's own
+    /// student: the configured one, or for icl+sft its fine-tuned student on its own server.
+    public func attribute(
+        _ run: RunRecord, dataset: Dataset, sessions: Int?, maxUnits: Int = 24, knowledgeSources: [Dataset] = [],
+        onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) async throws -> [KnowledgeEffect] {
+        let students = StudentServers()
+        do {
+            let runner =
+                run.method.needsFineTunedStudent
+                ? try await students.runner(for: run.student) { try fineTunedRunner(run.student) }
+                : ExperimentRunner(gateway: gateway)
+            let effects = try await AttributionRunner(runner: runner).attribute(
+                run, dataset: dataset, sessions: sessions, maxUnits: maxUnits, knowledgeSources: knowledgeSources,
+                onEvent: onEvent)
+            await students.stop()
+            return effects
+        } catch {
+            await students.stop()
+            throw error
+        }
+    }
+
     /// The registered student of an sft cell in the sweep, trained first when it is missing: a
     /// LoRA adapter on the cell's own sample (the one its ICL cell draws knowledge from) with the
     /// cell's format in each row, after the teacher has extracted what the sample lacks.

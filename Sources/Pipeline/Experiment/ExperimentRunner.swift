@@ -33,6 +33,7 @@ public final class ExperimentRunner: Sendable {
             "k\(builder.examples)-b\(builder.tokenBudget)", "tests\(testCount)",
         ].joined(separator: "|")
             + (cell.knowledgeDomains.map { "|from:" + $0.joined(separator: ",") } ?? "")
+            + (cell.knowledgeSet.map { "|set:" + $0 } ?? "")
     }
 
     /// `knowledgeSources` are the datasets a cell with `knowledgeDomains` pools its knowledge from.
@@ -40,6 +41,7 @@ public final class ExperimentRunner: Sendable {
         _ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil, knowledgeSources: [Dataset] = [],
         onEvent: @escaping @Sendable (ExperimentEvent) -> Void
     ) async throws -> RunRecord {
+        let cell = try pinned(cell)
         let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
         let key = key(cell, dataset: dataset, testCount: tests.count)
         if let done = try workspace.run(key: key), done.status == .done {
@@ -55,22 +57,17 @@ public final class ExperimentRunner: Sendable {
             cell.method.takesKnowledgeInPrompt
             ? try await knowledge(for: cell, dataset: dataset, sources: knowledgeSources, onEvent: onEvent)
             : (KnowledgeContext(), Distillation())
-        let answerer = Answerer(
-            gateway: gateway, role: role, dataset: dataset, builder: builder, knowledge: knowledge,
-            responseFormat: try StageTemplates.load().propose.responseFormat, aicl: cell.method == .aicl)
+        let answerer = try self.answerer(cell, dataset: dataset, knowledge: knowledge)
         let counter = Counter()
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, SessionAnswer).self) { group in
             for (index, session) in tests.enumerated() {
                 group.addTask {
                     let answer = try await answerer.answer(session)
-                    var record = PredictionRecord(
-                        id: nil, runId: 0, sessionId: session.id, rawText: answer.text, bundles: nil,
-                        parseError: nil, callId: answer.callIDs.last, callIds: KnowledgeItem.json(answer.callIDs))
-                    do {
-                        record.bundles = KnowledgeItem.json(try AnswerParser.bundles(in: answer.text))
-                    } catch let failure as ParseFailure {
-                        record.parseError = failure.reason
-                    }
+                    let parsed = Answerer.parsed(answer.text)
+                    let record = PredictionRecord(
+                        id: nil, runId: 0, sessionId: session.id, rawText: answer.text, bundles: parsed.bundles,
+                        parseError: parsed.parseError, callId: answer.callIDs.last,
+                        callIds: KnowledgeItem.json(answer.callIDs))
                     onEvent(.sessionDone(done: counter.increment(), of: tests.count))
                     return (index, record, answer)
                 }
@@ -87,10 +84,18 @@ public final class ExperimentRunner: Sendable {
             teacherTokens: distillation.tokens, seconds: Date().timeIntervalSince(started), status: .done,
             teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
             peakResidentBytes: footprint.peakResidentBytes,
-            knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","))
+            knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","), knowledgeSet: cell.knowledgeSet)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
+    }
+
+    /// Who answers the cell's test sessions with `knowledge` in their prompts.
+    func answerer(_ cell: ExperimentCell, dataset: Dataset, knowledge: KnowledgeContext) throws -> Answerer {
+        Answerer(
+            gateway: gateway, role: cell.method.answeringRole, dataset: dataset, builder: builder,
+            knowledge: knowledge, responseFormat: try StageTemplates.load().propose.responseFormat,
+            aicl: cell.method == .aicl)
     }
 
     /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the
@@ -130,8 +135,36 @@ public final class ExperimentRunner: Sendable {
             tokens += selection.teacherTokens
             calls.formUnion(selection.teacherCallIDs)
         }
+        if cell.knowledgeSet != nil { context = try curated(context, cell: cell) }
         let seconds = try workspace.calls(ids: calls).reduce(0) { $0 + $1.latencyMs } / 1000
         return (context, Distillation(tokens: tokens, seconds: seconds))
+    }
+
+    /// The cell with its knowledge set named by version ("name" → "name@3", the latest), so
+    /// a later version of the set is a new cell rather than a resumed one.
+    func pinned(_ cell: ExperimentCell) throws -> ExperimentCell {
+        guard let reference = cell.knowledgeSet else { return cell }
+        guard let set = try workspace.knowledgeSet(reference) else {
+            throw DataError(
+                file: workspace.path ?? "the workspace", field: "knowledge set",
+                "no knowledge set '\(reference)' (see 'bundlekd knowledge sets')")
+        }
+        var cell = cell
+        cell.knowledgeSet = set.reference
+        return cell
+    }
+
+    /// `context` with the formats the curated set holds replaced by its enabled entries (the
+    /// teacher's cost stays: the set was edited from that knowledge).
+    func curated(_ context: KnowledgeContext, cell: ExperimentCell) throws -> KnowledgeContext {
+        let entries = try pinned(cell).knowledgeSet.flatMap { try workspace.knowledgeSet($0) }?.entryList ?? []
+        let held = Set(entries.map(\.format)).intersection(cell.formats)
+        let chosen = KnowledgeCuration.context(entries, formats: held)
+        var context = context
+        if held.contains(.pattern) { context.patterns = chosen.patterns }
+        if held.contains(.rule) { context.rules = chosen.rules }
+        if held.contains(.thought) { context.thoughts = chosen.thoughts }
+        return context
     }
 }
 

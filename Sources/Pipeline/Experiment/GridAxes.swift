@@ -11,6 +11,8 @@ public struct GridAxes: Hashable, Sendable {
     public var seed: UInt64
     /// Every knowledge cell pools its knowledge from these domains (nil: the test domain).
     public var knowledgeDomains: [String]? = nil
+    /// Every knowledge cell uses this curated set ("name@version"; nil: the teacher's knowledge).
+    public var knowledgeSet: String? = nil
 
     public init(
         formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
@@ -35,7 +37,7 @@ public struct GridAxes: Hashable, Sendable {
                         ratios.map {
                             ExperimentCell(
                                 formats: set, strategy: strategy, ratio: $0, method: method, seed: seed,
-                                knowledgeDomains: knowledgeDomains)
+                                knowledgeDomains: knowledgeDomains, knowledgeSet: knowledgeSet)
                         }
                     }
                 }

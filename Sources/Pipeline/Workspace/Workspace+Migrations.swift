@@ -135,6 +135,34 @@ extension Workspace {
         migrator.registerMigration("v8: prompt tokens from the KV cache") { db in
             try db.alter(table: "llmCall") { t in t.add(column: "cachedPromptTokens", .integer) }
         }
+        migrator.registerMigration("v9: attribution by ablation, curated knowledge sets") { db in
+            // One answer per (run, left-out unit, session); the unit's pieces are stored with it.
+            try db.create(table: "ablation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("runId", .integer).notNull().references("run", onDelete: .cascade)
+                t.column("unit", .text).notNull()
+                t.column("position", .integer).notNull()
+                t.column("pieces", .text).notNull()
+                t.column("sessionId", .text).notNull()
+                t.column("rawText", .text).notNull()
+                t.column("bundles", .text)
+                t.column("parseError", .text)
+                t.column("callIds", .text).notNull()
+                t.uniqueKey(["runId", "unit", "sessionId"])
+            }
+            try db.create(table: "knowledgeSet") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("author", .text).notNull()
+                t.column("domain", .text).notNull()
+                t.column("entries", .text).notNull()
+                t.column("edits", .text).notNull()
+                t.uniqueKey(["name", "version"])
+            }
+            try db.alter(table: "run") { t in t.add(column: "knowledgeSet", .text) }
+        }
         return migrator
     }
 }

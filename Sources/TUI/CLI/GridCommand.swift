@@ -35,14 +35,20 @@ struct GridCommand: AsyncParsableCommand {
     var student: String?
     @Option(help: "Pool each cell's knowledge from these domains' samples, e.g. electronic,clothing,food.")
     var knowledgeDomains: String?
+    @Option(
+        name: .customLong("knowledge"),
+        help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
+    var knowledgeSet: String?
 
     /// The axes as given; a bad value is a usage error (GridAxes.parse checks each one).
     func axes() throws -> GridAxes {
         try Self.check(limit: limit)
         do {
-            return try GridAxes.parse(
+            var axes = try GridAxes.parse(
                 formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
                 hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains)
+            axes.knowledgeSet = knowledgeSet
+            return axes
         } catch let problem as GridAxes.Problem {
             throw ValidationError(problem.description)
         }

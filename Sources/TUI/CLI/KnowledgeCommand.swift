@@ -6,7 +6,10 @@ import Pipeline
 struct KnowledgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "knowledge", abstract: "Browse and export the distilled knowledge.",
-        subcommands: [KnowledgeListCommand.self, KnowledgeShowCommand.self, KnowledgeExportCommand.self])
+        subcommands: [
+            KnowledgeListCommand.self, KnowledgeShowCommand.self, KnowledgeExportCommand.self,
+            KnowledgeCurateCommand.self, KnowledgeSetsCommand.self,
+        ])
 }
 
 extension KnowledgeFormat: ExpressibleByArgument {}
@@ -57,6 +60,11 @@ struct KnowledgeExportCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "md or json.") var format: String = "md"
     @Option(help: "Only this knowledge format.") var kind: KnowledgeFormat?
+    @Option(
+        name: .customLong("run"),
+        help: "Add each item's measured effect in this run's attribution (default: the latest attributed run).")
+    var runID: Int64?
+    @OptionGroup var source: DataOptions
 
     func validate() throws {
         guard ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json") }
@@ -64,16 +72,44 @@ struct KnowledgeExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(format: kind)
-            print(format == "md" ? KnowledgeExport.markdown(items) : KnowledgeExport.json(items))
+            let store = try workspace.openWorkspace(try workspace.loadConfig())
+            let items = try store.knowledge(format: kind)
+            guard format == "md" else { return print(KnowledgeExport.json(items)) }
+            print(KnowledgeExport.markdown(items, attribution: try attribution(store)))
         }
+    }
+
+    /// The attribution of `--run`, or of the latest run that has one; nil when none was measured.
+    func attribution(_ store: Workspace) throws -> AttributionReport? {
+        let runs = try store.runs().reversed()
+        let chosen: RunRecord?
+        if let runID {
+            guard let found = runs.first(where: { $0.id == runID }) else {
+                throw DataError(file: "--run", field: "run", "no run \(runID) in \(store.path ?? "the workspace")")
+            }
+            chosen = found
+        } else {
+            chosen = try runs.first { try !store.ablations(run: $0.id!).isEmpty }
+        }
+        guard let chosen else { return nil }
+        var data = source
+        data.domain = chosen.domain
+        guard let dataset = try data.loadPrepared().first else { return nil }
+        return try AttributionReport.build(workspace: store, run: chosen, dataset: dataset, mode: .paper)
     }
 }
 
 enum KnowledgeExport {
-    static func markdown(_ items: [KnowledgeItem]) -> String {
-        items.map { item in
+    static func markdown(_ items: [KnowledgeItem], attribution: AttributionReport? = nil) -> String {
+        let preface = attribution.map {
+            "Effects: attribution by ablation of run \($0.run.id ?? 0) (\($0.run.label)), \($0.mode.rawValue) mode; "
+                + "Δ = with the item − without it, 95% paired bootstrap CI.\n\n"
+        } ?? ""
+        return preface + items.map { item in
             var lines = ["## \(item.format.rawValue) \(item.id ?? 0) · \(item.domain)", "", item.text, ""]
+            if let effect = attribution?.effect(of: KnowledgePiece(format: item.format, text: item.text)) {
+                lines.append("- effect: \(effect.summary) over \(effect.sessions) sessions (unchanged \(effect.unchanged))")
+            }
             if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
             if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
             lines.append("- teacher: \(item.teacherModel) · template \(item.templateHash.prefix(12))")
@@ -82,6 +118,20 @@ enum KnowledgeExport {
             )
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n")
+    }
+
+    /// A curated set with its provenance: each entry's origin and state, then the edits.
+    static func markdown(set: KnowledgeSetRecord) -> String {
+        var lines = [
+            "## knowledge set \(set.reference) · \(set.domain) · by \(set.author)", "",
+        ]
+        for (index, entry) in set.entryList.enumerated() {
+            lines.append(
+                "\(index + 1). \(entry.enabled ? "" : "~~")\(entry.text.collapsedWhitespace)\(entry.enabled ? "" : "~~")"
+                    + " — \(entry.format.rawValue), \(entry.provenance)\(entry.enabled ? "" : ", disabled")")
+        }
+        if !set.editList.isEmpty { lines += ["", "Edits: " + set.editList.joined(separator: "; ")] }
+        return lines.joined(separator: "\n")
     }
 
     static func json(_ items: [KnowledgeItem]) -> String {

@@ -21,6 +21,10 @@ struct RunCommand: AsyncParsableCommand {
     var student: String?
     @Option(help: "Pool the knowledge from these domains' samples, e.g. electronic,clothing,food.")
     var knowledgeDomains: String?
+    @Option(
+        name: .customLong("knowledge"),
+        help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
+    var knowledgeSet: String?
     @Option(help: "Only the first N test sessions of each domain.")
     var limit: Int?
     @Option(help: "Scoring mode of the printed row: paper or strict.")
@@ -30,10 +34,11 @@ struct RunCommand: AsyncParsableCommand {
     func cell() throws -> ExperimentCell {
         try GridCommand.check(limit: limit)
         do {
-            let axes = try GridAxes.parse(
+            var axes = try GridAxes.parse(
                 formats: formats, strategies: sampling.strategy?.rawValue, ratios: sampling.ratio.map { String($0) },
                 methods: method.rawValue, seed: sampling.seed, hasFineTunedStudent: student != nil,
                 knowledgeDomains: knowledgeDomains)
+            axes.knowledgeSet = knowledgeSet
             guard let cell = axes.cells.first, axes.cells.count == 1 else {
                 throw ValidationError("--formats must name one format set for a run, got '\(formats)' (use 'grid')")
             }

@@ -28,6 +28,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var peakResidentBytes: Int64? = nil
     /// The domains the knowledge was pooled from, comma-separated; nil: the run's own domain.
     public var knowledgeDomains: String? = nil
+    /// The curated knowledge set the cell used ("name@version"); nil: the teacher's knowledge.
+    public var knowledgeSet: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -41,7 +43,7 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var cell: ExperimentCell {
         ExperimentCell(
             formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed),
-            knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init))
+            knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init), knowledgeSet: knowledgeSet)
     }
 
     /// Zero-shot: no knowledge in the prompt.
@@ -52,7 +54,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var label: String {
         let quantity = isZeroShot ? "" : " \(strategy.rawValue) \(ratio)"
         let pooled = knowledgeDomains.map { " from \($0)" } ?? ""
-        return "\(domain) \(formats.label)\(quantity)\(pooled) \(method.rawValue)"
+        let curated = knowledgeSet.map { " set \($0)" } ?? ""
+        return "\(domain) \(formats.label)\(quantity)\(pooled)\(curated) \(method.rawValue)"
     }
 
     /// The label with the run's id, where several runs of one cell may be listed.

@@ -1,0 +1,81 @@
+import Foundation
+
+/// An analyst's draft of a curated knowledge set: start from the teacher's items (or a saved
+/// set), disable, edit, reorder or add entries; every change is recorded as provenance. Pure —
+/// `Workspace.save(_:name:author:)` stores it as the next version of a named set.
+public struct KnowledgeCuration: Sendable, Equatable {
+    public let domain: String
+    public private(set) var entries: [KnowledgeSetEntry]
+    public private(set) var edits: [String] = []
+
+    /// A draft holding `items` of `domain` as they are (rules and thoughts; patterns are mined
+    /// per sample, so a set carries them only when added).
+    public init(domain: String, items: [KnowledgeItem]) {
+        self.domain = domain
+        entries = items.filter { $0.domain == domain && $0.format != .pattern }.map { item in
+            KnowledgeSetEntry(
+                format: item.format, text: item.text, origin: item.id,
+                provenance: "\(item.format.rawValue) \(item.id ?? 0)", session: item.sessionList.first)
+        }
+    }
+
+    /// A draft continuing a saved set (its entries and history).
+    public init(continuing set: KnowledgeSetRecord) {
+        domain = set.domain
+        entries = set.entryList
+        edits = set.editList
+    }
+
+    public var isEdited: Bool { !edits.isEmpty }
+
+    /// The enabled entries as the student's knowledge: rules in order, thoughts by session.
+    public static func context(_ entries: [KnowledgeSetEntry], formats: Set<KnowledgeFormat>) -> KnowledgeContext {
+        var context = KnowledgeContext()
+        for entry in entries where entry.enabled && formats.contains(entry.format) {
+            switch entry.format {
+            case .pattern: context.patterns.append(entry.text)
+            case .rule: context.rules.append(entry.text)
+            case .thought: if let session = entry.session { context.thoughts[session] = entry.text }
+            }
+        }
+        return context
+    }
+
+    /// How the edits name an entry: its teacher item ("rule 7"), or an added one by its text.
+    func name(_ index: Int) -> String {
+        let entry = entries[index]
+        return entry.origin.map { "\(entry.format.rawValue) \($0)" }
+            ?? "added \(entry.format.rawValue) “\(entry.text.prefix(24))”"
+    }
+
+    public mutating func toggle(_ index: Int) {
+        guard entries.indices.contains(index) else { return }
+        entries[index].enabled.toggle()
+        edits.append("\(entries[index].enabled ? "enabled" : "disabled") \(name(index))")
+    }
+
+    public mutating func edit(_ index: Int, text: String) {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard entries.indices.contains(index), !text.isEmpty, text != entries[index].text else { return }
+        let was = name(index)
+        entries[index].text = text
+        if entries[index].origin != nil { entries[index].provenance = "edited from " + was }
+        edits.append("edited \(was)")
+    }
+
+    /// Moves an entry by `delta` places (within the list's bounds).
+    public mutating func move(_ index: Int, by delta: Int) {
+        let target = min(max(0, index + delta), entries.count - 1)
+        guard entries.indices.contains(index), target != index else { return }
+        let moved = name(index)
+        entries.insert(entries.remove(at: index), at: target)
+        edits.append("moved \(moved) to position \(target + 1)")
+    }
+
+    public mutating func add(_ text: String, format: KnowledgeFormat = .rule, author: String) {
+        let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return }
+        entries.append(KnowledgeSetEntry(format: format, text: text, origin: nil, provenance: "added by \(author)"))
+        edits.append("added a \(format.rawValue) at position \(entries.count)")
+    }
+}

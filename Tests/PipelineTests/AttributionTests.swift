@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import Pipeline
+
+/// Attribution by ablation and curated knowledge sets: the pure parts by hand, the whole path
+/// against the real local model.
+struct AttributionTests {
+    static let pieces = (1...5).map { KnowledgePiece(format: .rule, text: "rule \($0)") }
+
+    @Test func manyPiecesAreLeftOutInContiguousGroups() {
+        #expect(Attribution.units(Self.pieces, maxUnits: 5).map(\.pieces.count) == [1, 1, 1, 1, 1])
+        // ⌈5 / 2⌉ = 3 per group: rules 1–3, then 4–5.
+        let grouped = Attribution.units(Self.pieces, maxUnits: 2)
+        #expect(grouped.map { $0.pieces.map(\.text) } == [["rule 1", "rule 2", "rule 3"], ["rule 4", "rule 5"]])
+        #expect(Attribution.units(Self.pieces, maxUnits: 5)[0].key == Self.pieces[0].key)
+        #expect(grouped[0].key.hasPrefix("group:") && grouped[0].key != grouped[1].key)
+        #expect(Attribution.units([], maxUnits: 3).isEmpty)
+    }
+
+    @Test func leavingOutRemovesEveryCopyOfThePieceOnly() {
+        var context = KnowledgeContext()
+        context.rules = ["keep", "drop", "drop"]
+        context.patterns = ["drop"]
+        context.thoughts = ["food/1": "drop", "food/2": "kept thought"]
+        let left = context.leavingOut([KnowledgePiece(format: .rule, text: "drop")])
+        #expect(left.rules == ["keep"] && left.patterns == ["drop"] && left.thoughts.count == 2)
+        let noThought = context.leavingOut([KnowledgePiece(format: .thought, text: "drop")])
+        #expect(noThought.thoughts == ["food/2": "kept thought"] && noThought.rules.count == 3)
+    }
+
+    /// Three sessions, scored by hand in paper mode (a hit is a subset of a ground-truth bundle):
+    /// s1 with the rule [1,2] ⊆ {1,2} precision 1, without [1,3] precision 0 → helped;
+    /// s2 with [1,3] precision 0, without [1,2] precision 1 → hurt; s3 the same answer → unchanged;
+    /// s4 does not parse without the rule, so it is not paired.
+    @Test func effectsPairSessionsAndCountHelpedAndHurt() {
+        func session(_ id: String) -> Session {
+            Session(
+                id: id, itemIDs: ["a", "b", "c"],
+                bundles: [GroundTruthBundle(id: "g\(id)", itemIDs: ["a", "b"], intent: "x")])
+        }
+        let good = [ParsedBundle(items: [1, 2])]
+        let bad = [ParsedBundle(items: [1, 3])]
+        let with = [
+            SessionPrediction(session: session("s1"), bundles: good),
+            SessionPrediction(session: session("s2"), bundles: bad),
+            SessionPrediction(session: session("s3"), bundles: good),
+            SessionPrediction(session: session("s4"), bundles: good),
+        ]
+        let without = [
+            "s1": SessionPrediction(session: session("s1"), bundles: bad),
+            "s2": SessionPrediction(session: session("s2"), bundles: good),
+            "s3": SessionPrediction(session: session("s3"), bundles: good),
+            "s4": SessionPrediction(session: session("s4"), bundles: nil),
+        ]
+        let effect = Attribution.effect(
+            of: AttributionUnit([Self.pieces[0]]), with: with, without: without, mode: .paper)
+        #expect(effect.sessions == 3)
+        #expect((effect.helped, effect.hurt, effect.unchanged) == (1, 1, 1))
+        #expect(abs(effect.precision.mean) < 1e-12)  // (+1 − 1 + 0) / 3
+        #expect(effect.precision.ci.low < 0 && effect.precision.ci.high > 0)
+        #expect(effect.summary.hasPrefix("helped 1 · hurt 1 · Δprecision 0.000 [-"))
+        // Strict mode counts the parse failure as zero: s4 pairs too, and helped (1 vs 0).
+        let strict = Attribution.effect(
+            of: AttributionUnit([Self.pieces[0]]), with: with, without: without, mode: .strict)
+        #expect(strict.sessions == 4 && strict.helped == 2 && abs(strict.precision.mean - 0.25) < 1e-12)
+    }
+
+    @Test func curationRecordsEveryEditAsProvenance() {
+        func item(_ id: Int64, _ text: String) -> KnowledgeItem {
+            KnowledgeItem(
+                id: id, createdAt: Date(), format: .rule, domain: "food", text: text, sessions: "[\"food/1\"]",
+                errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]", promptTokens: 0,
+                completionTokens: 0, cost: 0)
+        }
+        var draft = KnowledgeCuration(domain: "food", items: [item(7, "A"), item(8, "B"), item(9, "C")])
+        draft.toggle(1)
+        draft.edit(2, text: "C, sharper")
+        draft.move(2, by: -2)
+        draft.add("D", author: "ana")
+        #expect(draft.entries.map(\.text) == ["C, sharper", "A", "B", "D"])
+        #expect(draft.entries.map(\.provenance) == ["edited from rule 9", "rule 7", "rule 8", "added by ana"])
+        #expect(
+            draft.edits == [
+                "disabled rule 8", "edited rule 9", "moved rule 9 to position 1",
+                "added a rule at position 4",
+            ])
+        #expect(KnowledgeCuration.context(draft.entries, formats: [.rule]).rules == ["C, sharper", "A", "D"])
+        #expect(KnowledgeCuration.context(draft.entries, formats: [.pattern]).isEmpty)
+    }
+
+    @Test func setsAreVersionedAndNamedByVersion() throws {
+        let workspace = try Workspace()
+        var draft = KnowledgeCuration(domain: "food", items: [])
+        draft.add("one", author: "ana")
+        #expect(try workspace.save(draft, name: "lean", author: "ana").reference == "lean@1")
+        draft.add("two", author: "ana")
+        #expect(try workspace.save(draft, name: "lean", author: "bo").reference == "lean@2")
+        #expect(try workspace.knowledgeSet("lean")?.version == 2)
+        #expect(try workspace.knowledgeSet("lean@1")?.entryList.map(\.text) == ["one"])
+        #expect(try workspace.knowledgeSet("lean@x") == nil && workspace.knowledgeSet("other") == nil)
+        #expect(try workspace.knowledgeSets().map(\.author) == ["ana", "bo"])
+    }
+}
