@@ -38,7 +38,7 @@ struct KeyTableTests {
                 "\(m.extract.stages) \(m.extract.strategy) \(m.extract.ratioIndex) \(m.extract.limitIndex) \(m.extract.list) \(m.extract.follow) \(m.extract.showPrompt) \(String(describing: m.extract.detailScroll))"
         case .knowledge:
             return
-                "\(m.knowledge.section) \(m.knowledge.formats) \(m.knowledge.strategy) \(m.knowledge.ratioIndex) \(m.knowledge.patternSort) \(m.knowledge.list) \(m.knowledge.promptScroll) \(m.knowledge.testIndex) \(m.knowledge.filter)"
+                "\(m.knowledge.section) \(m.knowledge.formats) \(m.knowledge.strategy) \(m.knowledge.ratioIndex) \(m.knowledge.patternSort) \(m.knowledge.list) \(m.knowledge.promptScroll) \(m.knowledge.testIndex) \(m.knowledge.filter) \(m.knowledge.curation.edits) \(String(describing: m.knowledge.input)) \(m.knowledge.ruleSort)"
         case .compare:
             return
                 "\(m.compare.runIndex) \(String(describing: m.compare.otherRunIndex)) \(m.compare.sessionIndex) \(m.compare.mode) \(m.compare.scroll) \(m.compare.filter)"

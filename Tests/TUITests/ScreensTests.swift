@@ -102,6 +102,35 @@ struct ScreensTests {
     /// With ratio 1.0 all four training sessions are sampled. Their bundles' categories:
     /// {Tea, Teaware} ×2, {Cookies}, {Milk, Sweeteners}: 4 transactions. Tea + Teaware has
     /// support 2/4 = 50% and lift 1/(2/4) = 2.0; Milk + Sweeteners 1/4 = 25%, lift 1/(1/4) = 4.0.
+    /// The rule's effect from the fixture's attribution (hand-computed there: Δprecision −1/2 on
+    /// x10, hurt 1), then a curated draft: disable it, add one, save under a name.
+    @Test func knowledgeShowsEachRulesEffectAndCuratesADraft() throws {
+        var m = try workbenchModel(.knowledge, width: 160, height: 40, attribution: true)
+        _ = send(&m, .right, .char("+"), .char("+"), .char("+"), .char("+"), .char("+"))  // rules, ratio 1.0
+        var screen = view(m).lines().joined(separator: "\n")
+        #expect(screen.contains("● in the sample   rule") && screen.contains("Δprec"))
+        #expect(screen.contains("● 1. Keep tea with its teaware.") && screen.contains("-0.500"))
+        #expect(m.knowledge.prompt.contains("Keep tea with its teaware"))
+        #expect(screen.contains("effect helped 0 · hurt 1 · Δprecision -0.500 [-0.500, -0.500]"))
+        #expect(screen.contains("over 1 session of #2 food rules random 0.5 icl"))
+        _ = send(&m, .char("x"))
+        #expect(!m.knowledge.prompt.contains("Keep tea with its teaware"))
+        _ = send(&m, .char("a"))
+        type(&m, "Pair lemon with honey.")
+        _ = send(&m, .enter)
+        #expect(m.knowledge.prompt.contains("Rules for finding bundles:\nPair lemon with honey."))
+        screen = view(m).lines().joined(separator: "\n")
+        #expect(screen.contains("curated draft, 2 edits") && screen.contains("✗ 1. Keep tea with its teaware."))
+        #expect(m.knowledge.curation.edits == ["disabled rule 1", "added a rule at position 3"])
+        _ = send(&m, .char("w"))
+        type(&m, "lean")
+        let effects = send(&m, .enter)
+        #expect(effects == [.saveKnowledgeSet(m.knowledge.curation, name: "lean", author: KnowledgeScreen.author)])
+        // Sorting by effect puts the unmeasured added rule (no effect) last.
+        _ = send(&m, .char("o"))
+        #expect(m.knowledge.entryRows.map(\.entry.text) == ["1. Keep tea with its teaware.", "Pair lemon with honey."])
+    }
+
     @Test func knowledgeTogglesChangeTheExactPrompt() throws {
         var m = try workbenchModel(.knowledge)
         _ = send(&m, .char("+"), .char("+"), .char("+"))  // 0.1 → 0.2 → 0.5 → 1.0

@@ -43,7 +43,9 @@ func workbenchDataset() -> Dataset {
 ///  - run 1 "none": x10 answers [1,2,3] (exact) and x2 answers [1,2] (exact): precision 1.
 ///  - run 2 "rules": x10 answers [1,2] (a subset of ●1: hit, coverage 2/3) and [3,9] (partial:
 ///    miss); x2 does not parse (excluded in paper mode). Precision 1/2, recall 1/2.
-func workbenchSnapshot(dataset: Dataset) throws -> WorkspaceSnapshot {
+///  - with `attribution`: run 2 without its rule answers x10 [1,2,3] (exact: precision 1) and x2
+///    [1,2]; x2 has no answer with the rule, so only x10 pairs: Δprecision 1/2 − 1 = −1/2, hurt 1.
+func workbenchSnapshot(dataset: Dataset, attribution: Bool = false) throws -> WorkspaceSnapshot {
     let path = NSTemporaryDirectory() + "bundlekd-tui-\(UUID().uuidString).sqlite"
     let workspace = try Workspace(path: path)
     func run(_ formats: String, _ key: String) -> RunRecord {
@@ -81,16 +83,27 @@ func workbenchSnapshot(dataset: Dataset) throws -> WorkspaceSnapshot {
         var thought = item(.thought, "Step 1: biscuits go together.", session: "food/t2")
         try thought.insert(db)
     }
+    if attribution {
+        let rule = KnowledgePiece(format: .rule, text: "1. Keep tea with its teaware.")
+        for (session, bundles) in [("x10", #"[{"items":[1,2,3],"intent":"Tea"}]"#), ("x2", #"[{"items":[1,2]}]"#)] {
+            try workspace.store(
+                AblationRecord(
+                    id: nil, runId: 2, unit: rule.key, position: 0, pieces: KnowledgeItem.json([rule]),
+                    sessionId: session, rawText: "…", bundles: bundles, parseError: nil, callIds: "[]"))
+        }
+    }
     return try WorkspaceSnapshot.load(workspace, path: path, datasets: [dataset], mode: .paper, baselineRunID: nil)
 }
 
 /// A model on `screen` with the fixture's data and workspace loaded.
-func workbenchModel(_ screen: ScreenID, width: Int = 80, height: Int = 24) throws -> AppModel {
+func workbenchModel(
+    _ screen: ScreenID, width: Int = 80, height: Int = 24, attribution: Bool = false
+) throws -> AppModel {
     _ = utf8Locale
     let dataset = workbenchDataset()
     var model = AppModel(datasets: [dataset], sourceLabel: "fixture", width: width, height: height)
     _ = update(&model, .resized(width: width, height: height))
-    _ = update(&model, .workspaceLoaded(try workbenchSnapshot(dataset: dataset)))
+    _ = update(&model, .workspaceLoaded(try workbenchSnapshot(dataset: dataset, attribution: attribution)))
     model.activeScreen = screen
     return model
 }

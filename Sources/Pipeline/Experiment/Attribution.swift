@@ -39,7 +39,7 @@ public struct KnowledgeEffect: Sendable {
             + "[\(Self.signed(precision.ci.low)), \(Self.signed(precision.ci.high))]"
     }
 
-    static func signed(_ value: Double) -> String {
+    public static func signed(_ value: Double) -> String {
         (value >= 0.0005 ? "+" : value <= -0.0005 ? "-" : "") + String(format: "%.3f", abs(value))
     }
 }

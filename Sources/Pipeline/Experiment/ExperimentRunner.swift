@@ -158,13 +158,7 @@ public final class ExperimentRunner: Sendable {
     /// teacher's cost stays: the set was edited from that knowledge).
     func curated(_ context: KnowledgeContext, cell: ExperimentCell) throws -> KnowledgeContext {
         let entries = try pinned(cell).knowledgeSet.flatMap { try workspace.knowledgeSet($0) }?.entryList ?? []
-        let held = Set(entries.map(\.format)).intersection(cell.formats)
-        let chosen = KnowledgeCuration.context(entries, formats: held)
-        var context = context
-        if held.contains(.pattern) { context.patterns = chosen.patterns }
-        if held.contains(.rule) { context.rules = chosen.rules }
-        if held.contains(.thought) { context.thoughts = chosen.thoughts }
-        return context
+        return context.curated(by: entries, formats: cell.formats)
     }
 }
 

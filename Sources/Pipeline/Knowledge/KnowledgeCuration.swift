@@ -79,3 +79,17 @@ public struct KnowledgeCuration: Sendable, Equatable {
         edits.append("added a \(format.rawValue) at position \(entries.count)")
     }
 }
+
+extension KnowledgeContext {
+    /// This context with each of `formats` that `entries` hold replaced by their enabled entries:
+    /// what a cell using a curated set (or the Knowledge screen's draft) puts in the prompt.
+    public func curated(by entries: [KnowledgeSetEntry], formats: Set<KnowledgeFormat>) -> KnowledgeContext {
+        let held = Set(entries.map(\.format)).intersection(formats)
+        let chosen = KnowledgeCuration.context(entries, formats: held)
+        var context = self
+        if held.contains(.pattern) { context.patterns = chosen.patterns }
+        if held.contains(.rule) { context.rules = chosen.rules }
+        if held.contains(.thought) { context.thoughts = chosen.thoughts }
+        return context
+    }
+}

@@ -58,7 +58,8 @@ public struct AppModel: Sendable {
     mutating func refreshKnowledge() {
         guard knowledgeIsStale else { return }
         knowledgeIsStale = false
-        knowledge.recompute(datasets: datasets, stored: snapshot?.knowledge ?? [])
+        knowledge.recompute(
+            datasets: datasets, stored: snapshot?.knowledge ?? [], attributions: snapshot?.attributions ?? [])
     }
 
     /// Smallest terminal the layout works in.
@@ -74,7 +75,7 @@ public struct AppModel: Sendable {
     public var activeFilter: TextFilter? {
         switch activeScreen {
         case .sessions: return TextFilter(text: sessions.filter, isEditing: sessions.isEditingFilter)
-        case .knowledge: return knowledge.filter
+        case .knowledge: return knowledge.activeField
         case .experiments: return experiments.filter
         case .compare: return compare.filter
         case .extract: return nil

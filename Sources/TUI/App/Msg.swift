@@ -61,4 +61,9 @@ public enum Effect: Equatable, Sendable {
     case setPaused(Bool)
     case reloadWorkspace(baselineRunID: Int64?, mode: ScoringMode)
     case loadTheme(String)
+    /// Re-asks the student for a run's sessions with each knowledge item left out, in the background.
+    case startAttribution(runID: Int64, sessions: Int?)
+    case saveKnowledgeSet(KnowledgeCuration, name: String, author: String)
+    /// A line for the status bar.
+    case notice(String)
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// The kinds of long work the workbench runs off the UI thread.
 public enum WorkKind: String, Sendable {
-    case extraction = "extract", grid = "grid"
+    case extraction = "extract", grid = "grid", attribution = "attribute"
 }
 
 /// The one piece of long work running now, as the status bar shows it.

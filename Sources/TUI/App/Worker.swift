@@ -69,6 +69,31 @@ final class Worker: @unchecked Sendable {
         }
     }
 
+    func startAttribution(runID: Int64, sessions: Int?) {
+        let datasets = self.datasets
+        start(.attribution) { [self] gateway in
+            guard let run = try workspace.runs().first(where: { $0.id == runID }),
+                let dataset = datasets.first(where: { $0.domain == run.domain })
+            else { throw DataError(file: workspacePath, field: "run", "no run \(runID) with its data loaded") }
+            inbox.post(.workStarted(.attribution, detail: "\(run.numberedLabel), \(sessions ?? run.sessions) sessions"))
+            _ = try await ExperimentGrid(gateway: gateway, report: { [inbox] in inbox.post(.notice($0)) })
+                .attribute(run, dataset: dataset, sessions: sessions, knowledgeSources: datasets) { [inbox] in
+                    inbox.post(.experiment($0))
+                }
+        }
+    }
+
+    /// Stores a curated set as its name's next version, then rereads the workspace.
+    func save(_ draft: KnowledgeCuration, name: String, author: String, baselineRunID: Int64?, mode: ScoringMode) {
+        do {
+            let saved = try workspace.save(draft, name: name, author: author)
+            inbox.post(.notice("saved knowledge set \(saved.reference): use it with --knowledge \(saved.reference)"))
+        } catch {
+            inbox.post(.notice("\(workspacePath): cannot save the knowledge set '\(name)': \(error)"))
+        }
+        reload(baselineRunID: baselineRunID, mode: mode)
+    }
+
     private func start(_ kind: WorkKind, _ body: @escaping @Sendable (LLMGateway) async throws -> Void) {
         lock.lock()
         defer { lock.unlock() }

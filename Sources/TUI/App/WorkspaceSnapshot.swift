@@ -12,6 +12,9 @@ public struct WorkspaceSnapshot: Sendable {
     /// The teacher's self-reflection error rate per "domain/session", where it is known.
     public var errorRates: [String: Double] = [:]
     public var report: ExperimentReport?
+    /// The attribution of every run that has one (paper mode), oldest run first.
+    public var attributions: [AttributionReport] = []
+    public var knowledgeSets: [KnowledgeSetRecord] = []
 
     public init(
         path: String, knowledge: [KnowledgeItem] = [], runs: [RunRecord] = [],
@@ -38,14 +41,22 @@ public struct WorkspaceSnapshot: Sendable {
             predictions[id] = Dictionary(
                 try workspace.predictions(run: id).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         }
+        let byDomain = Dictionary(datasets.map { ($0.domain, $0) }, uniquingKeysWith: { a, _ in a })
+        let attributions = try runs.compactMap { run -> AttributionReport? in
+            guard let dataset = byDomain[run.domain], try !workspace.ablations(run: run.id!).isEmpty else { return nil }
+            return try AttributionReport.build(workspace: workspace, run: run, dataset: dataset, mode: .paper)
+        }
         var rates: [String: Double] = [:]
         for dataset in datasets { rates.merge(try workspace.teacherErrorRates(domain: dataset.domain)) { a, _ in a } }
-        return WorkspaceSnapshot(
+        var snapshot = WorkspaceSnapshot(
             path: path, knowledge: try workspace.knowledge(), runs: runs, predictions: predictions,
             errorRates: rates,
             report: try ExperimentReport.build(
                 workspace: workspace, datasets: datasets, mode: mode,
                 baselineRunID: baselineRunID))
+        snapshot.attributions = attributions
+        snapshot.knowledgeSets = try workspace.knowledgeSets()
+        return snapshot
     }
 
     /// A short name for a run: "electronic rules random 0.05 icl #3".

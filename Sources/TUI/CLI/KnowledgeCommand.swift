@@ -127,7 +127,7 @@ enum KnowledgeExport {
         ]
         for (index, entry) in set.entryList.enumerated() {
             lines.append(
-                "\(index + 1). \(entry.enabled ? "" : "~~")\(entry.text.collapsedWhitespace)\(entry.enabled ? "" : "~~")"
+                "- [\(index + 1)] \(entry.enabled ? "" : "~~")\(entry.text.collapsedWhitespace)\(entry.enabled ? "" : "~~")"
                     + " — \(entry.format.rawValue), \(entry.provenance)\(entry.enabled ? "" : ", disabled")")
         }
         if !set.editList.isEmpty { lines += ["", "Edits: " + set.editList.joined(separator: "; ")] }

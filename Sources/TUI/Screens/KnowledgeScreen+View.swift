@@ -66,19 +66,36 @@ extension KnowledgeScreen {
                 ]
             }
         case .rule, .thought:
-            let items = section == .rule ? visibleRules : visibleThoughts
+            // The effect column is there once an attribution of this domain's knowledge is.
+            let effectWidth = attribution == nil ? 0 : 8
+            let textWidth = max(8, inner.width - 2 - effectWidth)
+            let title =
+                (section == .rule ? "rule" : "session: thought") + (ruleSort == .effect ? ", best effect first" : "")
             buffer.put(
-                section == .rule ? "● in the sample   rule" : "● in the sample   session: thought", x: header.x,
-                y: header.y,
-                style: theme.header, clip: header)
-            lines = items.map { item in
-                let inSample = !Set(item.sessionList).isDisjoint(with: sampleKeys)
-                let lead = section == .thought ? (item.sessionList.first.map { $0 + ": " } ?? "") : ""
+                DisplayWidth.pad("● in the sample   " + title, to: textWidth + 2) + (effectWidth > 0 ? "  Δprec" : ""),
+                x: header.x, y: header.y, style: theme.header, clip: header)
+            lines = entryRows.map { row in
+                let inSample = row.item.map { !Set($0.sessionList).isDisjoint(with: sampleKeys) } ?? false
+                let lead = section == .thought ? (row.entry.session.map { $0 + ": " } ?? "") : ""
+                let mark = !row.entry.enabled ? "✗ " : row.item == nil || row.entry.text != row.item?.text ? "✎ " : ""
+                let text = DisplayWidth.truncate(mark + lead + row.entry.text.collapsedWhitespace, to: textWidth)
+                let style = !row.entry.enabled ? theme.muted : inSample || row.item == nil ? theme.base : theme.muted
+                let effect = row.effect.map { KnowledgeEffect.signed($0.precision.mean) } ?? "-"
+                let effectStyle =
+                    (row.effect?.precision.ci.low ?? 0) > 0
+                    ? theme.exact : (row.effect?.precision.ci.high ?? 0) < 0 ? theme.partial : theme.muted
                 return [
-                    Span(inSample ? "● " : "  ", theme.exact), Span(lead, theme.muted),
-                    Span(item.text.collapsedWhitespace, inSample ? theme.base : theme.muted),
+                    Span(inSample ? "● " : "  ", theme.exact), Span(DisplayWidth.pad(text, to: textWidth), style),
+                    Span(
+                        effectWidth == 0 ? "" : String(repeating: " ", count: max(0, effectWidth - effect.count)) + effect,
+                        effectStyle),
                 ]
             }
+        }
+        if let input {
+            buffer.put(
+                DisplayWidth.pad(input.prompt + input.field.text + "▏", to: header.width), x: header.x, y: header.y,
+                style: theme.filter, clip: header)
         }
         if lines.isEmpty {
             let hint =
@@ -115,10 +132,29 @@ extension KnowledgeScreen {
                 ]
             }
         case .rule, .thought:
-            let items = section == .rule ? visibleRules : visibleThoughts
-            if list.selected < items.count {
-                let item = items[list.selected]
-                lines = [[Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)]]
+            let rows = entryRows
+            if list.selected < rows.count {
+                let row = rows[list.selected]
+                // The entry's own line when the analyst changed it; a teacher item's is its provenance below.
+                if !row.entry.enabled || row.entry.text != row.item?.text {
+                    lines.append([
+                        Span("entry ", theme.header),
+                        Span(row.entry.provenance + (row.entry.enabled ? "" : ", disabled"), theme.base),
+                    ])
+                }
+                if let effect = row.effect, let run = attribution?.run {
+                    lines.append([Span("effect ", theme.header), Span(effect.summary, theme.base)])
+                    lines.append([
+                        Span(
+                            "  over \(counted(effect.sessions, "session")) of #\(run.id ?? 0) \(run.label) · "
+                                + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
+                                + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean))", theme.muted),
+                    ])
+                }
+                if row.entry.text != row.item?.text { lines += Paragraph(text: row.entry.text, style: theme.base).lines }
+            }
+            if list.selected < rows.count, let item = rows[list.selected].item {
+                lines.append([Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)])
                 if !item.errorList.isEmpty {
                     lines.append([
                         Span("errors ", theme.header), Span(item.errorList.joined(separator: ", "), theme.partial),
@@ -137,7 +173,8 @@ extension KnowledgeScreen {
     }
 
     private func renderPrompt(into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let title = "Prompt · \(promptSession ?? "-") · \(promptTokens) tokens"
+        let draft = curation.isEdited ? " · curated draft, \(counted(curation.edits.count, "edit"))" : ""
+        let title = "Prompt · \(promptSession ?? "-") · \(promptTokens) tokens\(draft)"
         let inner = Block(title: title, borderStyle: theme.border, titleStyle: theme.title).render(area, &buffer)
         let total = Paragraph(text: prompt, style: theme.base).render(inner, &buffer, scroll: promptScroll)
         if total > inner.height {

@@ -40,29 +40,35 @@ public struct KnowledgeScreen: Sendable {
     public private(set) var prompt = ""
     public private(set) var promptSession: String?
     public private(set) var domain = ""
+    /// The rules and thoughts as the analyst curates them; the teacher's items until the first edit.
+    public internal(set) var curation = KnowledgeCuration(domain: "", items: [])
+    /// The text field that has the keyboard (editing, adding, naming the set), if any.
+    public internal(set) var input: Input?
+    public var ruleSort = RuleSort.prompt
+    /// The latest attribution of a run in this domain, whose effects the list shows.
+    public private(set) var attribution: AttributionReport?
 
     public init() {}
+
+    /// The field that has the keyboard: the text input, else the `/` filter.
+    var activeField: TextFilter { input?.field ?? filter }
 
     public var ratio: Double { ExtractScreen.ratios[ratioIndex] }
     var rowCount: Int {
         switch section {
         case .pattern: return visiblePatterns.count
-        case .rule: return visibleRules.count
-        case .thought: return visibleThoughts.count
+        case .rule, .thought: return entryRows.count
         }
     }
 
     var visiblePatterns: [PatternRow] { patterns.filter { filter.matches($0.names) } }
-    var visibleRules: [KnowledgeItem] { rules.filter { filter.matches($0.text) } }
-    var visibleThoughts: [KnowledgeItem] {
-        thoughts.filter { filter.matches($0.sessionList.joined(separator: " ") + " " + $0.text) }
-    }
 
     // MARK: keys
 
     public enum Action: Sendable {
         case section(Int), move(Int), first, last, cycleSort, toggle(KnowledgeFormat), cycleStrategy, ratio(Int)
         case testSession(Int), scrollPrompt(Int), editFilter, clearFilter
+        case curate(CurationAction)
         case typed(Key), mouse(MouseEvent)
     }
 
@@ -75,7 +81,14 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.end, .char("G")], "", "", .last),
         KeyBinding([.char("/")], "/", "filter the list by its text (Enter keeps, Esc clears)", .editFilter),
         KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
-        KeyBinding([.char("o")], "o", "sort patterns by support, confidence, lift", .cycleSort),
+        KeyBinding([.char("o")], "o", "sort: patterns by support, confidence, lift; rules by effect", .cycleSort),
+        KeyBinding([.char("x")], "x", "disable / enable the rule or thought in the curated draft", .curate(.toggle)),
+        KeyBinding([.char("e")], "e a", "edit the rule / add a rule (Enter keeps, Esc drops)", .curate(.edit)),
+        KeyBinding([.char("a")], "", "", .curate(.add)),
+        KeyBinding([.char("<")], "< >", "move the rule up / down", .curate(.move(-1))),
+        KeyBinding([.char(">")], "", "", .curate(.move(1))),
+        KeyBinding([.char("w")], "w", "save the draft as a named, versioned knowledge set", .curate(.save)),
+        KeyBinding([.char("A")], "A", "attribute: each item left out of the latest icl run (background)", .curate(.attribute)),
         KeyBinding([.char("p")], "p r t", "patterns / rules / thoughts in the student's prompt", .toggle(.pattern)),
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
         KeyBinding([.char("t")], "", "", .toggle(.thought)),
@@ -92,6 +105,8 @@ public struct KnowledgeScreen: Sendable {
         if case .mouse(let event) = action {
             return mouse(event, layout: KnowledgeLayout(width: context.width, height: context.height), context)
         }
+        if case .curate(let curation) = action { return curate(curation, context: context) }
+        if case .typed(let key) = action, input != nil { return typeIntoInput(key, context: context) }
         apply(action, datasets: context.datasets, stored: context.snapshot?.knowledge ?? [])
         return []
     }
@@ -118,8 +133,13 @@ public struct KnowledgeScreen: Sendable {
         case .first: list.select(0, count: rowCount)
         case .last: list.select(rowCount - 1, count: rowCount)
         case .cycleSort:
-            patternSort = patternSort.next
-            sortPatterns()
+            if section == .pattern {
+                patternSort = patternSort.next
+                sortPatterns()
+            } else {
+                ruleSort = ruleSort.next
+                list = ListState()
+            }
         case .toggle(let format):
             formats.toggle(format)
             recompute(datasets: datasets, stored: stored)
@@ -141,7 +161,7 @@ public struct KnowledgeScreen: Sendable {
         case .typed(let key):
             filter.edit(key)
             list.move(by: 0, count: rowCount)
-        case .mouse: break  // handled in update
+        case .mouse, .curate: break  // handled in update
         }
     }
 
@@ -158,7 +178,9 @@ public struct KnowledgeScreen: Sendable {
 
     /// Re-derives the sample, the lists and the student's prompt from the current choices.
     /// Pure and quick: mining a sample takes milliseconds, and no model is called.
-    mutating func recompute(datasets: [Dataset], stored: [KnowledgeItem]) {
+    mutating func recompute(
+        datasets: [Dataset], stored: [KnowledgeItem], attributions: [AttributionReport] = []
+    ) {
         promptScroll = 0
         guard
             let (dataset, session) = testSession(datasets)
@@ -173,10 +195,28 @@ public struct KnowledgeScreen: Sendable {
         let domainItems = stored.filter { $0.domain == dataset.domain }
         rules = domainItems.filter { $0.format == .rule }
         thoughts = domainItems.filter { $0.format == .thought }
-        let selection = KnowledgeSelection(formats: formats, dataset: dataset, sample: sample, stored: domainItems)
+        if !curation.isEdited || curation.domain != dataset.domain {
+            curation = KnowledgeCuration(domain: dataset.domain, items: domainItems)
+        }
+        attribution = attributions.last { $0.run.domain == dataset.domain } ?? attribution
+        rebuildPrompt(datasets: datasets, stored: stored)
+    }
+
+    /// The student's prompt for the chosen test session: the sample's knowledge, with the
+    /// curated draft's rules and thoughts in place of the teacher's once the draft is edited —
+    /// what a cell using the saved set would send.
+    mutating func rebuildPrompt(datasets: [Dataset], stored: [KnowledgeItem]) {
+        guard
+            let (dataset, session) = testSession(datasets)
+                ?? datasets.first.flatMap({ d in d.sessions.first.map { (d, $0) } })
+        else { return }
+        let sample = KnowledgeSelection.sample(dataset, strategy: strategy, ratio: ratio, seed: 42)
+        let domainItems = stored.filter { $0.domain == dataset.domain }
+        var context = KnowledgeSelection(formats: formats, dataset: dataset, sample: sample, stored: domainItems)
+            .context
+        if curation.isEdited { context = context.curated(by: curation.entries, formats: formats) }
         let messages = ICLPromptBuilder().messages(
-            for: session, in: dataset, knowledge: selection.context,
-            training: dataset.sessions(in: .train))
+            for: session, in: dataset, knowledge: context, training: dataset.sessions(in: .train))
         prompt = messages.map(\.content).joined(separator: "\n\n")
         promptSession = SessionReference.key(domain: dataset.domain, session: session.id)
         list.move(by: 0, count: rowCount)
