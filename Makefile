@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft bench-grid
+.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft bench-grid figures
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -13,7 +13,7 @@ run: deps build llm
 demo: deps build llm
 	$(BIN) demo $(ARGS)
 
-test: deps build llm lora llm-fallback unit-tests e2e
+test: deps build llm lora llm-fallback figures unit-tests e2e
 
 deps:
 	@scripts/install-deps.sh
@@ -40,6 +40,10 @@ llm-fallback:
 # llama.cpp's adapter converter, in ~/.cache/bundlekd/sft (about 1.5 GB once, then a second).
 lora: llm
 	scripts/setup-lora.sh
+
+# matplotlib for `bundlekd report --figure` in ~/.cache/bundlekd/figures (about 40 MB once, then a second).
+figures:
+	scripts/setup-figures.sh
 
 # llama.cpp's whole-model CPU trainer (llama-finetune), built only for the comparison in bench-sft
 # (minutes once, then a second).

@@ -27,6 +27,10 @@ public struct KnowledgeEffect: Sendable {
     public let recall: Delta
     /// The mean over sessions of each session's own coverage.
     public let coverage: Delta
+    /// ROUGE-L F1 of the hit bundles' intents (each session's mean), over the sessions with hits
+    /// both ways: a rule can change what the student calls a bundle without changing the bundle.
+    public let intent: Delta
+    public let intentSessions: Int
 
     public struct Delta: Sendable {
         public let mean: Double
@@ -64,7 +68,7 @@ public enum Attribution {
         of unit: AttributionUnit, with: [SessionPrediction], without: [String: SessionPrediction],
         mode: ScoringMode
     ) -> KnowledgeEffect {
-        var precision: [Double] = [], recall: [Double] = [], coverage: [Double] = []
+        var precision: [Double] = [], recall: [Double] = [], coverage: [Double] = [], intent: [Double] = []
         var helped = 0, hurt = 0, unchanged = 0
         for prediction in with {
             guard let other = without[prediction.session.id] else { continue }
@@ -74,6 +78,9 @@ public enum Attribution {
             precision.append(a.precision - b.precision)
             recall.append(a.recall - b.recall)
             coverage.append(a.coverage - b.coverage)
+            if !a.intentScores.isEmpty && !b.intentScores.isEmpty {
+                intent.append(RunMetrics.mean(a.intentScores) - RunMetrics.mean(b.intentScores))
+            }
             if abs(a.precision - b.precision) < 1e-12 {
                 unchanged += 1
             } else if a.precision > b.precision {
@@ -87,6 +94,7 @@ public enum Attribution {
         }
         return KnowledgeEffect(
             unit: unit, sessions: precision.count, helped: helped, hurt: hurt, unchanged: unchanged,
-            precision: delta(precision), recall: delta(recall), coverage: delta(coverage))
+            precision: delta(precision), recall: delta(recall), coverage: delta(coverage), intent: delta(intent),
+            intentSessions: intent.count)
     }
 }

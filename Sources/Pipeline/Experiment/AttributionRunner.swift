@@ -134,15 +134,18 @@ extension AttributionReport {
             prompt in turn; Δ = with − without over the sessions both answers were scored in, 95% paired \
             bootstrap CIs (1,000 resamples).
 
-            | unit | text | sessions | helped | hurt | unchanged | Δprecision [95% CI] | Δrecall [95% CI] | Δcoverage [95% CI] |
-            |---|---|---|---|---|---|---|---|---|
+            Δintent is the ROUGE-L F1 of the hit bundles' intents against the ground truth's, over the sessions \
+            with hits both ways (n).
+
+            | unit | text | sessions | helped | hurt | unchanged | Δprecision [95% CI] | Δrecall [95% CI] | Δcoverage [95% CI] | Δintent [95% CI] (n) |
+            |---|---|---|---|---|---|---|---|---|---|
             """
         let rows = (effects ?? self.effects).map { effect in
             let text = effect.unit.pieces.map(\.text.collapsedWhitespace).joined(separator: " / ")
                 .replacingOccurrences(of: "|", with: "\\|")
             return "| \(Self.label(effect.unit, items: items)) | \(text.prefix(90)) | \(effect.sessions) | "
                 + "\(effect.helped) | \(effect.hurt) | \(effect.unchanged) | \(ci(effect.precision)) | "
-                + "\(ci(effect.recall)) | \(ci(effect.coverage)) |"
+                + "\(ci(effect.recall)) | \(ci(effect.coverage)) | \(ci(effect.intent)) (\(effect.intentSessions)) |"
         }
         return ([header] + rows).joined(separator: "\n")
     }

@@ -195,6 +195,7 @@ public struct ExperimentReport: Sendable {
     public func json() -> String {
         let objects = rows.map { row -> [String: Any] in
             [
+                "id": row.run.id ?? 0, "sessions": row.run.sessions, "knowledgeSet": row.run.knowledgeSet ?? NSNull(),
                 "domain": row.run.domain, "formats": row.run.formats.label, "strategy": row.run.strategy.rawValue,
                 "ratio": row.run.ratio,
                 "method": row.run.method.rawValue, "mode": mode.rawValue, "precision": row.metrics.precision,

@@ -96,6 +96,7 @@ struct GridCommand: AsyncParsableCommand {
 }
 
 extension ScoringMode: ExpressibleByArgument {}
+extension Figure: ExpressibleByArgument {}
 extension UtilisationMethod: ExpressibleByArgument {}
 
 /// One status line for the grid on stderr.
@@ -130,14 +131,47 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "paper or strict.") var mode: ScoringMode = .paper
     @Option(help: "md, csv, json or latex.") var format: TableFormat = .md
+    @Option(help: "Draw a figure instead: rq1 (formats), rq2 (ratio curves), rq3 (methods) or attribution.")
+    var figure: Figure?
+    @Option(help: "The figure's file: .svg, .png or .pdf.") var output: String?
+    @Option(name: .customLong("run"), help: "The run whose attribution to draw (default: the latest attributed).")
+    var runID: Int64?
+    @Option(help: "p-values against this run instead of the zero-shot one (e.g. a cell against its curated twin).")
+    var baseline: Int64?
 
     enum TableFormat: String, CaseIterable, ExpressibleByArgument { case md, csv, json, latex }
 
+    func validate() throws {
+        if figure != nil && output == nil { throw ValidationError("--figure needs --output FILE.svg") }
+        if figure == nil && output != nil { throw ValidationError("--output goes with --figure") }
+    }
+
     func run() throws {
         try reportingFailures {
+            let store = try workspace.openWorkspace(workspace.loadConfig())
+            let datasets = try source.loadPrepared()
             let report = try ExperimentReport.build(
-                workspace: workspace.openWorkspace(workspace.loadConfig()),
-                datasets: source.loadPrepared(), mode: mode)
+                workspace: store, datasets: datasets, mode: mode, baselineRunID: baseline)
+            if let figure, let output {
+                var attribution: AttributionReport?
+                if figure == .attribution {
+                    let runs = try store.runs().reversed()
+                    guard
+                        let run = try runs.first(where: { run in
+                            try runID.map { run.id == $0 } ?? !store.ablations(run: run.id!).isEmpty
+                        }), let dataset = datasets.first(where: { $0.domain == run.domain })
+                    else {
+                        throw DataError(
+                            file: "--run", field: "run",
+                            runID.map { "no run \($0) with its domain in the data" } ?? "no run has an attribution yet")
+                    }
+                    attribution = try AttributionReport.build(workspace: store, run: run, dataset: dataset, mode: mode)
+                }
+                let payload = try Figure.payload(
+                    figure, report: report, attribution: attribution, items: try store.knowledge())
+                try Figure.render(payload, to: output, report: LLMSession.toStandardError)
+                return print("wrote \(output)")
+            }
             switch format {
             case .csv: print(report.csv())
             case .json: print(report.json())

@@ -105,10 +105,15 @@ enum KnowledgeExport {
             "Effects: attribution by ablation of run \($0.run.id ?? 0) (\($0.run.label)), \($0.mode.rawValue) mode; "
                 + "Δ = with the item − without it, 95% paired bootstrap CI.\n\n"
         } ?? ""
+        let table = attribution.map { "\n\n" + $0.markdown(items: items) } ?? ""
         return preface + items.map { item in
             var lines = ["## \(item.format.rawValue) \(item.id ?? 0) · \(item.domain)", "", item.text, ""]
             if let effect = attribution?.effect(of: KnowledgePiece(format: item.format, text: item.text)) {
-                lines.append("- effect: \(effect.summary) over \(effect.sessions) sessions (unchanged \(effect.unchanged))")
+                lines.append(
+                    "- effect: \(effect.summary) over \(effect.sessions) sessions (unchanged \(effect.unchanged)) · "
+                        + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
+                        + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean)) · "
+                        + "Δintent ROUGE-L \(KnowledgeEffect.signed(effect.intent.mean)) (\(effect.intentSessions) sessions)")
             }
             if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
             if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
@@ -117,7 +122,7 @@ enum KnowledgeExport {
                 "- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)"
             )
             return lines.joined(separator: "\n")
-        }.joined(separator: "\n\n")
+        }.joined(separator: "\n\n") + table
     }
 
     /// A curated set with its provenance: each entry's origin and state, then the edits.

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""The paper's figures from stored runs, for `bundlekd report --figure` (which pipes the data in).
+
+--data FILE (or stdin): {"figure": "rq1" | "rq2" | "rq3" | "attribution", "title": str, "rows": [report rows as
+`bundlekd report --format json` prints them], "effects": [{"label", "precision", "ci": [lo, hi],
+"helped", "hurt", "sessions"}]}. Writes --output in --format (svg, png or pdf).
+
+SVG text stays text (svg.fonttype = none) and every series is a group with an id
+("series-…", "bars-…-<i>"), so the figures can be checked by parsing them.
+"""
+import argparse
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "bundlekd", "font.size": 9})
+METRICS = ["precision", "recall", "coverage"]
+# One colour per utilisation method in every figure, one marker per format.
+METHOD_COLORS = {"icl": "tab:blue", "sft": "tab:orange", "icl+sft": "tab:green", "teacher": "tab:red",
+                 "aicl": "tab:purple"}
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def tag(bars, name):
+    """Names each bar "<name>-<i>" in the SVG (a BarContainer has no id of its own)."""
+    for i, patch in enumerate(bars.patches):
+        patch.set_gid(f"{name}-{i}")
+
+
+def quantity(row):
+    return "zero-shot" if row["formats"] == "none" else f'{row["strategy"]} {row["ratio"]:g}'
+
+
+def error(row, metric):
+    low, high = row[metric + "CI"]
+    return [[max(0.0, row[metric] - low)], [max(0.0, high - row[metric])]]
+
+
+def rq1(rows, axes):
+    """Precision, recall, coverage by knowledge format (icl cells; one group per format and quantity)."""
+    cells = [r for r in rows if r["method"] == "icl" and not r.get("knowledgeSet")]
+    cells.sort(key=lambda r: (r["formats"] != "none", r["formats"], r["strategy"], r["ratio"]))
+    labels = [f'{r["formats"]}\n{quantity(r)}' for r in cells]
+    width = 0.8 / len(METRICS)
+    ax = axes[0]
+    for k, metric in enumerate(METRICS):
+        xs = [i + (k - 1) * width for i in range(len(cells))]
+        bars = ax.bar(xs, [r[metric] for r in cells], width, label=metric)
+        tag(bars, f"bars-{metric}")
+        for x, r in zip(xs, cells):
+            ax.errorbar([x], [r[metric]], yerr=error(r, metric), color="black", capsize=2, linewidth=0.8)
+    ax.set_xticks(range(len(cells)), labels)
+    ax.set_xlabel("knowledge format (icl)")
+    ax.set_ylabel("score (95% CI)")
+    ax.legend()
+
+
+def rq2(rows, axes):
+    """Each metric over the sampling ratio: one line per format, strategy and method, CI bands."""
+    series = {}
+    for r in rows:
+        if r["formats"] != "none" and not r.get("knowledgeSet"):
+            series.setdefault((r["formats"], r["strategy"], r["method"]), []).append(r)
+    baseline = [r for r in rows if r["formats"] == "none" and r["method"] == "icl"]
+    formats_seen = sorted({key[0] for key in series})
+    for ax, metric in zip(axes, METRICS):
+        for (formats, strategy, method), cells in sorted(series.items()):
+            cells.sort(key=lambda r: r["ratio"])
+            xs = [r["ratio"] for r in cells]
+            label = f"{formats} {strategy} {method}"
+            marker = MARKERS[formats_seen.index(formats) % len(MARKERS)]
+            (line,) = ax.plot(xs, [r[metric] for r in cells], marker=marker, label=label,
+                              color=METHOD_COLORS.get(method))
+            line.set_gid(f"series-{metric}-{formats}-{strategy}-{method}")
+            band = ax.fill_between(
+                xs, [r[metric + "CI"][0] for r in cells], [r[metric + "CI"][1] for r in cells],
+                alpha=0.18, color=line.get_color())
+            band.set_gid(f"band-{metric}-{formats}-{strategy}-{method}")
+        if baseline:
+            ref = ax.axhline(baseline[0][metric], linestyle="--", color="grey", label="none (zero-shot)")
+            ref.set_gid(f"zero-shot-{metric}")
+        ax.set_xlabel("sampling ratio")
+        ax.set_ylabel(f"{metric} (95% CI)")
+        ax.set_title(metric)
+    axes[-1].legend(fontsize=7, loc="best")
+
+
+def rq3(rows, axes):
+    """Each metric by utilisation method, one group per format and quantity."""
+    methods = [m for m in ["icl", "sft", "icl+sft", "teacher", "aicl"] if any(r["method"] == m for r in rows)]
+    groups = sorted({(r["formats"], quantity(r)) for r in rows if not r.get("knowledgeSet")},
+                    key=lambda g: (g[0] != "none", g))
+    cells = {(r["formats"], quantity(r), r["method"]): r for r in rows if not r.get("knowledgeSet")}
+    width = 0.8 / max(1, len(methods))
+    for ax, metric in zip(axes, METRICS):
+        for k, method in enumerate(methods):
+            xs, ys, errs = [], [], [[], []]
+            for i, (formats, q) in enumerate(groups):
+                present = [m for m in methods if (formats, q, m) in cells]
+                if method not in present:
+                    continue
+                # The methods a group has sit side by side, centred on its tick.
+                xs.append(i + (present.index(method) - (len(present) - 1) / 2) * width)
+                cell = cells[(formats, q, method)]
+                ys.append(cell[metric])
+                e = error(cell, metric)
+                errs[0] += e[0]
+                errs[1] += e[1]
+            bars = ax.bar(xs, ys, width, label=method, yerr=errs, capsize=2, color=METHOD_COLORS.get(method))
+            tag(bars, f"bars-{metric}-{method}")
+        ax.set_xticks(range(len(groups)), [f"{f}\n{q}" for f, q in groups], fontsize=7)
+        ax.set_xlabel("format and quantity")
+        ax.set_ylabel(f"{metric} (95% CI)")
+        ax.set_title(metric)
+    axes[-1].legend(fontsize=7, loc="best")
+
+
+def attribution(effects, axes):
+    """Each unit's Δprecision (with − without) and its CI, first unit on top."""
+    ax = axes[0]
+    ys = list(range(len(effects)))[::-1]
+    means = [e["precision"] for e in effects]
+    xerr = [[max(0.0, e["precision"] - e["ci"][0]) for e in effects],
+            [max(0.0, e["ci"][1] - e["precision"]) for e in effects]]
+    colors = ["tab:green" if e["ci"][0] > 0 else "tab:red" if e["ci"][1] < 0 else "tab:grey" for e in effects]
+    bars = ax.barh(ys, means, xerr=xerr, color=colors, capsize=2)
+    tag(bars, "bars-effect")
+    ax.set_yticks(ys, [f'{e["label"]}  (+{e["helped"]} / -{e["hurt"]})' for e in effects], fontsize=7)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Δprecision when the item is in the prompt (95% CI)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", required=True)
+    parser.add_argument("--format", choices=["svg", "png", "pdf"], default="svg")
+    parser.add_argument("--data")
+    args = parser.parse_args()
+    with (open(args.data) if args.data else sys.stdin) as source:
+        data = json.load(source)
+    figure = data["figure"]
+    panels = 3 if figure in ("rq2", "rq3") else 1
+    height = 3.8 if figure != "attribution" else max(2.5, 0.32 * len(data.get("effects", [])) + 1.2)
+    fig, axes = plt.subplots(1, panels, figsize=(4.2 * panels if panels > 1 else 7.5, height), squeeze=False)
+    axes = list(axes[0])
+    if figure == "rq1":
+        rq1(data["rows"], axes)
+    elif figure == "rq2":
+        rq2(data["rows"], axes)
+    elif figure == "rq3":
+        rq3(data["rows"], axes)
+    else:
+        attribution(data["effects"], axes)
+    fig.suptitle(data.get("title", ""))
+    fig.tight_layout()
+    fig.savefig(args.output, format=args.format, metadata={"Date": None} if args.format == "svg" else None)
+
+
+if __name__ == "__main__":
+    main()
