@@ -101,3 +101,66 @@ struct AttributionTests {
         #expect(try workspace.knowledgeSets().map(\.author) == ["ana", "bo"])
     }
 }
+
+/// The whole path on the real local model: a patterns cell, its attribution (grouped), the
+/// rerun from the store, and a curated set run as a cell of its own.
+@Suite(
+    .enabled(
+        if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
+        "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"),
+    .serialized)
+struct RealAttributionTests {
+    @Test func attributionLeavesEachUnitOutAndACuratedSetIsACellOfItsOwn() async throws {
+        let food = try Preprocessing.prepare(
+            try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
+                .first { $0.domain == "food" }!)
+        var config = WorkspaceConfig()
+        config.student = EndpointConfig(
+            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4,
+            seed: 5)
+        config.teacher = config.student
+        let workspace = try Workspace()
+        let runner = ExperimentRunner(gateway: try LLMGateway(config: config, workspace: workspace))
+        let cell = ExperimentCell(formats: [.pattern], ratio: 0.2)
+        let run = try await runner.run(cell, dataset: food, testLimit: 3) { _ in }
+        let (knowledge, _) = try await runner.knowledge(for: cell, dataset: food) { _ in }
+        let pieces = knowledge.pieces(shownBy: runner.builder)
+        try #require(pieces.count >= 2, "the sample mines at least two patterns")
+
+        let effects = try await AttributionRunner(runner: runner).attribute(
+            run, dataset: food, sessions: 2, maxUnits: 2) { _ in }
+        // ⌈pieces / 2⌉ per group: two units, each over the first two test sessions.
+        #expect(effects.map(\.unit.pieces.count) == Attribution.units(pieces, maxUnits: 2).map(\.pieces.count))
+        let ablations = try workspace.ablations(run: run.id!)
+        #expect(ablations.count == 2 * 2 && Set(ablations.map(\.sessionId)).count == 2)
+        #expect(effects.allSatisfy { $0.helped + $0.hurt + $0.unchanged == $0.sessions && $0.sessions <= 2 })
+        // Each ablated call's prompt holds none of its unit's patterns, and every other one.
+        for ablation in ablations {
+            let calls = try workspace.calls(ids: try JSONDecoder().decode([Int64].self, from: Data(ablation.callIds.utf8)))
+            try #require(calls.count == 1)
+            let prompt = try JSONDecoder().decode([ChatMessage].self, from: Data(calls[0].messages.utf8))
+                .map(\.content).joined()
+            let left = Set(ablation.pieceList)
+            for piece in pieces { #expect(prompt.contains("- " + piece.text) == !left.contains(piece)) }
+        }
+        // The rerun finds every answer stored: no call at all.
+        let callsBefore = try workspace.cacheStatistics().calls
+        _ = try await AttributionRunner(runner: runner).attribute(run, dataset: food, sessions: 2, maxUnits: 2) { _ in }
+        #expect(try workspace.cacheStatistics().calls == callsBefore)
+
+        // A curated set holding only the first pattern replaces the mined ones in its own cell.
+        var draft = KnowledgeCuration(domain: "food", items: [])
+        draft.add(pieces[0].text, format: .pattern, author: "test")
+        try workspace.save(draft, name: "one", author: "test")
+        var curated = cell
+        curated.knowledgeSet = "one"
+        let curatedRun = try await runner.run(curated, dataset: food, testLimit: 1) { _ in }
+        #expect(curatedRun.knowledgeSet == "one@1" && curatedRun.key.hasSuffix("|set:one@1"))
+        #expect(curatedRun.label == "food patterns random 0.2 set one@1 icl")
+        let prediction = try #require(try workspace.predictions(run: curatedRun.id!).first)
+        let call = try #require(try workspace.calls(ids: prediction.allCallIDs).first)
+        let prompt = try JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)).map(\.content).joined()
+        #expect(prompt.contains("- " + pieces[0].text) && !prompt.contains("- " + pieces[1].text))
+        #expect(curatedRun.id != run.id)
+    }
+}
