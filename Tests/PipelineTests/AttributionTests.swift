@@ -65,6 +65,30 @@ struct AttributionTests {
         #expect(strict.sessions == 4 && strict.helped == 2 && abs(strict.precision.mean - 0.25) < 1e-12)
     }
 
+    /// By hand: s1 A [1,2] hits, B [1,3] does not → hit → miss; s2 the reverse → miss → hit; s3
+    /// both hit; s4 A does not parse: left out in paper mode, a miss (zero) in strict mode.
+    @Test func flipsBetweenTwoRunsAreCountedPerSession() {
+        let sessions = ["s1", "s2", "s3", "s4"].map { id in
+            Session(
+                id: id, itemIDs: ["a", "b", "c"],
+                bundles: [GroundTruthBundle(id: "g\(id)", itemIDs: ["a", "b"], intent: "x")])
+        }
+        let dataset = Dataset(
+            domain: "food", sessions: sessions, items: [:], split: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, .test) }))
+        func answers(_ bundles: [String: String?]) -> [String: PredictionRecord] {
+            bundles.mapValues { json in
+                PredictionRecord(id: nil, runId: 0, sessionId: "", rawText: "", bundles: json, parseError: nil, callId: nil)
+            }
+        }
+        let hit = #"[{"items":[1,2]}]"#, miss = #"[{"items":[1,3]}]"#
+        let a = answers(["s1": hit, "s2": miss, "s3": hit, "s4": nil])
+        let b = answers(["s1": miss, "s2": hit, "s3": hit, "s4": hit])
+        #expect(
+            RunComparison.flips(a, b, dataset: dataset, mode: .paper)
+                == [.init(sessionID: "s1", kind: .hitToMiss), .init(sessionID: "s2", kind: .missToHit)])
+        #expect(RunComparison.flips(a, b, dataset: dataset, mode: .strict).last == .init(sessionID: "s4", kind: .missToHit))
+    }
+
     @Test func curationRecordsEveryEditAsProvenance() {
         func item(_ id: Int64, _ text: String) -> KnowledgeItem {
             KnowledgeItem(

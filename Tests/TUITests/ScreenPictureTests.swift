@@ -198,7 +198,8 @@ struct ScreenPictureTests {
 
     /// x10 with run #2 (A) beside run #1 (B). A: [1,2] is a subset of ●1 (hit), [3,9] partial
     /// (miss): precision 1/2, recall 1/2, coverage 2/3 of ●1. B: [1,2,3] is ●1 exactly:
-    /// precision 1/1, recall 1/2, coverage 1. The 20 content rows do not hold it all: J K.
+    /// precision 1/1, recall 1/2, coverage 1. Both hit x10 and x2 is excluded (A did not parse): no
+    /// flip. The 20 content rows do not hold it all: J K.
     @Test func compareTwoRunsOnOneSession() throws {
         var m = try workbenchModel(.compare)
         _ = send(&m, .char("b"))
@@ -207,6 +208,7 @@ struct ScreenPictureTests {
             ┌─ Compare · x10 (1/2) · paper mode ───────────────────────────────────────────┐
             │A food rules random 0.5 icl #2  (r R)                                         │
             │B food none icl #1  (b)                                                       │
+            │flips A → B 0 miss → hit, 0 hit → miss  (f F)                                 │
             │                                                                              │
             │ #  Item                                                 Truth  A      B      │
             │ 1  Sencha Green Tea                                     ●1     A1     B1     │
@@ -224,7 +226,6 @@ struct ScreenPictureTests {
             │●1             items 1, 2, 3  Tea tasting                                     │
             │●2             items 4, 5  Biscuits                                           │
             │                                                                              │
-            │Student A  precision 0.50 · recall 0.50 · coverage 0.67 · 1 of 2 bundles hit  │
             └──────────────────────────────────────────────────────────────────────────J K─┘
              jk session  n next miss  r run  b vs run  m mode  ? help
             """
@@ -236,14 +237,14 @@ struct ScreenPictureTests {
                 == [m.theme.subset, m.theme.exact])
     }
 
-    /// Scrolled by 3 × 3 rows: each student's bundles with their categories.
+    /// Scrolled by 3 × 3 rows: each student's bundles with their categories, then the knowledge in
+    /// each prompt (none: run #2's 0.5 sample of the four training sessions misses t1, the rule's).
     @Test func compareScrolledToTheStudentsBundles() throws {
         var m = try workbenchModel(.compare)
         _ = send(&m, .char("b"), .char("J"), .char("J"), .char("J"))
         let expected = """
              BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments
             ┌─ Compare · x10 (1/2) · paper mode ───────────────────────────────────────────┐
-            │ 4  Butter Biscuits                                      ●2                   │
             │ 5  Shortbread                                           ●2                   │
             │ 6  Garden Hose                                                               │
             │ 7  玉露 Gyokuro                                                              │
@@ -262,7 +263,8 @@ struct ScreenPictureTests {
             │Student B  precision 1.00 · recall 0.50 · coverage 1.00 · 1 of 1 bundle hit   │
             │B1 exact       items 1, 2, 3  Tea tasting  ≈ ●1                               │
             │                                                                              │
-            │categories: exact disjoint partial subset single hallucinated                 │
+            │Knowledge in the prompts                                                      │
+            │A none                                                                        │
             └──────────────────────────────────────────────────────────────────────────J K─┘
              jk session  n next miss  r run  b vs run  m mode  ? help
             """

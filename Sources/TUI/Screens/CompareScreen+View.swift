@@ -33,8 +33,19 @@ extension CompareScreen {
                 Span(b.map { WorkspaceSnapshot.label($0.0) } ?? "off", b == nil ? theme.muted : theme.base),
                 Span("  (b)", theme.muted),
             ],
-            [],
         ]
+        if b != nil {
+            let flipped = flips(snapshot, datasets: datasets)
+            let up = flipped.filter { $0.kind == .missToHit }.count
+            let here = flipped.first { $0.sessionID == session.id }
+            lines.append([
+                Span("flips A → B ", theme.header),
+                Span("\(up) miss → hit, \(flipped.count - up) hit → miss", theme.base),
+                Span(here.map { "  · this session: \($0.kind.rawValue)" } ?? "", theme.partial),
+                Span("  (f F)", theme.muted),
+            ])
+        }
+        lines.append([])
         lines += itemTable(session, dataset: dataset, a: a.1, b: b?.1, width: inner.width, theme: theme)
         lines.append([])
         lines.append([Span("Ground truth", theme.header)])
@@ -59,6 +70,7 @@ extension CompareScreen {
             lines.append([Span("Student \(label)", theme.header), Span("  " + answer.metricsText, theme.muted)])
             lines += answer.lines(theme: theme, label: label)
         }
+        lines += knowledgeLines(a.0, b?.0, session: session, dataset: dataset, snapshot: snapshot, theme: theme)
         lines.append([])
         lines.append(legend(theme))
         let total = Paragraph(lines).render(inner, &buffer, scroll: scroll)
@@ -103,6 +115,35 @@ extension CompareScreen {
                 line += markers(b, label: "B", position: position)
             }
             lines.append(line)
+        }
+        return lines
+    }
+
+    /// The knowledge items in each run's prompt for this session; with B, what only one had.
+    private func knowledgeLines(
+        _ a: RunRecord, _ b: RunRecord?, session: Session, dataset: Dataset, snapshot: WorkspaceSnapshot?,
+        theme: Theme
+    ) -> [Line] {
+        let stored = snapshot?.knowledge ?? [], sets = snapshot?.knowledgeSets ?? []
+        func pieces(_ run: RunRecord) -> [KnowledgePiece] {
+            RunComparison.pieces(in: run, session: session, dataset: dataset, stored: stored, sets: sets)
+        }
+        func names(_ list: [KnowledgePiece]) -> String {
+            list.isEmpty ? "none" : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
+                .joined(separator: ", ")
+        }
+        let inA = pieces(a)
+        var lines: [Line] = [[], [Span("Knowledge in the prompts", theme.header)]]
+        lines.append([Span("A ", theme.header), Span(names(inA), theme.base)])
+        guard let b else { return lines }
+        let inB = pieces(b)
+        lines.append([Span("B ", theme.header), Span(names(inB), theme.base)])
+        let onlyA = inA.filter { !inB.contains($0) }, onlyB = inB.filter { !inA.contains($0) }
+        if !onlyA.isEmpty || !onlyB.isEmpty {
+            lines.append([
+                Span("only in A: ", theme.muted), Span(names(onlyA), theme.partial),
+                Span(" · only in B: ", theme.muted), Span(names(onlyB), theme.exact),
+            ])
         }
         return lines
     }

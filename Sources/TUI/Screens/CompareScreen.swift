@@ -16,8 +16,8 @@ public struct CompareScreen: Sendable {
     public init() {}
 
     public enum Action: Sendable {
-        case move(Int), first, last, nextMiss(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int), editFilter,
-            clearFilter
+        case move(Int), first, last, nextMiss(Int), nextFlip(Int), cycleRun(Int), cycleOther, cycleMode, scroll(Int),
+            editFilter, clearFilter
         case typed(Key), mouse(MouseEvent)
     }
 
@@ -28,6 +28,8 @@ public struct CompareScreen: Sendable {
         KeyBinding([.end, .char("G")], "", "", .last),
         KeyBinding([.char("n")], "n N", "next / previous miss (anything short of exact)", .nextMiss(1)),
         KeyBinding([.char("N")], "", "", .nextMiss(-1)),
+        KeyBinding([.char("f")], "f F", "next / previous session that flipped between A and B", .nextFlip(1)),
+        KeyBinding([.char("F")], "", "", .nextFlip(-1)),
         KeyBinding([.char("r")], "r R", "run A: next / previous run", .cycleRun(1)),
         KeyBinding([.char("R")], "", "", .cycleRun(-1)),
         KeyBinding([.char("b")], "b", "run B beside A: cycle runs of the same domain, then off", .cycleOther),
@@ -65,7 +67,33 @@ public struct CompareScreen: Sendable {
         )
     }
 
+    /// Sessions that flipped from run A to run B (none without B).
+    func flips(_ snapshot: WorkspaceSnapshot?, datasets: [Dataset]) -> [RunComparison.Flip] {
+        let runs = Self.runs(snapshot)
+        guard let other = otherRunIndex, runIndex < runs.count, other < runs.count,
+            let a = runs[runIndex].id.flatMap({ snapshot?.predictions[$0] }),
+            let b = runs[other].id.flatMap({ snapshot?.predictions[$0] }),
+            let dataset = datasets.first(where: { $0.domain == runs[runIndex].domain })
+        else { return [] }
+        return RunComparison.flips(a, b, dataset: dataset, mode: mode)
+    }
+
     mutating func update(_ action: Action, context: ScreenContext) -> [Effect] {
+        if case .nextFlip(let direction) = action {
+            let flipped = Set(flips(context.snapshot, datasets: context.datasets).map(\.sessionID))
+            guard !flipped.isEmpty else {
+                return [.notice(otherRunIndex == nil ? "no run B: b puts one beside A" : "no session flipped between A and B")]
+            }
+            let sessions = sessions(context.snapshot, datasets: context.datasets)
+            for step in 1...max(1, sessions.count) {
+                let index = ((sessionIndex + direction * step) % sessions.count + sessions.count) % sessions.count
+                if flipped.contains(sessions[index].1.id) {
+                    select(index, count: sessions.count)
+                    break
+                }
+            }
+            return []
+        }
         apply(action, snapshot: context.snapshot, datasets: context.datasets)
         return []
     }
@@ -107,6 +135,7 @@ public struct CompareScreen: Sendable {
             filter.edit(key)
             sessionIndex = 0
         case .mouse(let event): scroll = max(0, scroll + event.wheel)  // the wheel scrolls; clicks do nothing
+        case .nextFlip: break  // handled in update
         }
     }
 
