@@ -173,6 +173,35 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     curl -sf http://127.0.0.1:18097/health >/dev/null && fail "the workbench stops the local server it started" \
         || ok "the workbench stops the local server it started"
     T kill-session -t e2e 2>/dev/null
+
+    # The analyst's lab on those rules: a rules cell, then A attributes it from the Knowledge
+    # screen in the background (each rule left out of both sessions' prompts), x and w save a
+    # curated set, and the Compare screen lists the knowledge in each prompt.
+    (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats rules --ratio 0.1 --limit 2 \
+        --config bundlekd.toml >/dev/null 2>&1)
+    T new-session -d -s lab -x 120 -y 40 -e TERM=tmux-256color -e LANG=C.UTF-8 -e USER=ana \
+        "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml; echo EXIT=\$?; sleep 60"
+    check_in() { local session=$1 label=$2 text=$3; for _ in $(seq 1 ${4:-100}); do
+        T capture-pane -p -t "$session" | grep -qF -- "$text" && { ok "$label"; return; }; sleep 0.1; done
+        fail "$label" "$(T capture-pane -p -t "$session")"; }
+    check_in lab "the lab workbench opens" "Sessions "
+    T send-keys -t lab 3 ']' A
+    check_in lab "A starts the attribution of the rules run in the background" "attribute" 50
+    check_in lab "the attribution finishes" "attribute finished" 3000
+    check_in lab "each rule shows its measured effect (Δprec)" "Δprec"
+    T send-keys -t lab x w
+    T send-keys -t lab -l "lean"
+    T send-keys -t lab Enter
+    check_in lab "x disables a rule and w saves the draft as a versioned set" "saved knowledge set lean@1"
+    T send-keys -t lab q
+    check_in lab "the lab workbench quits with status 0" "EXIT=0"
+    T kill-session -t lab 2>/dev/null
+    out=$(cd "$work" && "$ROOT/$BIN" knowledge sets --config bundlekd.toml 2>&1)
+    echo "$out" | grep -qE "^lean@1 +food +ana" && ok "knowledge sets lists it with its author" \
+        || fail "knowledge sets lists it with its author" "$out"
+    out=$(cd "$work" && "$ROOT/$BIN" knowledge export --data "$ROOT/sessions" --config bundlekd.toml 2>&1)
+    echo "$out" | grep -qF -- "- effect: helped" && ok "knowledge export carries each rule's effect" \
+        || fail "knowledge export carries each rule's effect" "$(echo "$out" | tail -5)"
     rm -rf "$work"
 
     # No model server outlives the workbench, whatever signal ends it. Each case starts a long
