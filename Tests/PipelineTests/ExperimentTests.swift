@@ -152,6 +152,33 @@ struct SFTExportTests {
     }
 }
 
+extension SFTExportTests {
+    /// A curated set in the rows: its enabled rules replace the teacher's, and a thought it
+    /// disabled drops that session's row.
+    @Test func curatedSetsShapeTheRows() {
+        let data = ICLPromptTests.dataset()
+        let sample = data.sessions.prefix(2).map { SessionReference(domain: "food", session: $0) }
+        func item(_ id: Int64, _ format: KnowledgeFormat, _ text: String) -> KnowledgeItem {
+            KnowledgeItem(
+                id: id, createdAt: Date(), format: format, domain: "food", text: text, sessions: "[\"food/t1\"]",
+                errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]", promptTokens: 0,
+                completionTokens: 0, cost: 0)
+        }
+        let items = [item(1, .rule, "1. Teacher rule."), item(2, .thought, "Tea goes with biscuits.")]
+        var draft = KnowledgeCuration(domain: "food", items: items)
+        draft.toggle(0)
+        draft.add("Keep baking things together.", author: "ana")
+        let rules = SFTExport.rows(
+            sample: Array(sample), datasets: [data], format: .rule, knowledge: items, curated: draft.entries)
+        #expect(rules.count == 2 && rules.allSatisfy { $0.input.contains("Rules for finding bundles:\nKeep baking") })
+        #expect(rules.allSatisfy { !$0.input.contains("Teacher rule") })
+        draft.toggle(1)  // the thought of t1
+        let thoughts = SFTExport.rows(
+            sample: Array(sample), datasets: [data], format: .thought, knowledge: items, curated: draft.entries)
+        #expect(thoughts.isEmpty)
+    }
+}
+
 struct TrainerTests {
     @Test func commandTemplateRunsAndReportsItsStatus() throws {
         let folder = FixtureFolder()

@@ -144,13 +144,8 @@ public final class ExperimentRunner: Sendable {
     /// a later version of the set is a new cell rather than a resumed one.
     func pinned(_ cell: ExperimentCell) throws -> ExperimentCell {
         guard let reference = cell.knowledgeSet else { return cell }
-        guard let set = try workspace.knowledgeSet(reference) else {
-            throw DataError(
-                file: workspace.path ?? "the workspace", field: "knowledge set",
-                "no knowledge set '\(reference)' (see 'bundlekd knowledge sets')")
-        }
         var cell = cell
-        cell.knowledgeSet = set.reference
+        cell.knowledgeSet = try workspace.requireKnowledgeSet(reference).reference
         return cell
     }
 

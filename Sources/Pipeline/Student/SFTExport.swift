@@ -19,7 +19,7 @@ public struct SFTExport: Sendable {
     /// needed thought are left out (and counted by the caller).
     public static func rows(
         sample: [SessionReference], datasets: [Dataset], format: KnowledgeFormat?,
-        knowledge: [KnowledgeItem], builder: ICLPromptBuilder = ICLPromptBuilder()
+        knowledge: [KnowledgeItem], curated: [KnowledgeSetEntry] = [], builder: ICLPromptBuilder = ICLPromptBuilder()
     ) -> [Row] {
         var rows: [Row] = []
         for dataset in datasets {
@@ -27,16 +27,18 @@ public struct SFTExport: Sendable {
             guard !own.isEmpty else { continue }
             let inPrompt: Set<KnowledgeFormat> = format.map { $0 == .thought ? [] : [$0] } ?? []
             let context = KnowledgeSelection(formats: inPrompt, dataset: dataset, sample: own, stored: knowledge)
-                .context
+                .context.curated(by: curated, formats: inPrompt)
+            let thoughts = KnowledgeContext().curated(by: curated, formats: [.thought]).thoughts
             for reference in own {
                 var output = answer(reference.session)
                 if format == .thought {
-                    guard
-                        let thought = knowledge.first(where: {
-                            $0.format == .thought && $0.sessionList.contains(reference.key)
-                        })
-                    else { continue }
-                    output = "Reasoning: \(thought.text)\nAnswer: \(output)"
+                    // A curated set that holds thoughts decides them (a disabled one drops its row).
+                    let text =
+                        curated.contains { $0.format == .thought }
+                        ? thoughts[reference.key]
+                        : knowledge.first { $0.format == .thought && $0.sessionList.contains(reference.key) }?.text
+                    guard let text else { continue }
+                    output = "Reasoning: \(text)\nAnswer: \(output)"
                 }
                 let prompt = builder.messages(for: reference.session, in: dataset, knowledge: context, training: [])
                     .map(\.content).joined(separator: "\n\n")

@@ -14,6 +14,8 @@ public struct SFTTraining: Sendable {
     public let name: String
     /// The student's folder: data/, adapter.gguf, training.json, loss.json, train.log.
     public let folder: String
+    /// A curated knowledge set whose entries replace the teacher's items it holds in every row.
+    public var knowledgeSet: KnowledgeSetRecord?
 
     public init(
         workspace: Workspace, config: WorkspaceConfig, configFile: String, sample: String,
@@ -48,7 +50,8 @@ public struct SFTTraining: Sendable {
     /// The SFT rows of `sample` (a stored sample's sessions, or a grid cell's own sample).
     public func rows(for sample: [SessionReference], datasets: [Dataset]) throws -> [SFTExport.Row] {
         let rows = SFTExport.rows(
-            sample: sample, datasets: datasets, format: format, knowledge: try workspace.knowledge())
+            sample: sample, datasets: datasets, format: format, knowledge: try workspace.knowledge(),
+            curated: knowledgeSet?.entryList ?? [])
         guard !rows.isEmpty else {
             throw DataError(
                 file: configFile, field: "sample",

@@ -34,6 +34,16 @@ extension Workspace {
         }
     }
 
+    /// The set `reference` names, or the one-line error that there is none.
+    public func requireKnowledgeSet(_ reference: String) throws -> KnowledgeSetRecord {
+        guard let set = try knowledgeSet(reference) else {
+            throw DataError(
+                file: path ?? "the workspace", field: "knowledge set",
+                "no knowledge set '\(reference)' (see 'bundlekd knowledge sets')")
+        }
+        return set
+    }
+
     public func knowledgeSets() throws -> [KnowledgeSetRecord] {
         try writer.read {
             try KnowledgeSetRecord.order(KnowledgeSetRecord.Columns.name, KnowledgeSetRecord.Columns.version)

@@ -21,13 +21,17 @@ struct SFTExportCommand: ParsableCommand {
     @Option(name: .customLong("knowledge"), help: "none, patterns, rules or thoughts.") var knowledgeFormat:
         SFTKnowledge = .none
     @Option(help: "The folder to write into.") var output: String
+    @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
+    var knowledgeSet: String?
 
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            let job = SFTTraining(
-                workspace: try workspace.openWorkspace(config), config: config, configFile: workspace.config,
+            let store = try workspace.openWorkspace(config)
+            var job = SFTTraining(
+                workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: "export", folder: output)
+            job.knowledgeSet = try knowledgeSet.map(store.requireKnowledgeSet)
             let rows = try job.rows(datasets: source.loadPrepared())
             try SFTExport.write(rows, to: output, name: "bundlekd_\(job.formatName)")
             print("wrote \(rows.count) rows to \(output): openai.jsonl, alpaca.json, sharegpt.json, dataset_info.json")
@@ -55,6 +59,8 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(help: "A stored sample name (see 'bundlekd extract --sample').") var sample: String
     @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.")
     var knowledgeFormat: SFTKnowledge = .none
+    @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
+    var knowledgeSet: String?
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
     @Option(help: "lora or command. Default: command when bundlekd.toml has [trainer] command, else lora.")
     var trainer: TrainerKind?
@@ -98,9 +104,11 @@ struct SFTTrainCommand: AsyncParsableCommand {
         let useCommand = trainer == .command || (trainer == nil && config.trainerCommand != nil)
         let folder = output ?? FineTunedStudent.folder(name: studentName, databasePath: workspace.databasePath(config))
         let (job, rows) = try reportingFailures {
-            let job = SFTTraining(
-                workspace: try workspace.openWorkspace(config), config: config, configFile: workspace.config,
+            let store = try workspace.openWorkspace(config)
+            var job = SFTTraining(
+                workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: studentName, folder: folder)
+            job.knowledgeSet = try knowledgeSet.map(store.requireKnowledgeSet)
             let rows = try job.rows(datasets: source.loadPrepared())
             try job.writeData(rows)
             return (job, rows)
