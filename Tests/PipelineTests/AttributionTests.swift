@@ -135,16 +135,9 @@ struct AttributionTests {
     .serialized)
 struct RealAttributionTests {
     @Test func attributionLeavesEachUnitOutAndACuratedSetIsACellOfItsOwn() async throws {
-        let food = try Preprocessing.prepare(
-            try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
-                .first { $0.domain == "food" }!)
-        var config = WorkspaceConfig()
-        config.student = EndpointConfig(
-            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4,
-            seed: 5)
-        config.teacher = config.student
+        let food = try DemoFood.dataset()
         let workspace = try Workspace()
-        let runner = ExperimentRunner(gateway: try LLMGateway(config: config, workspace: workspace))
+        let runner = ExperimentRunner(gateway: try LLMGateway(config: DemoFood.config(), workspace: workspace))
         let cell = ExperimentCell(formats: [.pattern], ratio: 0.2)
         let run = try await runner.run(cell, dataset: food, testLimit: 3) { _ in }
         let (knowledge, _) = try await runner.knowledge(for: cell, dataset: food) { _ in }

@@ -77,15 +77,8 @@ struct ICLPromptTests {
         "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
 struct GridTests {
     @Test func demoGridRunsAndRerunsFromCache() async throws {
-        let food = try Preprocessing.prepare(
-            try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
-                .first { $0.domain == "food" }!)
-        var config = WorkspaceConfig()
-        config.teacher = EndpointConfig(
-            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4, seed: 5
-        )
-        config.student = config.teacher
-        let llm = try LLMGateway(config: config, workspace: try Workspace())
+        let food = try DemoFood.dataset()
+        let llm = try LLMGateway(config: DemoFood.config(), workspace: try Workspace())
         let runner = ExperimentRunner(gateway: llm)
         let cells = [
             ExperimentCell(formats: []), ExperimentCell(formats: [.pattern], ratio: 0.2),

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Pipeline
 
 /// Paths to the real datasets in `../shared/data`, beside the repository.
 enum SharedData {
@@ -10,6 +11,25 @@ enum SharedData {
 
     static var isAvailable: Bool { FileManager.default.fileExists(atPath: bundleRec + "/electronic/session_item.csv") }
     static let skipReason: Comment = "skipped: ../shared/data/bundlerec is absent (CI has it)"
+}
+
+/// The demo data's food domain and a configuration whose teacher and student are both the local
+/// model `make test` starts (LLM_BASE_URL), for the tests of real cells.
+enum DemoFood {
+    static func dataset() throws -> Dataset {
+        try Preprocessing.prepare(
+            try DataSource.load(path: SharedData.repositoryRoot.appendingPathComponent("sessions").path)
+                .first { $0.domain == "food" }!)
+    }
+
+    static func config() -> WorkspaceConfig {
+        var config = WorkspaceConfig()
+        config.teacher = EndpointConfig(
+            baseURLs: [ProcessInfo.processInfo.environment["LLM_BASE_URL"]!], model: "local", maxConcurrency: 4, seed: 5
+        )
+        config.student = config.teacher
+        return config
+    }
 }
 
 /// A scratch folder of hand-written fixture files, removed when the test ends.

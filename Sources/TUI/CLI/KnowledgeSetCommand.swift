@@ -79,10 +79,7 @@ struct KnowledgeSetsCommand: ParsableCommand {
         try reportingFailures {
             let store = try workspace.openWorkspace(try workspace.loadConfig())
             if let reference {
-                guard let set = try store.knowledgeSet(reference) else {
-                    throw DataError(file: store.path ?? "the workspace", field: "set", "no knowledge set '\(reference)'")
-                }
-                return print(KnowledgeExport.markdown(set: set))
+                return print(KnowledgeExport.markdown(set: try store.requireKnowledgeSet(reference)))
             }
             let rows = try store.knowledgeSets().map { set in
                 let entries = set.entryList
