@@ -32,38 +32,40 @@ public struct AttributionRunner: Sendable {
             try workspace.predictions(run: runID).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         let full = try runner.answerer(cell, dataset: dataset, knowledge: knowledge)
         let done = Set(try workspace.ablations(run: runID).map { "\($0.unit)|\($0.sessionId)" })
-        var work: [(Int, AttributionUnit, Answerer, Session)] = []
-        for (position, unit) in units.enumerated() {
-            let without = try runner.answerer(cell, dataset: dataset, knowledge: knowledge.leavingOut(unit.pieces))
-            for session in tests where !done.contains("\(unit.key)|\(session.id)") {
-                work.append((position, unit, without, session))
-            }
-        }
         let total = units.count * tests.count
         let counter = Counter()
-        for _ in 0..<(total - work.count) { _ = counter.increment() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (position, unit, without, session) in work {
-                group.addTask {
-                    var record = AblationRecord(
-                        id: nil, runId: runID, unit: unit.key, position: position, pieces: KnowledgeItem.json(unit.pieces),
-                        sessionId: session.id, rawText: "", bundles: nil, parseError: nil, callIds: "[]")
-                    if let stored = answers[session.id], without.messages(session) == full.messages(session) {
-                        // The unit is not in this session's prompt (a thought of another neighbour).
-                        (record.rawText, record.bundles, record.parseError) =
-                            (stored.rawText, stored.bundles, stored.parseError)
-                    } else {
-                        let answer = try await without.answer(session)
-                        let parsed = Answerer.parsed(answer.text)
-                        (record.rawText, record.bundles, record.parseError) =
-                            (answer.text, parsed.bundles, parsed.parseError)
-                        record.callIds = KnowledgeItem.json(answer.callIDs)
+        // One unit at a time (its sessions concurrently), so a stopped attribution holds whole
+        // units and the screen can show each unit's effect as soon as it is measured.
+        for (position, unit) in units.enumerated() {
+            let without = try runner.answerer(cell, dataset: dataset, knowledge: knowledge.leavingOut(unit.pieces))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for session in tests {
+                    guard !done.contains("\(unit.key)|\(session.id)") else {
+                        onEvent(.sessionDone(done: counter.increment(), of: total))
+                        continue
                     }
-                    try workspace.store(record)
-                    onEvent(.sessionDone(done: counter.increment(), of: total))
+                    group.addTask {
+                        var record = AblationRecord(
+                            id: nil, runId: runID, unit: unit.key, position: position,
+                            pieces: KnowledgeItem.json(unit.pieces), sessionId: session.id, rawText: "", bundles: nil,
+                            parseError: nil, callIds: "[]")
+                        if let stored = answers[session.id], without.messages(session) == full.messages(session) {
+                            // The unit is not in this session's prompt (a thought of another neighbour).
+                            (record.rawText, record.bundles, record.parseError) =
+                                (stored.rawText, stored.bundles, stored.parseError)
+                        } else {
+                            let answer = try await without.answer(session)
+                            let parsed = Answerer.parsed(answer.text)
+                            (record.rawText, record.bundles, record.parseError) =
+                                (answer.text, parsed.bundles, parsed.parseError)
+                            record.callIds = KnowledgeItem.json(answer.callIDs)
+                        }
+                        try workspace.store(record)
+                        onEvent(.sessionDone(done: counter.increment(), of: total))
+                    }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
         }
         return try AttributionReport.build(workspace: workspace, run: run, dataset: dataset, mode: mode).effects
     }
