@@ -88,9 +88,9 @@ struct LocalModelTests {
     }
 
     /// The scale-out path: one role with two base URLs (here a second real llama-server beside
-    /// the test server) and concurrency = their slots together. Each server gets a real share of
-    /// the calls (at least a quarter: the faster one takes more, 16 of 24 in one CI run), as the
-    /// call log's endpoint column shows, and every answer arrives.
+    /// the test server) and concurrency = their slots together. Both servers are kept busy — each
+    /// takes at least its four slots' worth of the calls, as the call log's endpoint column shows —
+    /// and every answer arrives.
     @Test func twoServersBehindOneRoleShareTheCalls() async throws {
         var second = WorkspaceConfig().local
         second.port = 18102  // used by no other test
@@ -118,7 +118,10 @@ struct LocalModelTests {
         let endpoints = try workspace.calls(ids: calls.map(\.callID)).map(\.endpoint)
         let onSecond = endpoints.filter { $0 == second.baseURL }.count
         print("scale-out: \(onSecond) of 24 calls went to the second server")
-        #expect((6...18).contains(onSecond), "\(onSecond) of 24 calls went to the second server")
+        // The first eight calls fill both servers' four slots (least in flight first); after that a
+        // freed slot takes the next call, so the faster server takes more — how many more depends on
+        // the machine's load (16 and 20 of 24 in two CI runs), which is why only the floor is asserted.
+        #expect(onSecond >= 4 && 24 - onSecond >= 4, "\(onSecond) of 24 calls went to the second server")
     }
 
     /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests

@@ -148,7 +148,9 @@ extension KnowledgeScreen {
                         Span(
                             "  over \(counted(effect.sessions, "session")) of #\(run.id ?? 0) \(run.label) · "
                                 + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
-                                + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean))", theme.muted),
+                                + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean)) · "
+                                + "Δintent \(KnowledgeEffect.signed(effect.intent.mean)) (n \(effect.intentSessions))",
+                            theme.muted),
                     ])
                 }
                 if row.entry.text != row.item?.text { lines += Paragraph(text: row.entry.text, style: theme.base).lines }
