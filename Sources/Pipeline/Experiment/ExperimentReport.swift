@@ -19,6 +19,8 @@ public struct ExperimentReport: Sendable {
 
     public let mode: ScoringMode
     public let rows: [Row]
+    /// The run p-values were computed against, when not each run's zero-shot one.
+    public var baselineRunID: Int64? = nil
 
     /// Scores every run from its stored predictions (no model calls). p-values compare each run
     /// with `baselineRunID` when given (runs of another domain or test set get none), else with
@@ -73,7 +75,7 @@ public struct ExperimentReport: Sendable {
                     numerators: evaluated.map(\.coverageSum), denominators: evaluated.map { Double($0.hits) }),
                 pValue: p, teacherRatio: ratio, efficiency: efficiency[run.id!]!)
         }
-        return ExperimentReport(mode: mode, rows: rows)
+        return ExperimentReport(mode: mode, rows: rows, baselineRunID: baselineRunID)
     }
 
     /// Per-session precision of two runs over the sessions both evaluated, in `ours`' order.
@@ -93,6 +95,11 @@ public struct ExperimentReport: Sendable {
         return candidates.first { $0.0.student == run.student } ?? candidates.first
     }
 
+    /// The results table's columns, the p column naming its baseline.
+    var headers: [String] {
+        Self.headers.map { $0 == "p vs none" ? baselineRunID.map { "p vs run \($0)" } ?? $0 : $0 }
+    }
+
     static let headers = [
         "domain", "formats", "strategy", "ratio", "method", "precision [95% CI]", "recall [95% CI]",
         "coverage [95% CI]", "sessions (excl.)", "answer tokens", "teacher tokens", "p vs none",
@@ -108,7 +115,8 @@ public struct ExperimentReport: Sendable {
     /// The cell a row describes: domain, formats, strategy, ratio, method.
     func cellColumns(_ row: Row) -> [String] {
         [
-            row.run.domain, row.run.formats.label, row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
+            row.run.domain, row.run.formats.label + (row.run.knowledgeSet.map { " (set \($0))" } ?? ""),
+            row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
             row.run.isZeroShot ? "-" : String(row.run.ratio), row.run.method.rawValue,
         ]
     }
@@ -153,7 +161,8 @@ public struct ExperimentReport: Sendable {
             + (mode == .paper
                 ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
                 : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
-            + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against the zero-shot run (of the base student, for a fine-tuned one)."
+            + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against "
+            + (baselineRunID.map { "run \($0)" } ?? "the zero-shot run (of the base student, for a fine-tuned one)") + "."
     }
 
     public func markdown() -> String {
@@ -165,13 +174,13 @@ public struct ExperimentReport: Sendable {
                 + body.map { "| " + $0.joined(separator: " | ") + " |" }
         }
         return
-            ([caption, ""] + table(Self.headers, rows.map(cells)) + ["", Self.costCaption, ""]
+            ([caption, ""] + table(headers, rows.map(cells)) + ["", Self.costCaption, ""]
             + table(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) }))
             .joined(separator: "\n")
     }
 
     public func csv() -> String {
-        ([(Self.headers + Self.costHeaders).map { "\"\($0)\"" }.joined(separator: ",")]
+        ([(headers + Self.costHeaders).map { "\"\($0)\"" }.joined(separator: ",")]
             + rows.map { (cells($0) + costCells($0)).map { "\"\($0)\"" }.joined(separator: ",") })
             .joined(separator: "\n")
     }
@@ -187,7 +196,7 @@ public struct ExperimentReport: Sendable {
             ] + body.map { $0.map(escape).joined(separator: " & ") + " \\\\" } + ["\\hline", "\\end{tabular}"]
         }
         return
-            (tabular(Self.headers, rows.map(cells)) + ["% " + caption, ""]
+            (tabular(headers, rows.map(cells)) + ["% " + caption, ""]
             + tabular(Array(Self.headers.prefix(5)) + Self.costHeaders, rows.map { cellColumns($0) + costCells($0) })
             + ["% " + Self.costCaption]).joined(separator: "\n")
     }
