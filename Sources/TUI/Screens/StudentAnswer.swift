@@ -43,7 +43,8 @@ struct StudentAnswer: Sendable {
             let style = theme.category(bundle.category)
             var line: Line = [
                 Span("\(label)\(index + 1) ", style.patched(with: Style(modifiers: [.bold]))),
-                Span(DisplayWidth.pad(bundle.category.rawValue, to: 12), style),
+                // At least one space after the category: "hallucinated" is 12 columns itself.
+                Span(DisplayWidth.pad(bundle.category.rawValue, to: max(12, bundle.category.rawValue.count + 1)), style),
                 Span("items \(bundle.positions.map(String.init).joined(separator: ", "))  ", theme.muted),
                 Span(bundle.intent.nonEmptyOr("(no intent)"), style),
             ]
