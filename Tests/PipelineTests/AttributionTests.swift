@@ -74,10 +74,12 @@ struct AttributionTests {
                 bundles: [GroundTruthBundle(id: "g\(id)", itemIDs: ["a", "b"], intent: "x")])
         }
         let dataset = Dataset(
-            domain: "food", sessions: sessions, items: [:], split: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, .test) }))
+            domain: "food", sessions: sessions, items: [:],
+            split: Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, .test) }))
         func answers(_ bundles: [String: String?]) -> [String: PredictionRecord] {
             bundles.mapValues { json in
-                PredictionRecord(id: nil, runId: 0, sessionId: "", rawText: "", bundles: json, parseError: nil, callId: nil)
+                PredictionRecord(
+                    id: nil, runId: 0, sessionId: "", rawText: "", bundles: json, parseError: nil, callId: nil)
             }
         }
         let hit = #"[{"items":[1,2]}]"#, miss = #"[{"items":[1,3]}]"#
@@ -86,7 +88,8 @@ struct AttributionTests {
         #expect(
             RunComparison.flips(a, b, dataset: dataset, mode: .paper)
                 == [.init(sessionID: "s1", kind: .hitToMiss), .init(sessionID: "s2", kind: .missToHit)])
-        #expect(RunComparison.flips(a, b, dataset: dataset, mode: .strict).last == .init(sessionID: "s4", kind: .missToHit))
+        #expect(
+            RunComparison.flips(a, b, dataset: dataset, mode: .strict).last == .init(sessionID: "s4", kind: .missToHit))
     }
 
     @Test func curationRecordsEveryEditAsProvenance() {
@@ -145,7 +148,8 @@ struct RealAttributionTests {
         try #require(pieces.count >= 2, "the sample mines at least two patterns")
 
         let effects = try await AttributionRunner(runner: runner).attribute(
-            run, dataset: food, sessions: 2, maxUnits: 2) { _ in }
+            run, dataset: food, sessions: 2, maxUnits: 2
+        ) { _ in }
         // ⌈pieces / 2⌉ per group: two units, each over the first two test sessions.
         #expect(effects.map(\.unit.pieces.count) == Attribution.units(pieces, maxUnits: 2).map(\.pieces.count))
         let ablations = try workspace.ablations(run: run.id!)
@@ -153,7 +157,8 @@ struct RealAttributionTests {
         #expect(effects.allSatisfy { $0.helped + $0.hurt + $0.unchanged == $0.sessions && $0.sessions <= 2 })
         // Each ablated call's prompt holds none of its unit's patterns, and every other one.
         for ablation in ablations {
-            let calls = try workspace.calls(ids: try JSONDecoder().decode([Int64].self, from: Data(ablation.callIds.utf8)))
+            let calls = try workspace.calls(
+                ids: try JSONDecoder().decode([Int64].self, from: Data(ablation.callIds.utf8)))
             try #require(calls.count == 1)
             let prompt = try JSONDecoder().decode([ChatMessage].self, from: Data(calls[0].messages.utf8))
                 .map(\.content).joined()
@@ -176,7 +181,8 @@ struct RealAttributionTests {
         #expect(curatedRun.label == "food patterns random 0.2 set one@1 icl")
         let prediction = try #require(try workspace.predictions(run: curatedRun.id!).first)
         let call = try #require(try workspace.calls(ids: prediction.allCallIDs).first)
-        let prompt = try JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)).map(\.content).joined()
+        let prompt = try JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)).map(\.content)
+            .joined()
         #expect(prompt.contains("- " + pieces[0].text) && !prompt.contains("- " + pieces[1].text))
         #expect(curatedRun.id != run.id)
     }

@@ -37,7 +37,8 @@ public enum RunComparison {
         let cell = run.cell
         let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
         var context = KnowledgeSelection(
-            formats: cell.formats, dataset: dataset, sample: sample, stored: stored.filter { $0.domain == dataset.domain }
+            formats: cell.formats, dataset: dataset, sample: sample,
+            stored: stored.filter { $0.domain == dataset.domain }
         ).context
         if let reference = run.knowledgeSet, let set = sets.first(where: { $0.reference == reference }) {
             context = context.curated(by: set.entryList, formats: cell.formats)

@@ -162,7 +162,8 @@ public struct ExperimentReport: Sendable {
                 ? " (hit = subset of a ground-truth bundle; single-item bundles removed; parse failures and all-single-item sessions excluded, counted in parentheses)"
                 : " (each ground-truth bundle hit once; single items are misses; parse failures count as zero)")
             + ". 95% CIs: paired bootstrap over sessions (1,000 resamples). p: paired randomisation test of precision against "
-            + (baselineRunID.map { "run \($0)" } ?? "the zero-shot run (of the base student, for a fine-tuned one)") + "."
+            + (baselineRunID.map { "run \($0)" } ?? "the zero-shot run (of the base student, for a fine-tuned one)")
+            + "."
     }
 
     public func markdown() -> String {

@@ -21,7 +21,8 @@ public final class ExperimentRunner: Sendable {
 
     /// The local server that answers for `role` in this runner's cells, when one does.
     func localServer(for role: LLMRole) -> WorkspaceConfig.LocalServer? {
-        role == .student ? studentServer ?? gateway.config.localServer(for: role) : gateway.config.localServer(for: role)
+        role == .student
+            ? studentServer ?? gateway.config.localServer(for: role) : gateway.config.localServer(for: role)
     }
 
     var workspace: Workspace { gateway.workspace }

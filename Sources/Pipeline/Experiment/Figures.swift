@@ -82,7 +82,8 @@ public enum Figure: String, CaseIterable, Sendable {
         }
         guard rename(part, output) == 0 else {
             try? FileManager.default.removeItem(atPath: part)
-            throw DataError(file: output, field: "--output", "cannot write the figure: \(String(cString: strerror(errno)))")
+            throw DataError(
+                file: output, field: "--output", "cannot write the figure: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -11,7 +11,8 @@ extension Workspace {
         try writer.write { db in
             let last =
                 try Int.fetchOne(
-                    db, KnowledgeSetRecord.filter(KnowledgeSetRecord.Columns.name == name)
+                    db,
+                    KnowledgeSetRecord.filter(KnowledgeSetRecord.Columns.name == name)
                         .select(max(KnowledgeSetRecord.Columns.version))) ?? 0
             var record = KnowledgeSetRecord(
                 id: nil, name: name, version: last + 1, createdAt: Date(), author: author, domain: draft.domain,

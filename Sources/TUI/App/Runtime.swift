@@ -78,7 +78,8 @@ struct Runtime {
             case .reloadWorkspace(let baseline, let mode): worker.reload(baselineRunID: baseline, mode: mode)
             case .startAttribution(let run, let sessions): worker.startAttribution(runID: run, sessions: sessions)
             case .saveKnowledgeSet(let draft, let name, let author):
-                worker.save(draft, name: name, author: author, baselineRunID: model.experiments.baselineRunID,
+                worker.save(
+                    draft, name: name, author: author, baselineRunID: model.experiments.baselineRunID,
                     mode: model.experiments.mode)
             case .notice(let text): _ = update(&model, .notice(text))
             case .loadTheme(let name):

@@ -10,7 +10,8 @@ struct BundleKDCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             TUICommand.self, DemoCommand.self, DataCommand.self, MineCommand.self, ExtractCommand.self,
-            KnowledgeCommand.self, RunCommand.self, GridCommand.self, AttributeCommand.self, ReportCommand.self, RescoreCommand.self,
+            KnowledgeCommand.self, RunCommand.self, GridCommand.self, AttributeCommand.self, ReportCommand.self,
+            RescoreCommand.self,
             SFTCommand.self, LLMCommand.self, CacheCommand.self,
         ],
         defaultSubcommand: TUICommand.self

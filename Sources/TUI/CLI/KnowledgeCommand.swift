@@ -101,28 +101,31 @@ struct KnowledgeExportCommand: ParsableCommand {
 
 enum KnowledgeExport {
     static func markdown(_ items: [KnowledgeItem], attribution: AttributionReport? = nil) -> String {
-        let preface = attribution.map {
-            "Effects: attribution by ablation of run \($0.run.id ?? 0) (\($0.run.label)), \($0.mode.rawValue) mode; "
-                + "Δ = with the item − without it, 95% paired bootstrap CI.\n\n"
-        } ?? ""
+        let preface =
+            attribution.map {
+                "Effects: attribution by ablation of run \($0.run.id ?? 0) (\($0.run.label)), \($0.mode.rawValue) mode; "
+                    + "Δ = with the item − without it, 95% paired bootstrap CI.\n\n"
+            } ?? ""
         let table = attribution.map { "\n\n" + $0.markdown(items: items) } ?? ""
-        return preface + items.map { item in
-            var lines = ["## \(item.format.rawValue) \(item.id ?? 0) · \(item.domain)", "", item.text, ""]
-            if let effect = attribution?.effect(of: KnowledgePiece(format: item.format, text: item.text)) {
+        return preface
+            + items.map { item in
+                var lines = ["## \(item.format.rawValue) \(item.id ?? 0) · \(item.domain)", "", item.text, ""]
+                if let effect = attribution?.effect(of: KnowledgePiece(format: item.format, text: item.text)) {
+                    lines.append(
+                        "- effect: \(effect.summary) over \(effect.sessions) sessions (unchanged \(effect.unchanged)) · "
+                            + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
+                            + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean)) · "
+                            + "Δintent ROUGE-L \(KnowledgeEffect.signed(effect.intent.mean)) (\(effect.intentSessions) sessions)"
+                    )
+                }
+                if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
+                if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
+                lines.append("- teacher: \(item.teacherModel) · template \(item.templateHash.prefix(12))")
                 lines.append(
-                    "- effect: \(effect.summary) over \(effect.sessions) sessions (unchanged \(effect.unchanged)) · "
-                        + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
-                        + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean)) · "
-                        + "Δintent ROUGE-L \(KnowledgeEffect.signed(effect.intent.mean)) (\(effect.intentSessions) sessions)")
-            }
-            if !item.sessionList.isEmpty { lines.append("- sessions: \(item.sessionList.joined(separator: ", "))") }
-            if !item.errorList.isEmpty { lines.append("- from errors: \(item.errorList.joined(separator: ", "))") }
-            lines.append("- teacher: \(item.teacherModel) · template \(item.templateHash.prefix(12))")
-            lines.append(
-                "- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)"
-            )
-            return lines.joined(separator: "\n")
-        }.joined(separator: "\n\n") + table
+                    "- calls: \(item.callList.map(String.init).joined(separator: ", ").nonEmpty ?? "none") · tokens \(item.promptTokens)+\(item.completionTokens) · cost \(item.cost)"
+                )
+                return lines.joined(separator: "\n")
+            }.joined(separator: "\n\n") + table
     }
 
     /// A curated set with its provenance: each entry's origin and state, then the edits.

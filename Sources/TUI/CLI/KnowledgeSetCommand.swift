@@ -21,7 +21,9 @@ struct KnowledgeCurateCommand: ParsableCommand {
     @Option(help: "Who made the edits (default: $USER).") var author: String?
 
     func validate() throws {
-        guard !name.isEmpty, !name.contains("@") else { throw ValidationError("a set name cannot be empty or hold '@'") }
+        guard !name.isEmpty, !name.contains("@") else {
+            throw ValidationError("a set name cannot be empty or hold '@'")
+        }
     }
 
     func run() throws {
@@ -32,7 +34,8 @@ struct KnowledgeCurateCommand: ParsableCommand {
                 draft = KnowledgeCuration(continuing: previous)
             } else {
                 guard let domain else {
-                    throw DataError(file: "--domain", field: "domain", "a new set needs --domain (no set '\(name)' yet)")
+                    throw DataError(
+                        file: "--domain", field: "domain", "a new set needs --domain (no set '\(name)' yet)")
                 }
                 draft = KnowledgeCuration(domain: domain, items: try store.knowledge(domain: domain))
                 guard !draft.entries.isEmpty else {

@@ -129,8 +129,10 @@ extension CompareScreen {
             RunComparison.pieces(in: run, session: session, dataset: dataset, stored: stored, sets: sets)
         }
         func names(_ list: [KnowledgePiece]) -> String {
-            list.isEmpty ? "none" : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
-                .joined(separator: ", ")
+            list.isEmpty
+                ? "none"
+                : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
+                    .joined(separator: ", ")
         }
         let inA = pieces(a)
         var lines: [Line] = [[], [Span("Knowledge in the prompts", theme.header)]]

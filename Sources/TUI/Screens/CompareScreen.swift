@@ -82,7 +82,10 @@ public struct CompareScreen: Sendable {
         if case .nextFlip(let direction) = action {
             let flipped = Set(flips(context.snapshot, datasets: context.datasets).map(\.sessionID))
             guard !flipped.isEmpty else {
-                return [.notice(otherRunIndex == nil ? "no run B: b puts one beside A" : "no session flipped between A and B")]
+                return [
+                    .notice(
+                        otherRunIndex == nil ? "no run B: b puts one beside A" : "no session flipped between A and B")
+                ]
             }
             let sessions = sessions(context.snapshot, datasets: context.datasets)
             for step in 1...max(1, sessions.count) {

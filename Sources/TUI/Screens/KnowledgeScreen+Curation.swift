@@ -45,7 +45,9 @@ extension KnowledgeScreen {
         }
         guard ruleSort == .effect else { return rows }
         return rows.enumerated().sorted { a, b in
-            let (x, y) = (a.element.effect?.precision.mean ?? -.infinity, b.element.effect?.precision.mean ?? -.infinity)
+            let (x, y) = (
+                a.element.effect?.precision.mean ?? -.infinity, b.element.effect?.precision.mean ?? -.infinity
+            )
             return x != y ? x > y : a.offset < b.offset
         }.map(\.element)
     }

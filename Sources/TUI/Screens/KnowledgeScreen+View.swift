@@ -87,7 +87,8 @@ extension KnowledgeScreen {
                 return [
                     Span(inSample ? "● " : "  ", theme.exact), Span(DisplayWidth.pad(text, to: textWidth), style),
                     Span(
-                        effectWidth == 0 ? "" : String(repeating: " ", count: max(0, effectWidth - effect.count)) + effect,
+                        effectWidth == 0
+                            ? "" : String(repeating: " ", count: max(0, effectWidth - effect.count)) + effect,
                         effectStyle),
                 ]
             }
@@ -150,13 +151,17 @@ extension KnowledgeScreen {
                                 + "Δrecall \(KnowledgeEffect.signed(effect.recall.mean)) · "
                                 + "Δcoverage \(KnowledgeEffect.signed(effect.coverage.mean)) · "
                                 + "Δintent \(KnowledgeEffect.signed(effect.intent.mean)) (n \(effect.intentSessions))",
-                            theme.muted),
+                            theme.muted)
                     ])
                 }
-                if row.entry.text != row.item?.text { lines += Paragraph(text: row.entry.text, style: theme.base).lines }
+                if row.entry.text != row.item?.text {
+                    lines += Paragraph(text: row.entry.text, style: theme.base).lines
+                }
             }
             if list.selected < rows.count, let item = rows[list.selected].item {
-                lines.append([Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base)])
+                lines.append([
+                    Span("sessions ", theme.header), Span(item.sessionList.joined(separator: ", "), theme.base),
+                ])
                 if !item.errorList.isEmpty {
                     lines.append([
                         Span("errors ", theme.header), Span(item.errorList.joined(separator: ", "), theme.partial),

@@ -88,7 +88,8 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.char("<")], "< >", "move the rule up / down", .curate(.move(-1))),
         KeyBinding([.char(">")], "", "", .curate(.move(1))),
         KeyBinding([.char("w")], "w", "save the draft as a named, versioned knowledge set", .curate(.save)),
-        KeyBinding([.char("A")], "A", "attribute: each item left out of the latest icl run (background)", .curate(.attribute)),
+        KeyBinding(
+            [.char("A")], "A", "attribute: each item left out of the latest icl run (background)", .curate(.attribute)),
         KeyBinding([.char("p")], "p r t", "patterns / rules / thoughts in the student's prompt", .toggle(.pattern)),
         KeyBinding([.char("r")], "", "", .toggle(.rule)),
         KeyBinding([.char("t")], "", "", .toggle(.thought)),

@@ -44,7 +44,8 @@ struct StudentAnswer: Sendable {
             var line: Line = [
                 Span("\(label)\(index + 1) ", style.patched(with: Style(modifiers: [.bold]))),
                 // At least one space after the category: "hallucinated" is 12 columns itself.
-                Span(DisplayWidth.pad(bundle.category.rawValue, to: max(12, bundle.category.rawValue.count + 1)), style),
+                Span(
+                    DisplayWidth.pad(bundle.category.rawValue, to: max(12, bundle.category.rawValue.count + 1)), style),
                 Span("items \(bundle.positions.map(String.init).joined(separator: ", "))  ", theme.muted),
                 Span(bundle.intent.nonEmptyOr("(no intent)"), style),
             ]
