@@ -92,6 +92,22 @@ struct AttributionTests {
             RunComparison.flips(a, b, dataset: dataset, mode: .strict).last == .init(sessionID: "s4", kind: .missToHit))
     }
 
+    /// Patterns are mined per sample, so a set drops the mined lines it disabled and adds its own.
+    @Test func aSetDisablesMinedPatternsAndAddsItsOwn() {
+        var context = KnowledgeContext()
+        context.patterns = ["Tea + Teaware (support 50%, 2 bundles)", "Milk + Honey (support 25%, 1 bundles)"]
+        context.rules = ["1. Keep."]
+        var draft = KnowledgeCuration(domain: "food", items: [])
+        draft.togglePattern("Milk + Honey (support 25%, 1 bundles)")
+        draft.add("Lemon + Honey", format: .pattern, author: "ana")
+        let curated = context.curated(by: draft.entries, formats: [.pattern, .rule])
+        #expect(curated.patterns == ["Tea + Teaware (support 50%, 2 bundles)", "Lemon + Honey"])
+        #expect(curated.rules == ["1. Keep."])  // the set holds no rule: the teacher's stay
+        draft.togglePattern("Milk + Honey (support 25%, 1 bundles)")
+        #expect(context.curated(by: draft.entries, formats: [.pattern]).patterns.count == 3)
+        #expect(draft.edits.first == "disabled pattern “Milk + Honey (support 25”")  // its first 24 characters
+    }
+
     @Test func curationRecordsEveryEditAsProvenance() {
         func item(_ id: Int64, _ text: String) -> KnowledgeItem {
             KnowledgeItem(
@@ -170,9 +186,9 @@ struct RealAttributionTests {
         _ = try await AttributionRunner(runner: runner).attribute(run, dataset: food, sessions: 2, maxUnits: 2) { _ in }
         #expect(try workspace.cacheStatistics().calls == callsBefore)
 
-        // A curated set holding only the first pattern replaces the mined ones in its own cell.
+        // A curated set that disables the second mined pattern: its own cell's prompt keeps the rest.
         var draft = KnowledgeCuration(domain: "food", items: [])
-        draft.add(pieces[0].text, format: .pattern, author: "test")
+        draft.togglePattern(pieces[1].text)
         try workspace.save(draft, name: "one", author: "test")
         var curated = cell
         curated.knowledgeSet = "one"

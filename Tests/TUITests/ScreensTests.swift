@@ -126,6 +126,13 @@ struct ScreensTests {
         type(&m, "lean")
         let effects = send(&m, .enter)
         #expect(effects == [.saveKnowledgeSet(m.knowledge.curation, name: "lean", author: KnowledgeScreen.author)])
+        // x in the patterns list leaves that mined pattern out of the prompt.
+        _ = send(&m, .left, .char("p"))
+        #expect(m.knowledge.prompt.contains("- Tea + Teaware (support 50%, 2 bundles)"))
+        _ = send(&m, .char("x"))
+        #expect(!m.knowledge.prompt.contains("Tea + Teaware"))
+        #expect(view(m).lines().joined(separator: "\n").contains("✗ Tea + Teaware"))
+        _ = send(&m, .right)
         // Sorting by effect puts the unmeasured added rule (no effect) last.
         _ = send(&m, .char("o"))
         #expect(m.knowledge.entryRows.map(\.entry.text) == ["1. Keep tea with its teaware.", "Pair lemon with honey."])

@@ -72,6 +72,23 @@ public struct KnowledgeCuration: Sendable, Equatable {
         edits.append("moved \(moved) to position \(target + 1)")
     }
 
+    /// Disables a mined pattern line (an entry is made for it the first time), or enables it again.
+    public mutating func togglePattern(_ line: String) {
+        if let index = entries.firstIndex(where: { $0.format == .pattern && $0.text == line }) {
+            entries[index].enabled.toggle()
+            edits.append("\(entries[index].enabled ? "enabled" : "disabled") pattern “\(line.prefix(24))”")
+            return
+        }
+        entries.append(
+            KnowledgeSetEntry(format: .pattern, text: line, enabled: false, origin: nil, provenance: "mined pattern"))
+        edits.append("disabled pattern “\(line.prefix(24))”")
+    }
+
+    /// Whether `line` is a mined pattern the draft leaves out.
+    public func isDisabledPattern(_ line: String) -> Bool {
+        entries.contains { $0.format == .pattern && $0.text == line && !$0.enabled }
+    }
+
     public mutating func add(_ text: String, format: KnowledgeFormat = .rule, author: String) {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return }
@@ -87,7 +104,12 @@ extension KnowledgeContext {
         let held = Set(entries.map(\.format)).intersection(formats)
         let chosen = KnowledgeCuration.context(entries, formats: held)
         var context = self
-        if held.contains(.pattern) { context.patterns = chosen.patterns }
+        if held.contains(.pattern) {
+            // Patterns are mined per sample: a set drops the lines it disabled and adds its own.
+            let off = Set(entries.filter { $0.format == .pattern && !$0.enabled }.map(\.text))
+            context.patterns =
+                context.patterns.filter { !off.contains($0) } + chosen.patterns.filter { !context.patterns.contains($0) }
+        }
         if held.contains(.rule) { context.rules = chosen.rules }
         if held.contains(.thought) { context.thoughts = chosen.thoughts }
         return context

@@ -75,6 +75,13 @@ extension KnowledgeScreen {
         case .toggle, .edit, .move: needsEntry = true
         case .add, .save, .attribute: needsEntry = false
         }
+        if action == .toggle, section == .pattern {
+            let rows = visiblePatterns
+            guard list.selected < rows.count else { return [] }
+            curation.togglePattern(rows[list.selected].line)
+            rebuildPrompt(datasets: context.datasets, stored: context.snapshot?.knowledge ?? [])
+            return []
+        }
         if needsEntry && selectedEntry == nil || action == .add && section != .rule {
             return [.notice("go to the rules list (→) to curate: x disables, e edits, a adds, < > move")]
         }

@@ -58,8 +58,9 @@ extension KnowledgeScreen {
                 DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
                 x: header.x, y: header.y, style: theme.header, clip: header)
             lines = visiblePatterns.map { row in
-                [
-                    Span(DisplayWidth.pad(row.names, to: nameWidth), theme.base),
+                let off = curation.isDisabledPattern(row.line)
+                return [
+                    Span(DisplayWidth.pad((off ? "✗ " : "") + row.names, to: nameWidth), off ? theme.muted : theme.base),
                     Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
                     Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
                     Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted),

@@ -12,6 +12,8 @@ public struct KnowledgeScreen: Sendable {
         public let count: Int
         public let confidence: Double?
         public let lift: Double?
+        /// The line the student's prompt shows for it.
+        public let line: String
     }
 
     public enum PatternSort: Int, CaseIterable, Sendable {
@@ -82,7 +84,7 @@ public struct KnowledgeScreen: Sendable {
         KeyBinding([.char("/")], "/", "filter the list by its text (Enter keeps, Esc clears)", .editFilter),
         KeyBinding([.backspace, .escape], "Backspace  Esc", "clear the filter", .clearFilter),
         KeyBinding([.char("o")], "o", "sort: patterns by support, confidence, lift; rules by effect", .cycleSort),
-        KeyBinding([.char("x")], "x", "disable / enable the rule or thought in the curated draft", .curate(.toggle)),
+        KeyBinding([.char("x")], "x", "disable / enable the pattern, rule or thought in the curated draft", .curate(.toggle)),
         KeyBinding([.char("e")], "e a", "edit the rule / add a rule (Enter keeps, Esc drops)", .curate(.edit)),
         KeyBinding([.char("a")], "", "", .curate(.add)),
         KeyBinding([.char("<")], "< >", "move the rule up / down", .curate(.move(-1))),
@@ -237,7 +239,7 @@ public struct KnowledgeScreen: Sendable {
             return PatternRow(
                 names: CategoryPatterns.names(itemset, report.displayNames),
                 support: report.itemsets.relativeSupport(index), count: Int(report.itemsets.supports[index]),
-                confidence: rule?.confidence, lift: rule?.lift)
+                confidence: rule?.confidence, lift: rule?.lift, line: PatternText.pattern(report, index))
         }
     }
 
