@@ -126,8 +126,10 @@ struct ScreensTests {
         type(&m, "lean")
         let effects = send(&m, .enter)
         #expect(effects == [.saveKnowledgeSet(m.knowledge.curation, name: "lean", author: KnowledgeScreen.author)])
-        // x in the patterns list leaves that mined pattern out of the prompt.
+        // x in the patterns list leaves that mined pattern out of the prompt; its effect is shown.
         _ = send(&m, .left, .char("p"))
+        screen = view(m).lines().joined(separator: "\n")
+        #expect(screen.contains("supp  conf  lift   Δprec") && screen.contains("2.0  -0.500"))
         #expect(m.knowledge.prompt.contains("- Tea + Teaware (support 50%, 2 bundles)"))
         _ = send(&m, .char("x"))
         #expect(!m.knowledge.prompt.contains("Tea + Teaware"))

@@ -84,12 +84,17 @@ func workbenchSnapshot(dataset: Dataset, attribution: Bool = false) throws -> Wo
         try thought.insert(db)
     }
     if attribution {
+        // The same answers without the mined Tea + Teaware pattern (support 2/4 at ratio 1.0).
         let rule = KnowledgePiece(format: .rule, text: "1. Keep tea with its teaware.")
-        for (session, bundles) in [("x10", #"[{"items":[1,2,3],"intent":"Tea"}]"#), ("x2", #"[{"items":[1,2]}]"#)] {
-            try workspace.store(
-                AblationRecord(
-                    id: nil, runId: 2, unit: rule.key, position: 0, pieces: KnowledgeItem.json([rule]),
-                    sessionId: session, rawText: "…", bundles: bundles, parseError: nil, callIds: "[]"))
+        let pattern = KnowledgePiece(format: .pattern, text: "Tea + Teaware (support 50%, 2 bundles)")
+        for (position, piece) in [rule, pattern].enumerated() {
+            for (session, bundles) in [("x10", #"[{"items":[1,2,3],"intent":"Tea"}]"#), ("x2", #"[{"items":[1,2]}]"#)]
+            {
+                try workspace.store(
+                    AblationRecord(
+                        id: nil, runId: 2, unit: piece.key, position: position, pieces: KnowledgeItem.json([piece]),
+                        sessionId: session, rawText: "…", bundles: bundles, parseError: nil, callIds: "[]"))
+            }
         }
     }
     return try WorkspaceSnapshot.load(workspace, path: path, datasets: [dataset], mode: .paper, baselineRunID: nil)

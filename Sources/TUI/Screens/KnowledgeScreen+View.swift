@@ -53,17 +53,23 @@ extension KnowledgeScreen {
         let lines: [Line]
         switch section {
         case .pattern:
-            let nameWidth = max(8, inner.width - 21)
+            // A Δprec column once an attribution measured patterns (a patterns cell's).
+            let measured = attribution?.effects.contains { $0.unit.pieces.contains { $0.format == .pattern } } ?? false
+            let nameWidth = max(8, inner.width - 21 - (measured ? 8 : 0))
             buffer.put(
-                DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift",
+                DisplayWidth.pad("pattern (sorted by \(patternSort.title))", to: nameWidth) + "  supp  conf  lift"
+                    + (measured ? "   Δprec" : ""),
                 x: header.x, y: header.y, style: theme.header, clip: header)
             lines = visiblePatterns.map { row in
                 let off = curation.isDisabledPattern(row.line)
+                let effect = attribution?.effect(of: KnowledgePiece(format: .pattern, text: row.line))
+                let delta = effect.map { KnowledgeEffect.signed($0.precision.mean) } ?? "-"
                 return [
                     Span(DisplayWidth.pad((off ? "✗ " : "") + row.names, to: nameWidth), off ? theme.muted : theme.base),
                     Span(String(format: " %5.1f%%", row.support * 100), theme.muted),
                     Span(row.confidence.map { String(format: " %4.0f%%", $0 * 100) } ?? "     -", theme.muted),
                     Span(row.lift.map { String(format: " %5.1f", $0) } ?? "     -", theme.muted),
+                    Span(measured ? String(repeating: " ", count: max(0, 8 - delta.count)) + delta : "", theme.muted),
                 ]
             }
         case .rule, .thought:
@@ -132,6 +138,9 @@ extension KnowledgeScreen {
                             theme.muted)
                     ],
                 ]
+                if let effect = attribution?.effect(of: KnowledgePiece(format: .pattern, text: row.line)) {
+                    lines.append([Span("effect ", theme.header), Span(effect.summary, theme.base)])
+                }
             }
         case .rule, .thought:
             let rows = entryRows
