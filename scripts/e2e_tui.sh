@@ -177,8 +177,12 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # The analyst's lab on those rules: a rules cell, then A attributes it from the Knowledge
     # screen in the background (each rule left out of both sessions' prompts), x and w save a
     # curated set, and the Compare screen lists the knowledge in each prompt.
-    (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats rules --ratio 0.1 --limit 2 \
-        --config bundlekd.toml >/dev/null 2>&1)
+    lab_run() { (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats rules --ratio 0.1 \
+        --limit 2 --config bundlekd.toml >/dev/null 2>"$work/lab.err"); }
+    # One retry, saying why: the cell is the lab's input, and a loaded machine once failed it.
+    if lab_run; then ok "a rules cell for the lab runs"
+    elif first=$(tail -1 "$work/lab.err"); lab_run; then ok "a rules cell for the lab runs (second try; first: $first)"
+    else fail "a rules cell for the lab runs" "$(tail -3 "$work/lab.err")"; fi
     T new-session -d -s lab -x 120 -y 40 -e TERM=tmux-256color -e LANG=C.UTF-8 -e USER=ana \
         "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml; echo EXIT=\$?; sleep 60"
     check_in() { local session=$1 label=$2 text=$3; for _ in $(seq 1 ${4:-100}); do
