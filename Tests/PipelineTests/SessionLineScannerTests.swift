@@ -56,6 +56,16 @@ struct SessionLineScannerTests {
         #expect(Self.scanned(line) == nil)
     }
 
+    /// The memchr splitter against splitting the byte array (a second implementation), empty lines,
+    /// a final newline, CRLF (one Character, two bytes) and multi-byte characters included.
+    @Test(arguments: ["", "\n", "a", "a\n", "a\nb", "\n\na\n\n", "é€😀\nx\r\ny", "{\"a\":1}\n{\"b\":2}\n"])
+    func linesSplitLikeTheByteArray(text: String) {
+        let expected = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        let split = SessionJSONLines.lines(text).map { String(Substring($0)) }
+        #expect(split == expected)
+    }
+
     @Test func fuzzedLinesNeverDisagree() {
         let seed =
             #"{"domain":"food","id":"f1","split":"train","timestamp":1404864000,"items":[{"id":"A","title":"T\"ea\u00e9","#

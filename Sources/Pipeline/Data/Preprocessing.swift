@@ -26,6 +26,7 @@ public enum Preprocessing {
 
     /// Keeps the first of exact duplicates, then drops bundles that are strict supersets of another.
     public static func deduplicate(_ bundles: [GroundTruthBundle]) -> [GroundTruthBundle] {
+        guard bundles.count > 1 else { return bundles }  // most sessions: nothing to compare
         var seen: Set<Set<String>> = []
         let unique = bundles.filter { seen.insert($0.itemSet).inserted }
         let sets = unique.map(\.itemSet)

@@ -96,16 +96,32 @@ public enum SessionJSONLines {
         return results.withLock { $0.flatMap { $0 } }
     }
 
-    /// Each line of `text` (without its newline), found by scanning the bytes once.
+    /// Each line of `text` (without its newline), found by memchr over the contiguous UTF-8 bytes
+    /// (the generic `firstIndex(of:)` on the view took 7 % of the load).
     static func lines(_ text: String) -> [Substring.UTF8View] {
-        let utf8 = text.utf8
+        let whole = Substring(text)
+        let utf8 = whole.utf8
+        let lengths: [Int] =
+            utf8.withContiguousStorageIfAvailable { bytes in
+                guard let base = bytes.baseAddress else { return [0] }
+                var lengths: [Int] = []
+                var offset = 0
+                while let found = memchr(base + offset, 0x0A, bytes.count - offset) {
+                    let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                    lengths.append(newline - offset)
+                    offset = newline + 1
+                }
+                lengths.append(bytes.count - offset)
+                return lengths
+            } ?? utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map(\.count)
         var lines: [Substring.UTF8View] = []
+        lines.reserveCapacity(lengths.count)
         var start = utf8.startIndex
-        while let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            lines.append(Substring(text)[start..<newline].utf8)
-            start = utf8.index(after: newline)
+        for length in lengths {
+            let end = utf8.index(start, offsetBy: length)
+            lines.append(whole[start..<end].utf8)
+            if end < utf8.endIndex { start = utf8.index(after: end) }
         }
-        lines.append(Substring(text)[start...].utf8)
         return lines
     }
 
