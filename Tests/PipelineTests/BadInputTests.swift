@@ -225,6 +225,25 @@ struct StrictConfigTests {
                 == "bundlekd.toml:2 (field local.threads): expected an integer from 1 to 1024, got 0")
     }
 
+    /// `servers = N` puts N processes on consecutive ports; they may not run into the other role's.
+    @Test func replicasTakeConsecutivePortsThatMustNotOverlap() throws {
+        let config = try WorkspaceConfig.parse("[local]\nport = 18200\nslots = 3\nservers = 3\n")
+        #expect(config.local.replicaServers.map(\.port) == [18200, 18201, 18202])
+        #expect(config.local.replicaServers.allSatisfy { $0.replicas == 1 && $0.slots == 3 })
+        #expect(config.student.baseURLs.count == 3 && config.student.maxConcurrency == 9)
+        #expect(config.teacher.baseURLs == ["http://127.0.0.1:18081/v1"])
+        #expect(
+            error("[local]\nservers = 2")
+                == "bundlekd.toml (field local_teacher): the teacher's and the student's local servers need different ports (18080–18081 and 18081 overlap); to serve both roles from one server, point [teacher] base_url at it"
+        )
+        #expect(
+            error("[local]\nport = 65535\nservers = 2")
+                == "bundlekd.toml:3 (field local.servers): 2 servers from port 65535 run past port 65535")
+        #expect(
+            error("[local]\nservers = 0")
+                == "bundlekd.toml:2 (field local.servers): expected an integer from 1 to 16, got 0")
+    }
+
     @Test func theNewLivenessKeysAreRead() throws {
         let config = try WorkspaceConfig.parse(
             """

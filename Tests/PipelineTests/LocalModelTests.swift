@@ -124,6 +124,35 @@ struct LocalModelTests {
         #expect(onSecond >= 4 && 24 - onSecond >= 4, "\(onSecond) of 24 calls went to the second server")
     }
 
+    /// `[local] servers = 2`: one job starts both replicas of the student's embedded server on
+    /// consecutive ports, both answer, and both are stopped when the job ends.
+    @Test func replicasOfTheEmbeddedServerStartShareAndStop() async throws {
+        var config = try WorkspaceConfig.parse("[local]\nport = 18150\nslots = 2\nthreads = 1\nservers = 2\n")
+        config.student.maxTokens = 12
+        #expect(config.student.baseURLs == ["http://127.0.0.1:18150/v1", "http://127.0.0.1:18151/v1"])
+        #expect(config.student.maxConcurrency == 4)
+        let workspace = try Workspace()
+        let calls = try await LLMSession.run(
+            config: config, workspace: workspace, report: { _ in }, waiting: { _, _ in }
+        ) {
+            llm in
+            try await withThrowingTaskGroup(of: LLMGateway.Call.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        try await llm.chat(.student, llm.request(.student, [.user("Name product \(index).")]))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        let endpoints = try workspace.calls(ids: calls.map(\.callID)).map(\.endpoint)
+        for url in config.student.baseURLs {
+            // The first four calls fill both replicas' two slots (least in flight first).
+            #expect(endpoints.filter { $0 == url }.count >= 2, "\(endpoints)")
+        }
+        for replica in config.local.replicaServers { #expect(!(await LocalServer(settings: replica).isHealthy())) }
+    }
+
     /// Three clients with 4 requests in flight each against the server's 4 slots: 8 requests
     /// at a time wait in its queue with nothing on the wire. None may be cut off as stalled or
     /// retried, however busy the machine is; each answer is the one asked for (its own seed).

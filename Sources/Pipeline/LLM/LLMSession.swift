@@ -19,7 +19,7 @@ public enum LLMSession {
             config: config, workspace: workspace,
             beforeNetwork: { role in
                 try await beforeNetwork?(role)
-                try await starters.starter(for: role)?.ensureRunning()
+                try await starters.ensureRunning(role)
             }, waiting: waiting, notice: report)
         do {
             let result = try await body(gateway)

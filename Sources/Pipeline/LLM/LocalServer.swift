@@ -61,8 +61,11 @@ public final class LocalServer: @unchecked Sendable {
     /// 5 to /proc/PID/clear_refs resets VmHWM), so each run of a grid reports its own peak rather
     /// than the highest of every run the server answered before.
     public static func resetPeak(_ settings: WorkspaceConfig.LocalServer?) {
-        guard let settings, let process = started.withLock({ $0[settings.port] }) else { return }
-        try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/\(process.pid)/clear_refs"))
+        guard let settings else { return }
+        for port in settings.ports {
+            guard let process = started.withLock({ $0[port] }) else { continue }
+            try? Data("5".utf8).write(to: URL(fileURLWithPath: "/proc/\(process.pid)/clear_refs"))
+        }
     }
 
     /// The model's size and the server's peak memory for the efficiency table (nil: not known).
@@ -70,8 +73,10 @@ public final class LocalServer: @unchecked Sendable {
         _ settings: WorkspaceConfig.LocalServer?
     ) -> (modelBytes: Int64?, peakResidentBytes: Int64?) {
         guard let settings else { return (nil, nil) }
-        let server = LocalServer(settings: settings)
-        return (server.modelBytes, server.peakResidentBytes)
+        // Replicas each hold the model: their peaks add up.
+        let peaks = settings.replicaServers.map { LocalServer(settings: $0).peakResidentBytes }
+        let peak = peaks.contains(nil) ? nil : peaks.compactMap { $0 }.reduce(0, +)
+        return (LocalServer(settings: settings).modelBytes, peak)
     }
 
     /// True when `/health` answers 200.

@@ -8,6 +8,7 @@ import Foundation
 /// [local]                      # the student's embedded llama.cpp server, started when first needed
 /// port = 18080
 /// slots = 4
+/// servers = 1                  # llama-server processes on consecutive ports (port, port + 1, …)
 /// model_path = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 ///
 /// [local_teacher]              # the teacher's own embedded server: Qwen2.5-Coder-1.5B-Instruct
@@ -41,7 +42,25 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var extraArguments: [String] = []
         /// The project script that installs this server's model when it is the bundled one.
         public var modelSetupScript = "scripts/setup-llm.sh"
+        /// How many llama-server processes serve this model, on consecutive ports from `port`, each
+        /// with `slots` slots and `threads` threads: on a machine with cores to spare, two
+        /// one-thread servers keep two cores busy where one server's threads would wait on each other.
+        public var replicas = 1
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+        public var ports: ClosedRange<Int> { port...(port + replicas - 1) }
+        public var baseURLs: [String] { ports.map { "http://127.0.0.1:\($0)/v1" } }
+        /// "18080" or "18080–18081", for messages.
+        public var portsText: String { replicas == 1 ? "\(port)" : "\(port)–\(ports.upperBound)" }
+
+        /// Each process's own settings: one server on one port.
+        public var replicaServers: [LocalServer] {
+            ports.map { port in
+                var one = self
+                one.port = port
+                one.replicas = 1
+                return one
+            }
+        }
 
         /// The student's default: SmolLM2-135M-Instruct.
         public static let student = LocalServer()
@@ -80,7 +99,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     static func defaultEndpoint(_ server: LocalServer) -> EndpointConfig {
-        EndpointConfig(baseURLs: [server.baseURL], model: server.alias, maxConcurrency: server.slots)
+        EndpointConfig(baseURLs: server.baseURLs, model: server.alias, maxConcurrency: server.slots * server.replicas)
     }
 
     public func endpoint(_ role: LLMRole) -> EndpointConfig { role == .teacher ? teacher : student }
@@ -118,11 +137,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if var section = try root.section("local_teacher") {
             config.localTeacher = try Self.localServer(&section, config.localTeacher)
         }
-        if config.local.port == config.localTeacher.port {
+        if config.local.ports.overlaps(config.localTeacher.ports) {
             throw root.error(
                 "local_teacher",
                 "the teacher's and the student's local servers need different ports "
-                    + "(both are \(config.local.port)); to serve both roles from one server, point [teacher] base_url at it"
+                    + "(\(config.local.portsText) and \(config.localTeacher.portsText) overlap); to serve both roles from one server, point [teacher] base_url at it"
             )
         }
         for role in LLMRole.allCases {
@@ -147,6 +166,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
         server.modelPath = try section.string("model_path") ?? server.modelPath
         server.alias = try section.string("alias") ?? server.alias
         server.threads = try section.int("threads", 1...1024) ?? server.threads
+        server.replicas = try section.int("servers", 1...16) ?? server.replicas
+        guard server.port + server.replicas - 1 <= 65535 else {
+            throw section.error("servers", "\(server.replicas) servers from port \(server.port) run past port 65535")
+        }
         try section.finish()
         return server
     }

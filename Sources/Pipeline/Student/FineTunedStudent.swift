@@ -16,6 +16,7 @@ public enum FineTunedStudent {
         for student: StudentModelRecord, config: WorkspaceConfig
     ) -> WorkspaceConfig.LocalServer {
         var settings = config.local
+        settings.replicas = 1  // one process on its own port
         settings.port = URL(string: student.baseURL)?.port ?? port(config)
         settings.modelPath = student.modelPath ?? settings.modelPath
         settings.alias = student.model

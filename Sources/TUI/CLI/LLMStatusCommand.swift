@@ -18,9 +18,15 @@ struct LLMStatusCommand: AsyncParsableCommand {
                 let server = LocalServer(settings: settings)
                 let users = LLMRole.allCases.filter { config.localServer(for: $0) == settings }.map(\.rawValue)
                 let installed = server.isInstalled ? "installed" : "not installed (make llm)"
-                let running = await server.isHealthy() ? "running" : "not running"
+                var healthy = 0
+                for replica in settings.replicaServers where await LocalServer(settings: replica).isHealthy() {
+                    healthy += 1
+                }
+                let running =
+                    settings.replicas == 1
+                    ? (healthy == 1 ? "running" : "not running") : "\(healthy) of \(settings.replicas) running"
                 print(
-                    "local \(name)  \(settings.baseURL)  \(settings.alias) · \(settings.slots) slots · "
+                    "local \(name)  \(settings.baseURLs.joined(separator: " "))  \(settings.alias) · \(settings.slots) slots · "
                         + "\(settings.threads) threads · \(installed) · \(running) · used by "
                         + (users.isEmpty ? "no role" : users.joined(separator: ", ")))
             }
