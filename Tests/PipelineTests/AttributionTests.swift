@@ -170,6 +170,7 @@ struct RealAttributionTests {
         #expect(effects.map(\.unit.pieces.count) == Attribution.units(pieces, maxUnits: 2).map(\.pieces.count))
         let ablations = try workspace.ablations(run: run.id!)
         #expect(ablations.count == 2 * 2 && Set(ablations.map(\.sessionId)).count == 2)
+        #expect(try workspace.attributedRunIDs() == [run.id!])
         #expect(effects.allSatisfy { $0.helped + $0.hurt + $0.unchanged == $0.sessions && $0.sessions <= 2 })
         // Each ablated call's prompt holds none of its unit's patterns, and every other one.
         for ablation in ablations {

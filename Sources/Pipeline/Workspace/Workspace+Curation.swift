@@ -66,6 +66,11 @@ extension Workspace {
         }
     }
 
+    /// The runs with at least one ablated answer: one query, not every run's ablations fetched.
+    public func attributedRunIDs() throws -> Set<Int64> {
+        try writer.read { Set(try Int64.fetchAll($0, AblationRecord.select(AblationRecord.Columns.runId).distinct())) }
+    }
+
     public func ablations(run id: Int64) throws -> [AblationRecord] {
         try writer.read {
             try AblationRecord.filter(AblationRecord.Columns.runId == id).order(AblationRecord.Columns.id).fetchAll($0)

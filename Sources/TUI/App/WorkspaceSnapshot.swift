@@ -42,8 +42,9 @@ public struct WorkspaceSnapshot: Sendable {
                 try workspace.predictions(run: id).map { ($0.sessionId, $0) }, uniquingKeysWith: { a, _ in a })
         }
         let byDomain = Dictionary(datasets.map { ($0.domain, $0) }, uniquingKeysWith: { a, _ in a })
+        let attributed = try workspace.attributedRunIDs()
         let attributions = try runs.compactMap { run -> AttributionReport? in
-            guard let dataset = byDomain[run.domain], try !workspace.ablations(run: run.id!).isEmpty else { return nil }
+            guard let dataset = byDomain[run.domain], let id = run.id, attributed.contains(id) else { return nil }
             return try AttributionReport.build(workspace: workspace, run: run, dataset: dataset, mode: .paper)
         }
         var rates: [String: Double] = [:]

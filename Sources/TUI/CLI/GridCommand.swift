@@ -156,9 +156,10 @@ struct ReportCommand: ParsableCommand {
                 var attribution: AttributionReport?
                 if figure == .attribution {
                     let runs = try store.runs().reversed()
+                    let attributed = try store.attributedRunIDs()
                     guard
-                        let run = try runs.first(where: { run in
-                            try runID.map { run.id == $0 } ?? !store.ablations(run: run.id!).isEmpty
+                        let run = runs.first(where: { run in
+                            runID.map { run.id == $0 } ?? run.id.map(attributed.contains) ?? false
                         }), let dataset = datasets.first(where: { $0.domain == run.domain })
                     else {
                         throw DataError(

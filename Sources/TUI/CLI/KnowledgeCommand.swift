@@ -89,7 +89,8 @@ struct KnowledgeExportCommand: ParsableCommand {
             }
             chosen = found
         } else {
-            chosen = try runs.first { try !store.ablations(run: $0.id!).isEmpty }
+            let attributed = try store.attributedRunIDs()
+            chosen = runs.first { $0.id.map(attributed.contains) ?? false }
         }
         guard let chosen else { return nil }
         var data = source
