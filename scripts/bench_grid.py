@@ -12,8 +12,13 @@
    sent and evaluated (sent minus those the server took from its KV cache, as the call log
    records them), completion tokens, the lower bound those tokens imply at the measured rates,
    and wall / bound. Then the speed-up this / reference.
+4. The same grid with this build and the student served by --servers one-thread replicas
+   ([local] servers): its bound uses the replicas' capacity measured side by side, and the
+   scaling this ×N / this is printed.
+The teacher's extraction calls of step 2 are reported too: prompt tokens sent and taken from the
+KV cache (the reflection turn starts with the proposal conversation).
 
-Usage: scripts/bench_grid.py [--sessions 40] [--ratio 0.01] [--rounds 1] [--reference OTHER_BUILD]
+Usage: scripts/bench_grid.py [--sessions 40] [--ratio 0.01] [--rounds 1] [--servers 2] [--reference OTHER_BUILD]
 """
 import argparse, json, os, shutil, sqlite3, statistics, subprocess, sys, tempfile, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "bundlekd")
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "dicl-electronic"))
-PORT = 18122  # the capacity server; the grid's own embedded servers use the ports in its config
+PORT = 18120  # the capacity servers (and 18121); the grid's own embedded servers use the ports in CONFIG
+CONFIG = 'database = "bench.sqlite"\n[local]\nport = 18123\nservers = %d\n[local_teacher]\nport = 18127\n'
+
 FORMATS = "none,patterns,rules,thoughts"
 
 
@@ -31,38 +38,50 @@ def post(url, body):
         return json.load(response)
 
 
-def capacity(slots):
-    """(prompt tokens/s, aggregate decode tokens/s) of a llama-server like the grid's student."""
-    env = dict(os.environ, LLM_PORT=str(PORT))
-    subprocess.run([os.path.join(ROOT, "scripts", "llm-server.sh"), "start"], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+def capacity(slots, servers):
+    """(prompt tokens/s, aggregate decode tokens/s) of `servers` llama-servers like the grid's student,
+    each loaded at once the way the grid loads them."""
+    ports = [PORT + i for i in range(servers)]
+    envs = [dict(os.environ, LLM_PORT=str(port)) for port in ports]
+    for env in envs:
+        subprocess.run([os.path.join(ROOT, "scripts", "llm-server.sh"), "start"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
     try:
-        url = "http://127.0.0.1:%d" % PORT
+        urls = ["http://127.0.0.1:%d" % port for port in ports]
         words = " ".join("item%d" % i for i in range(350))  # about 1,400 tokens (a slot holds 2,048)
         rates = []
-        for round_ in range(3):
-            r = post(url + "/completion", {"prompt": "%d %s" % (round_, words), "n_predict": 1, "cache_prompt": False})
-            rates.append(r["timings"]["prompt_per_second"])
-        predict = 96
+        with ThreadPoolExecutor(servers * slots) as pool:
+            for round_ in range(3):
+                def prompt(url):
+                    return post(url + "/completion", {"prompt": "%d %s %s" % (round_, url, words), "n_predict": 1,
+                                                      "cache_prompt": False})
+                started = time.perf_counter()
+                answers = list(pool.map(prompt, urls))
+                rates.append(sum(a["timings"]["prompt_n"] for a in answers) / (time.perf_counter() - started))
+            predict = 96
 
-        def one(i):
-            return post(url + "/completion", {"prompt": "Count slowly %d:" % i, "n_predict": predict,
-                                              "ignore_eos": True, "cache_prompt": False, "temperature": 0})
-        started = time.perf_counter()
-        with ThreadPoolExecutor(slots) as pool:
-            answers = list(pool.map(one, range(slots)))
-        wall = time.perf_counter() - started
+            def one(i):
+                return post(urls[i % servers] + "/completion", {
+                    "prompt": "Count slowly %d:" % i, "n_predict": predict, "ignore_eos": True, "cache_prompt": False,
+                    "temperature": 0})
+            started = time.perf_counter()
+            answers = list(pool.map(one, range(servers * slots)))
+            wall = time.perf_counter() - started
         decoded = sum(a["timings"]["predicted_n"] for a in answers)
         return statistics.median(rates), decoded / wall
     finally:
-        subprocess.run([os.path.join(ROOT, "scripts", "llm-server.sh"), "stop"], env=env)
+        for env in envs:
+            subprocess.run([os.path.join(ROOT, "scripts", "llm-server.sh"), "stop"], env=env)
 
 
-def grid(build, base, folder, sessions, ratio):
+def grid(build, base, folder, sessions, ratio, servers):
     """One grid run of `build` on a copy of the knowledge workspace; returns its measurements."""
     os.makedirs(folder)
     for name in ("bundlekd.toml", "bench.sqlite"):
         shutil.copy(os.path.join(base, name), folder)
+    if servers > 1:  # only this build knows [local] servers
+        with open(os.path.join(folder, "bundlekd.toml"), "w") as f:
+            f.write(CONFIG % servers)
     started = time.perf_counter()
     p = subprocess.run([build, "grid", "--data", DATA, "--formats", FORMATS, "--ratios", str(ratio),
                         "--limit", str(sessions), "--no-cache"], cwd=folder, capture_output=True, text=True)
@@ -86,59 +105,79 @@ def main():
     ap.add_argument("--sessions", type=int, default=40)
     ap.add_argument("--ratio", type=float, default=0.01, help="the teacher's sample for rules and thoughts")
     ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--servers", type=int, default=2,
+                    help="also run this build with the student served by this many one-thread replicas")
     ap.add_argument("--reference", help="another build to run the same grid with, alternately")
     args = ap.parse_args()
     if not os.path.isdir(DATA):
         sys.exit("bench_grid: %s not found (the real data lives in ../shared/data)" % DATA)
     subprocess.run(["swift", "build", "-c", "release", "--product", "bundlekd"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    builds = [BIN] + ([os.path.abspath(args.reference)] if args.reference else [])
+    # (build, student servers, label)
+    runs = [(BIN, 1, "this")]
+    if args.servers > 1:
+        runs.append((BIN, args.servers, "this ×%d" % args.servers))
+    if args.reference:
+        runs.append((os.path.abspath(args.reference), 1, "reference"))
 
-    slots = 4
-    prompt_rate, decode_rate = capacity(slots)
-    print("capacity of the student's server (llama-server, %d slots, half the cores): prompt %.0f tokens/s, "
-          "decode %.1f tokens/s aggregate" % (slots, prompt_rate, decode_rate))
+    slots, threads = 4, max(1, (os.cpu_count() or 2) // 2)
+    rates = {}
+    for servers in sorted({servers for _, servers, _ in runs}):
+        rates[servers] = capacity(slots, servers)
+        print("capacity of %d student server(s) (llama-server, %d slots, -t %d each, loaded at once): prompt %.0f "
+              "tokens/s, decode %.1f tokens/s aggregate" % (servers, slots, threads, *rates[servers]), flush=True)
 
     work = tempfile.mkdtemp(prefix="bench-grid-")
     base = os.path.join(work, "base")
     os.makedirs(base)
     with open(os.path.join(base, "bundlekd.toml"), "w") as f:
-        f.write('database = "bench.sqlite"\n[local]\nport = 18123\n[local_teacher]\nport = 18124\n')
+        f.write(CONFIG % 1)
     started = time.perf_counter()
     subprocess.run([BIN, "extract", "--data", DATA, "--ratio", str(args.ratio)], cwd=base, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    print("knowledge: the teacher's rules and thoughts for a %g sample, %.0f s (once, shared by every run)"
-          % (args.ratio, time.perf_counter() - started))
+    db = sqlite3.connect(os.path.join(base, "bench.sqlite"))
+    calls, sent, cached, completion = db.execute(
+        "select count(*), sum(promptTokens), sum(coalesce(cachedPromptTokens, 0)), sum(completionTokens) from llmCall "
+        "where role = 'teacher' and cacheHit = 0 and error is null").fetchone()
+    db.close()
+    print("knowledge: the teacher's rules and thoughts for a %g sample, %.0f s (once, shared by every run): "
+          "%d calls, prompt %d tokens sent, %d from the KV cache (%.0f%%), %d evaluated; %d completion tokens"
+          % (args.ratio, time.perf_counter() - started, calls, sent, cached, 100.0 * cached / max(1, sent),
+             sent - cached, completion), flush=True)
 
-    results = {b: [] for b in builds}
+    results = {label: [] for _, _, label in runs}
     for round_ in range(args.rounds):
-        for index, build in enumerate(builds):
-            results[build].append(grid(build, base, os.path.join(work, "run-%d-%d" % (round_, index)),
-                                       args.sessions, args.ratio))
+        for index, (build, servers, label) in enumerate(runs):
+            results[label].append(grid(build, base, os.path.join(work, "run-%d-%d" % (round_, index)),
+                                       args.sessions, args.ratio, servers))
+            print("  %s: %.1f s" % (label, results[label][-1]["wall"]), flush=True)
     print("\ngrid: formats %s, %d DICL test sessions, student answers not cached (%d round%s)"
           % (FORMATS, args.sessions, args.rounds, "" if args.rounds == 1 else "s"))
     print("%-10s %9s %7s %13s %11s %12s %10s %11s %9s" % (
         "build", "wall s", "calls", "prompt sent", "evaluated", "completion", "bound s", "wall/bound", "target"))
     walls = {}
-    for build in builds:
-        runs = results[build]
-        r = runs[-1]
-        wall = statistics.median(x["wall"] for x in runs)
-        walls[build] = wall
-        name = "this" if build == BIN else "reference"
+    for build, servers, label in runs:
+        r = results[label][-1]
+        wall = statistics.median(x["wall"] for x in results[label])
+        walls[label] = wall
         if r["cached"] is None:  # a build from before the call log recorded the KV cache
             print("%-10s %9.1f %7d %13d %11s %12d %10s %11s" % (
-                name, wall, r["calls"], r["prompt"], "unknown", r["completion"], "-", "-"))
+                label, wall, r["calls"], r["prompt"], "unknown", r["completion"], "-", "-"))
             continue
+        prompt_rate, decode_rate = rates[servers]
         evaluated = r["prompt"] - r["cached"]
         bound = evaluated / prompt_rate + r["completion"] / decode_rate
         print("%-10s %9.1f %7d %13d %11d %12d %10.1f %11.2f %9s" % (
-            name, wall, r["calls"], r["prompt"], evaluated, r["completion"], bound, wall / bound, "≤ 1.15"))
-    for build in builds:
-        for row in results[build][-1]["rows"]:
-            print("  %s %s" % ("this     " if build == BIN else "reference", row))
+            label, wall, r["calls"], r["prompt"], evaluated, r["completion"], bound, wall / bound, "≤ 1.15"))
+    for _, _, label in runs:
+        for row in results[label][-1]["rows"]:
+            print("  %-9s %s" % (label, row))
+    print()
+    if args.servers > 1:
+        print("scaling %s / this: %.2f× with %d servers" % (runs[1][2], walls["this"] / walls[runs[1][2]], args.servers))
     if args.reference:
-        print("\nspeed-up this / reference: %.2f× (target ≥ 1.5×)" % (walls[builds[1]] / walls[BIN]))
+        for _, _, label in runs[:-1]:
+            print("speed-up %s / reference: %.2f× (target ≥ 1.5×)" % (label, walls["reference"] / walls[label]))
     shutil.rmtree(work, ignore_errors=True)
 
 
