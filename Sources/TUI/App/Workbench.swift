@@ -18,22 +18,6 @@ enum Workbench {
 
     static func run(_ launch: Launch) throws {
         let trace = FrameTrace()
-        guard FileManager.default.fileExists(atPath: launch.dataPath) else {
-            fail("\(launch.dataPath): no such file or folder")
-        }
-        // The data is read first, in the background, while the terminal and workspace open; the first
-        // frame does not wait for it (it arrives as a message).
-        let inbox = Inbox()
-        let (load, label) = (launch.loadData, launch.sourceLabel)
-        Thread.detachNewThread {
-            do {
-                let datasets = try load()
-                inbox.post(
-                    .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
-            } catch {
-                inbox.post(.dataLoadFailed("\(error)"))
-            }
-        }
         if let problem = TerminalCheck.problem() { fail(problem) }
         let theme: Theme
         switch ThemeCatalog.load(launch.themeName) {
@@ -42,6 +26,10 @@ enum Workbench {
         }
         let store: Workspace
         do { store = try Workspace(path: launch.databasePath) } catch { fail("\(error)") }
+        guard FileManager.default.fileExists(atPath: launch.dataPath) else {
+            fail("\(launch.dataPath): no such file or folder")
+        }
+        // The first frame does not wait for the data: it is read in the background and arrives as a message.
         var model = AppModel(datasets: [], sourceLabel: launch.sourceLabel, theme: theme)
         model.loading = "reading \(launch.dataPath)…"
         model.themeName = launch.themeName
@@ -53,9 +41,19 @@ enum Workbench {
         model.extract.teacher = launch.config.teacher
         let backend: NcursesBackend
         do { backend = try NcursesBackend() } catch { fail("\(error)") }
-        let status = RuntimeStatus()
+        let inbox = Inbox(), status = RuntimeStatus()
         let worker = Worker(
             inbox: inbox, datasets: [], config: launch.config, workspace: store, workspacePath: launch.databasePath)
+        let (load, label) = (launch.loadData, launch.sourceLabel)
+        Thread.detachNewThread {
+            do {
+                let datasets = try load()
+                inbox.post(
+                    .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
+            } catch {
+                inbox.post(.dataLoadFailed("\(error)"))
+            }
+        }
         if let demo = launch.demo {
             DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start()
         }
