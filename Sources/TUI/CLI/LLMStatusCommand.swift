@@ -25,8 +25,9 @@ struct LLMStatusCommand: AsyncParsableCommand {
                 let running =
                     settings.replicas == 1
                     ? (healthy == 1 ? "running" : "not running") : "\(healthy) of \(settings.replicas) running"
+                let each = settings.replicas == 1 ? "" : "\(settings.replicas) servers × "
                 print(
-                    "local \(name)  \(settings.baseURLs.joined(separator: " "))  \(settings.alias) · \(settings.slots) slots · "
+                    "local \(name)  \(settings.baseURLs.joined(separator: " "))  \(settings.alias) · \(each)\(settings.slots) slots, "
                         + "\(settings.threads) threads · \(installed) · \(running) · used by "
                         + (users.isEmpty ? "no role" : users.joined(separator: ", ")))
             }
