@@ -26,8 +26,13 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "bundlekd")
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "dicl-electronic"))
-PORT = 18120  # the capacity servers (and 18121); the grid's own embedded servers use the ports in CONFIG
-CONFIG = 'database = "bench.sqlite"\n[local]\nport = 18123\nservers = %d\n[local_teacher]\nport = 18127\n'
+PORT = 18120  # the capacity servers (and 18121); the grid's own embedded servers use the ports in config()
+
+
+def config(servers):
+    """The grid's bundlekd.toml; `servers` only when above 1 (older builds refuse the key)."""
+    replicas = "servers = %d\n" % servers if servers > 1 else ""
+    return 'database = "bench.sqlite"\n[local]\nport = 18123\n%s[local_teacher]\nport = 18127\n' % replicas
 
 FORMATS = "none,patterns,rules,thoughts"
 
@@ -81,7 +86,7 @@ def grid(build, base, folder, sessions, ratio, servers):
         shutil.copy(os.path.join(base, name), folder)
     if servers > 1:  # only this build knows [local] servers
         with open(os.path.join(folder, "bundlekd.toml"), "w") as f:
-            f.write(CONFIG % servers)
+            f.write(config(servers))
     started = time.perf_counter()
     p = subprocess.run([build, "grid", "--data", DATA, "--formats", FORMATS, "--ratios", str(ratio),
                         "--limit", str(sessions), "--no-cache"], cwd=folder, capture_output=True, text=True)
@@ -108,6 +113,8 @@ def main():
     ap.add_argument("--servers", type=int, default=2,
                     help="also run this build with the student served by this many one-thread replicas")
     ap.add_argument("--reference", help="another build to run the same grid with, alternately")
+    ap.add_argument("--knowledge", help="a folder from an earlier run's step 2 (bundlekd.toml and bench.sqlite, "
+                    "extracted with config(1)) to start from instead of extracting again")
     args = ap.parse_args()
     if not os.path.isdir(DATA):
         sys.exit("bench_grid: %s not found (the real data lives in ../shared/data)" % DATA)
@@ -128,22 +135,23 @@ def main():
               "tokens/s, decode %.1f tokens/s aggregate" % (servers, slots, threads, *rates[servers]), flush=True)
 
     work = tempfile.mkdtemp(prefix="bench-grid-")
-    base = os.path.join(work, "base")
-    os.makedirs(base)
-    with open(os.path.join(base, "bundlekd.toml"), "w") as f:
-        f.write(CONFIG % 1)
+    base = os.path.abspath(args.knowledge) if args.knowledge else os.path.join(work, "base")
     started = time.perf_counter()
-    subprocess.run([BIN, "extract", "--data", DATA, "--ratio", str(args.ratio)], cwd=base, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not args.knowledge:
+        os.makedirs(base)
+        with open(os.path.join(base, "bundlekd.toml"), "w") as f:
+            f.write(config(1))
+        subprocess.run([BIN, "extract", "--data", DATA, "--ratio", str(args.ratio)], cwd=base, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = sqlite3.connect(os.path.join(base, "bench.sqlite"))
     calls, sent, cached, completion = db.execute(
         "select count(*), sum(promptTokens), sum(coalesce(cachedPromptTokens, 0)), sum(completionTokens) from llmCall "
         "where role = 'teacher' and cacheHit = 0 and error is null").fetchone()
     db.close()
-    print("knowledge: the teacher's rules and thoughts for a %g sample, %.0f s (once, shared by every run): "
+    print("knowledge: the teacher's rules and thoughts for a %g sample%s (once, shared by every run): "
           "%d calls, prompt %d tokens sent, %d from the KV cache (%.0f%%), %d evaluated; %d completion tokens"
-          % (args.ratio, time.perf_counter() - started, calls, sent, cached, 100.0 * cached / max(1, sent),
-             sent - cached, completion), flush=True)
+          % (args.ratio, " from " + base if args.knowledge else ", %.0f s" % (time.perf_counter() - started),
+             calls, sent, cached, 100.0 * cached / max(1, sent), sent - cached, completion), flush=True)
 
     results = {label: [] for _, _, label in runs}
     for round_ in range(args.rounds):
