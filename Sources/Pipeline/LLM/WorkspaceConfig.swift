@@ -48,7 +48,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var replicas = 1
         public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
         public var ports: ClosedRange<Int> { port...(port + replicas - 1) }
-        public var baseURLs: [String] { ports.map { "http://127.0.0.1:\($0)/v1" } }
+        public var baseURLs: [String] { replicaServers.map(\.baseURL) }
         /// "18080" or "18080–18081", for messages.
         public var portsText: String { replicas == 1 ? "\(port)" : "\(port)–\(ports.upperBound)" }
 
