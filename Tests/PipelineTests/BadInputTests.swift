@@ -188,6 +188,49 @@ struct HeaderAndQuoteTests {
             try SessionJSONLines.load(path: folder.path + "/s.jsonl")
         }
     }
+
+    /// 200 lines are decoded in chunks on every core; the error reported is still the first in
+    /// the file (line 57: an item described anew), not one of the later chunks' (a malformed line
+    /// 150, a repeated id on line 190), and not the stray bundle item of line 57 that comes after
+    /// the item check in the order of checks.
+    @Test func theFirstErrorInTheFileWinsAcrossChunks() {
+        let folder = FixtureFolder()
+        let line = { (id: Int, title: String, bundle: String) in
+            #"{"domain":"food","id":"s\#(id)","items":[{"id":"A","title":"\#(title)","categories":[["Food","Tea"]]}],"#
+                + #""bundles":[{"items":["\#(bundle)"],"intent":"t"}]}"#
+        }
+        var lines = (1...200).map { line($0, "Tea", "A") }
+        lines[56] = line(57, "Coffee", "Z")
+        lines[149] = "{not json"
+        lines[189] = line(3, "Tea", "A")
+        folder.write("s.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(
+            throws: DataError(
+                file: folder.path + "/s.jsonl", line: 57, field: "items", "item A differs from its earlier description")
+        ) {
+            try SessionJSONLines.load(path: folder.path + "/s.jsonl")
+        }
+        lines[56] = line(57, "Tea", "A")
+        folder.write("s.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(loadError(folder.path + "/s.jsonl")?.line == 150)
+    }
+
+    /// A byte-order mark (as some editors write) is not part of the first line.
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let folder = FixtureFolder()
+        folder.writeBytes(
+            "s.jsonl",
+            [0xEF, 0xBB, 0xBF] + Array(#"{"domain":"food","id":"s1","items":[],"bundles":[]}"#.utf8) + [0x0A])
+        let datasets = try SessionJSONLines.load(path: folder.path + "/s.jsonl")
+        #expect(datasets.map(\.domain) == ["food"] && datasets[0].sessions.map(\.id) == ["s1"])
+    }
+
+    func loadError(_ path: String) -> DataError? {
+        do {
+            _ = try SessionJSONLines.load(path: path)
+            return nil
+        } catch { return error as? DataError }
+    }
 }
 
 /// bundlekd.toml is read strictly: each mistake is one error naming line and key.

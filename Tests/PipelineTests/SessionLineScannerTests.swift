@@ -27,6 +27,14 @@ struct SessionLineScannerTests {
             }
         }
         #expect(lines.count > 3_000 && fast == lines.count, "\(fast) of \(lines.count) read fast")
+        // The same lines as one file: decoded in chunks whose lines share category lists.
+        var decoded = 0
+        try SessionJSONLines.forEachDecodedLine(lines.joined(separator: "\n"), file: "real.jsonl") { number, result in
+            let read = try #require(try result.get())
+            #expect(read.line == Self.decoded(lines[number - 1]), "line \(number)")
+            decoded += 1
+        }
+        #expect(decoded == lines.count)
     }
 
     @Test(arguments: [
@@ -62,7 +70,9 @@ struct SessionLineScannerTests {
     func linesSplitLikeTheByteArray(text: String) {
         let expected = Array(text.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
             .map { String(decoding: $0, as: UTF8.self) }
-        let split = SessionJSONLines.lines(text).map { String(Substring($0)) }
+        let split = Array(text.utf8).withUnsafeBufferPointer { bytes in
+            SessionJSONLines.lines(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+        }
         #expect(split == expected)
     }
 
@@ -80,5 +90,36 @@ struct SessionLineScannerTests {
                 if fast != Self.decoded(text), disagreements.count < 3 { disagreements.append(text) }
             }, located: { _ in true })
         #expect(scanned >= 50 && disagreements.isEmpty, "\(scanned) scanned; \(disagreements)")
+    }
+}
+
+/// The file reader's own UTF-8 check against the standard library's (a second implementation),
+/// on valid text of every sequence length and on the same text with bytes changed at random.
+struct UTF8CheckTests {
+    @Test func agreesWithTheStandardLibraryOnValidAndBrokenText() {
+        let text = Array(
+            "plain ascii, café, 抹茶, 😀, \u{10FFFF}, \u{FFFD}, \u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}".utf8)
+        var generator = SplitMix64(seed: 7)
+        var disagreements: [[UInt8]] = []
+        var invalid = 0
+        for round in 0..<20_000 {
+            var bytes = text
+            for _ in 0..<(round == 0 ? 0 : 1 + Int(generator.next() % 3)) {
+                bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            if round % 7 == 0 { bytes = Array(bytes.prefix(Int(generator.next() % UInt64(bytes.count)))) }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            if !expected { invalid += 1 }
+            let checked = bytes.withUnsafeBufferPointer(TextFile.isValidUTF8)
+            if checked != expected, disagreements.count < 3 { disagreements.append(bytes) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements)")
+        #expect(invalid > 5_000 && invalid < 19_000, "both kinds were tried: \(invalid) invalid")
+        // Surrogates, overlongs and code points past U+10FFFF are refused, as the standard says.
+        for broken: [UInt8] in [
+            [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+        ] {
+            #expect(!broken.withUnsafeBufferPointer(TextFile.isValidUTF8), "\(broken)")
+        }
     }
 }

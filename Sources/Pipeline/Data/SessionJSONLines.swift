@@ -45,26 +45,17 @@ public enum SessionJSONLines {
         var firstLine: [String: [String: Int]] = [:]  // domain → session id → the line that defined it
         var items: [String: [String: Item]] = [:]
         var splits: [String: [String: SplitRole]] = [:]
-        for (index, decoded) in decodedLines(text, file: path).enumerated() {
-            let lineNumber = index + 1
-            guard let line = try decoded.get() else { continue }  // a blank line
+        try forEachDecodedLine(text, file: path) { lineNumber, decoded in
+            guard let (line, session) = try decoded.get() else { return }  // a blank line
             if sessions[line.domain] == nil { domains.append(line.domain) }
-            for item in line.items {
-                let parsed = Item(id: item.id, title: item.title, categoryPaths: item.categories ?? [])
-                if let known = items[line.domain]?[item.id], known != parsed {
-                    throw DataError(
-                        file: path, line: lineNumber, field: "items",
-                        "item \(item.id) differs from its earlier description")
-                }
-                items[line.domain, default: [:]][item.id] = parsed
-            }
+            try items[line.domain, default: [:]].addDescriptions(line.items, file: path, line: lineNumber)
             if let first = firstLine[line.domain]?[line.id] {
                 throw DataError(
                     file: path, line: lineNumber, field: "id",
                     "session \(line.id) of \(line.domain) is also on line \(first); ids must be unique within a domain")
             }
             firstLine[line.domain, default: [:]][line.id] = lineNumber
-            sessions[line.domain, default: []].append(try session(from: line, file: path, line: lineNumber))
+            sessions[line.domain, default: []].append(try session.get())
             if let role = line.split { splits[line.domain, default: [:]][line.id] = role }
         }
         guard !domains.isEmpty else { throw DataError(file: path, "empty dataset: no session lines") }
@@ -77,60 +68,92 @@ public enum SessionJSONLines {
         }
     }
 
-    /// Every line decoded (nil: blank), on all cores: lines are independent, and the checks
-    /// across lines run afterwards in order, so the first error reported is the first in the file.
-    static func decodedLines(_ text: String, file: String) -> [Result<Line?, Error>] {
-        // Lines are split as UTF-8 bytes: splitting 8 MB as Characters took a third of the load.
-        let raw = lines(text)
-        let chunks = min(raw.count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
-        let results = Mutex([[Result<Line?, Error>]](repeating: [], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (raw.count * chunk / chunks)..<(raw.count * (chunk + 1) / chunks)
-            let decoded = range.map { index -> Result<Line?, Error> in
-                let line = raw[index]
-                if line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { return .success(nil) }
-                return Result { try decodeLine(line, file: file, line: index + 1) }
+    /// A line read, and the session it makes or why it cannot (reported after the checks across
+    /// lines that come before it, as when everything ran in order).
+    typealias DecodedLine = (line: Line, session: Result<Session, Error>)
+
+    /// Hands every line, decoded (nil: blank), to `check` in file order, with its 1-based number.
+    /// Lines are independent, so chunks of them are decoded on every core, while `check` (the
+    /// checks across lines) runs on the calling thread over each chunk as soon as it is done.
+    /// The first error `check` throws is the first in the file; decoding stops soon after it.
+    static func forEachDecodedLine(
+        _ text: String, file: String, _ check: (Int, Result<DecodedLine?, Error>) throws -> Void
+    ) throws {
+        var text = text
+        text.makeContiguousUTF8()
+        try text.utf8.withContiguousStorageIfAvailable { bytes in
+            nonisolated(unsafe) let whole = bytes  // only read, by every core
+            // Lines are split as UTF-8 bytes: splitting 8 MB as Characters took a third of the load.
+            let raw = lines(whole)
+            // Few chunks, so each chunk's pool sees many repeats; four per core balance a busy core.
+            let chunks = min(raw.count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
+            let results = Mutex([[Result<DecodedLine?, Error>]](repeating: [], count: chunks))
+            let finished = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+            let stopped = Atomic<Bool>(false)
+            let group = DispatchGroup()
+            // Every chunk must be done with the bytes before this scope ends, error or not.
+            defer {
+                stopped.store(true, ordering: .relaxed)
+                group.wait()
             }
-            results.withLock { $0[chunk] = decoded }
-        }
-        return results.withLock { $0.flatMap { $0 } }
+            for chunk in 0..<chunks {
+                DispatchQueue.global().async(group: group) {
+                    defer { finished[chunk].signal() }
+                    guard !stopped.load(ordering: .relaxed) else { return }
+                    let pool = SessionLineScanner.Pool(lines: raw.count / chunks)
+                    let range = (raw.count * chunk / chunks)..<(raw.count * (chunk + 1) / chunks)
+                    let decoded = range.map { index in
+                        decodedLine(
+                            UnsafeBufferPointer(rebasing: whole[raw[index]]), pool: pool, file: file, line: index + 1)
+                    }
+                    results.withLock { $0[chunk] = decoded }
+                }
+            }
+            for chunk in 0..<chunks {
+                finished[chunk].wait()
+                let decoded = results.withLock { results in
+                    defer { results[chunk] = [] }  // freed chunk by chunk, as the checks go
+                    return results[chunk]
+                }
+                let first = raw.count * chunk / chunks
+                for (offset, line) in decoded.enumerated() { try check(first + offset + 1, line) }
+            }
+        }!
     }
 
-    /// Each line of `text` (without its newline), found by memchr over the contiguous UTF-8 bytes
-    /// (the generic `firstIndex(of:)` on the view took 7 % of the load).
-    static func lines(_ text: String) -> [Substring.UTF8View] {
-        let whole = Substring(text)
-        let utf8 = whole.utf8
-        let lengths: [Int] =
-            utf8.withContiguousStorageIfAvailable { bytes in
-                guard let base = bytes.baseAddress else { return [0] }
-                var lengths: [Int] = []
-                var offset = 0
-                while let found = memchr(base + offset, 0x0A, bytes.count - offset) {
-                    let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-                    lengths.append(newline - offset)
-                    offset = newline + 1
-                }
-                lengths.append(bytes.count - offset)
-                return lengths
-            } ?? utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map(\.count)
-        var lines: [Substring.UTF8View] = []
-        lines.reserveCapacity(lengths.count)
-        var start = utf8.startIndex
-        for length in lengths {
-            let end = utf8.index(start, offsetBy: length)
-            lines.append(whole[start..<end].utf8)
-            if end < utf8.endIndex { start = utf8.index(after: end) }
+    static func decodedLine(
+        _ line: UnsafeBufferPointer<UInt8>, pool: SessionLineScanner.Pool, file: String, line number: Int
+    ) -> Result<DecodedLine?, Error> {
+        if line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) { return .success(nil) }
+        return Result {
+            let read = try decodeLine(line, pool: pool, file: file, line: number)
+            return (read, Result { try session(from: read, file: file, line: number) })
         }
+    }
+
+    /// The byte range of each line of `bytes` (without its newline), found by memchr (the generic
+    /// `firstIndex(of:)` took 7 % of the load).
+    static func lines(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        guard let base = bytes.baseAddress else { return [0..<0] }
+        var lines: [Range<Int>] = []
+        var offset = 0
+        while let found = memchr(base + offset, 0x0A, bytes.count - offset) {
+            let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            lines.append(offset..<newline)
+            offset = newline + 1
+        }
+        lines.append(offset..<bytes.count)
         return lines
     }
 
     /// The fast scanner reads a well-formed line; anything it does not expect goes to JSONDecoder,
     /// which decides and names what is wrong.
-    static func decodeLine(_ raw: Substring.UTF8View, file: String, line: Int) throws -> Line {
-        if let fast = SessionLineScanner.line(raw) { return fast }
+    static func decodeLine(
+        _ raw: UnsafeBufferPointer<UInt8>, pool: SessionLineScanner.Pool, file: String, line: Int
+    ) throws -> Line {
+        if let fast = SessionLineScanner.line(raw, pool: pool) { return fast }
         do {
-            return try JSONDecoder().decode(Line.self, from: Data(raw))
+            return try JSONDecoder().decode(Line.self, from: Data(buffer: raw))
         } catch let error as DecodingError {
             throw DataError(file: file, line: line, field: error.codingPathDescription, error.shortDescription)
         }
@@ -172,5 +195,23 @@ public enum SessionJSONLines {
                 bundles: session.bundles.map { BundleLine(id: $0.id, items: $0.itemIDs, intent: $0.intent) })
             return String(decoding: try encoder.encode(line), as: UTF8.self)
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension [String: Item] {
+    /// Adds a line's item descriptions; an item seen before must be described the same way.
+    fileprivate mutating func addDescriptions(_ lines: [SessionJSONLines.ItemLine], file: String, line: Int) throws {
+        for item in lines {
+            let paths = item.categories ?? []
+            if let known = index(forKey: item.id) {
+                // Lists read by one pool share their arrays, so this is mostly a pointer check.
+                guard values[known].title == item.title, values[known].categoryPaths == paths else {
+                    throw DataError(
+                        file: file, line: line, field: "items", "item \(item.id) differs from its earlier description")
+                }
+            } else {
+                self[item.id] = Item(id: item.id, title: item.title, categoryPaths: paths)
+            }
+        }
     }
 }
