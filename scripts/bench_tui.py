@@ -120,8 +120,9 @@ print(f"TUI benchmark: {binary}, real BundleRec electronic+clothing+food ({len(l
 row("first frame after exec", first, 150, "ms")
 
 
-def data_frame_ms(build):
-    """One launch of `build` on the same data: ms from exec to the frame listing every session."""
+def data_frame_marks(build):
+    """One launch of `build` on the same data: the trace's marks (ms since exec) once the frame
+    listing every session is drawn; data_frame_ms is that frame, older builds write only it."""
     path = os.path.join(work, "launch-trace.txt")
     if os.path.exists(path):
         os.remove(path)
@@ -132,8 +133,9 @@ def data_frame_ms(build):
     try:
         end = time.time() + 60
         while time.time() < end:
-            if os.path.exists(path) and any(l.startswith("data_frame_ms") for l in open(path)):
-                return next(float(l.split()[1]) for l in open(path) if l.startswith("data_frame_ms"))
+            marks = dict((l.split()[0], float(l.split()[1])) for l in open(path)) if os.path.exists(path) else {}
+            if "data_frame_ms" in marks:
+                return marks
             time.sleep(0.01)
         sys.exit(f"bench_tui: {build} listed no data within 60 s")
     finally:
@@ -142,15 +144,19 @@ def data_frame_ms(build):
 
 
 builds = [binary] + ([os.path.abspath(args.reference)] if args.reference else [])
-frames = {b: [] for b in builds}
+launches = {b: [] for b in builds}
 for _ in range(args.launches):
     for b in builds:  # alternating, so a noisy neighbour hurts both alike
-        frames[b].append(data_frame_ms(b))
+        launches[b].append(data_frame_marks(b))
 tmux("kill-server", check=False)
-ours = statistics.median(frames[binary])
+median_of = lambda build, mark: statistics.median(m[mark] for m in launches[build])
+ours = median_of(binary, "data_frame_ms")
 row(f"data frame, median of {args.launches} launches", ours, 150, "ms")
+if all("data_loaded_ms" in m for m in launches[binary]):
+    print(f"{'  of which (medians, ms after exec)':<42} workbench code starts {median_of(binary, 'run_start'):.1f}, "
+          f"loader starts {median_of(binary, 'load_start'):.1f}, data ready {median_of(binary, 'data_loaded_ms'):.1f}")
 if args.reference:
-    reference = statistics.median(frames[builds[1]])
+    reference = median_of(builds[1], "data_frame_ms")
     print(f"{'  reference ' + args.reference:<42} {reference:>9.2f} ms  ratio this / reference {ours / reference:5.2f}")
 row("key → frame, median (idle)", statistics.median(idle_keys), 16, "ms")
 row("key → frame, p95 (idle)", p95(idle_keys), 16, "ms")

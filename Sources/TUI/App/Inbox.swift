@@ -4,8 +4,15 @@ import Foundation
 final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [Msg] = []
+    /// Called after each post, from the posting thread: wakes the UI thread's wait for input.
+    private let posted: @Sendable () -> Void
 
-    func post(_ message: Msg) { lock.withLock { messages.append(message) } }
+    init(posted: @escaping @Sendable () -> Void = {}) { self.posted = posted }
+
+    func post(_ message: Msg) {
+        lock.withLock { messages.append(message) }
+        posted()
+    }
 
     func drain() -> [Msg] {
         lock.withLock {

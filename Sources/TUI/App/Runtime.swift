@@ -120,8 +120,9 @@ final class RuntimeStatus: @unchecked Sendable {
 }
 
 /// Frame timings for the TUI benchmark (BUNDLEKD_TRACE=file): the first frame after the
-/// launch time in BUNDLEKD_T0 (ns since the epoch), and each key press to its drawn frame.
-struct FrameTrace {
+/// launch time in BUNDLEKD_T0 (ns since the epoch), the milestones before the data frame, and
+/// each key press to its drawn frame.
+struct FrameTrace: Sendable {
     let handle: FileHandle
 
     init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -138,6 +139,19 @@ struct FrameTrace {
         guard let t0 else { return }
         let now = Date().timeIntervalSince1970 * 1e9
         write("first_frame_ms \((now - t0) / 1e6)")
+    }
+
+    /// Moments on the way to the data frame, so the benchmark can say where its time goes.
+    enum Milestone: String {
+        case workbenchStarted = "run_start"
+        case loaderStarted = "load_start"
+        /// The data read and prepared on the loader thread (before the frame that shows it).
+        case dataLoaded = "data_loaded_ms"
+    }
+
+    func reached(_ milestone: Milestone) {
+        guard let t0 else { return }
+        write("\(milestone.rawValue) \((Date().timeIntervalSince1970 * 1e9 - t0) / 1e6)")
     }
 
     /// The first frame with the sessions listed.

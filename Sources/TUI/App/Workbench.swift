@@ -18,6 +18,7 @@ enum Workbench {
 
     static func run(_ launch: Launch) throws {
         let trace = FrameTrace()
+        trace?.reached(.workbenchStarted)
         if let problem = TerminalCheck.problem() { fail(problem) }
         let theme: Theme
         switch ThemeCatalog.load(launch.themeName) {
@@ -39,15 +40,20 @@ enum Workbench {
             "\((launch.databasePath as NSString).lastPathComponent) · T \(launch.config.teacher.model)"
             + " · S \(launch.config.student.model)"
         model.extract.teacher = launch.config.teacher
-        let backend: NcursesBackend
-        do { backend = try NcursesBackend() } catch { fail("\(error)") }
-        let inbox = Inbox(), status = RuntimeStatus()
+        let backend: NcursesBackend, wakeup: Wakeup
+        do {
+            wakeup = try Wakeup()
+            backend = try NcursesBackend(wakeup: wakeup)
+        } catch { fail("\(error)") }
+        let inbox = Inbox(posted: wakeup.signal), status = RuntimeStatus()
         let worker = Worker(
             inbox: inbox, datasets: [], config: launch.config, workspace: store, workspacePath: launch.databasePath)
         let (load, label) = (launch.loadData, launch.sourceLabel)
         Thread.detachNewThread {
             do {
+                trace?.reached(.loaderStarted)
                 let datasets = try load()
+                trace?.reached(.dataLoaded)
                 inbox.post(
                     .datasetsLoaded(datasets, label: label + " · " + datasets.map(\.domain).joined(separator: ", ")))
             } catch {

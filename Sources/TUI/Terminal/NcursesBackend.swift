@@ -8,10 +8,17 @@ final class NcursesBackend {
     private let window: UnsafeMutablePointer<WINDOW>
     private var pairs: [Style: Int32] = [:]
     private let colorCount: Int32
+    /// The frame on the screen, to draw only what changes; nil forces a full redraw.
+    private var lastDrawn: Buffer?
+    /// One cell's characters for ncurses, reused so drawing allocates nothing per cell.
+    private var wide = [wchar_t](repeating: 0, count: Int(CCHARW_MAX) + 1)
+    /// Ends a wait for input early when background work posts a message.
+    let wakeup: Wakeup?
 
     struct StartFailure: Error, CustomStringConvertible { let description: String }
 
-    init() throws {
+    init(wakeup: Wakeup? = nil) throws {
+        self.wakeup = wakeup
         setlocale(LC_ALL, "")
         if cn_codeset_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
         guard let screen = cn_newterm_stdio(nil) else {
@@ -35,31 +42,54 @@ final class NcursesBackend {
 
     var size: (width: Int, height: Int) { (Int(cn_getmaxx(window)), Int(cn_getmaxy(window))) }
 
-    /// Writes every cell; ncurses compares with its own copy of the screen and sends only changes.
+    /// Writes the cells that differ from the last frame (every cell after a resize); ncurses
+    /// then sends only what changed on its own copy of the screen. Rewriting all 7,680 cells of a
+    /// 160×48 frame for a one-row move was most of a key press's time.
     func draw(_ buffer: Buffer) {
         cn_attr_set(window, cn_a_normal(), 0)
         let (width, height) = size
+        let previous = lastDrawn.flatMap { $0.width == buffer.width && $0.height == buffer.height ? $0 : nil }
         for y in 0..<min(height, buffer.height) {
             for x in 0..<min(width, buffer.width) {
                 let cell = buffer[x, y]
-                if cell.isContinuation { continue }
-                let attrs = attributes(cell.style.modifiers)
-                let pair = pairNumber(cell.style)
-                var wide =
-                    cell.symbol.unicodeScalars.prefix(Int(CCHARW_MAX) - 1).map { wchar_t(bitPattern: $0.value) } + [0]
-                // A width-1 cell in the last column must not be a wide character's left half.
-                if cn_put_wch(window, Int32(y), Int32(x), &wide, attrs, pair) == ERR, wide.count > 2 {
-                    var base: [wchar_t] = [wide[0], 0]  // emoji sequences do not fit a cchar_t
-                    _ = cn_put_wch(window, Int32(y), Int32(x), &base, attrs, pair)
-                }
+                if cell.isContinuation || previous?[x, y] == cell { continue }
+                put(cell, x: x, y: y)
             }
         }
+        lastDrawn = (width, height) == (buffer.width, buffer.height) ? buffer : nil
         wnoutrefresh(window)
         doupdate()
     }
 
-    /// Waits up to `timeoutMs` for input; `nil` on timeout.
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        let attrs = attributes(cell.style.modifiers)
+        let pair = pairNumber(cell.style)
+        var count = 0
+        for scalar in cell.symbol.unicodeScalars.prefix(Int(CCHARW_MAX) - 1) {
+            wide[count] = wchar_t(bitPattern: scalar.value)
+            count += 1
+        }
+        wide[count] = 0
+        // A width-1 cell in the last column must not be a wide character's left half.
+        if cn_put_wch(window, Int32(y), Int32(x), &wide, attrs, pair) == ERR, count > 1 {
+            wide[1] = 0  // emoji sequences do not fit a cchar_t: the base character alone
+            _ = cn_put_wch(window, Int32(y), Int32(x), &wide, attrs, pair)
+        }
+    }
+
+    /// Waits up to `timeoutMs` for input or a wake-up; `nil` on timeout or wake-up.
     func poll(timeoutMs: Int32) -> Msg? {
+        // Input ncurses has already read (the rest of a paste, a queued key) comes first: poll(2)
+        // on the descriptor would not see it.
+        if let msg = nextInput(timeoutMs: 0) { return msg }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+        if let wakeup { fds.append(pollfd(fd: wakeup.readEnd, events: Int16(POLLIN), revents: 0)) }
+        _ = Glibc.poll(&fds, nfds_t(fds.count), timeoutMs)  // EINTR (a resize) reads below
+        if fds.count > 1, fds[1].revents != 0 { wakeup?.drain() }
+        return nextInput(timeoutMs: 0)
+    }
+
+    private func nextInput(timeoutMs: Int32) -> Msg? {
         wtimeout(window, timeoutMs)
         var code: wint_t = 0
         let result = wget_wch(window, &code)
@@ -80,6 +110,7 @@ final class NcursesBackend {
     private func functionKey(_ code: Int32) -> Msg? {
         switch code {
         case KEY_RESIZE:
+            lastDrawn = nil  // ncurses resized its screen: what it holds is no longer known
             let (width, height) = size
             return .resized(width: width, height: height)
         case KEY_MOUSE:
