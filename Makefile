@@ -70,7 +70,7 @@ bench-llm: deps llm
 
 # Workbench responsiveness on the full real data (first frame, key → frame, idle CPU), release build.
 bench-tui: deps llm
-	$(SWIFT) build -c release --product bundlekd
+	SWIFT=$(SWIFT) scripts/build-release.sh
 	python3 scripts/bench_tui.py
 
 # llama-server generation with -t 1 / -t N and the default / PASSIVE OpenMP wait policy: alone,

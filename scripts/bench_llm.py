@@ -53,7 +53,7 @@ def main():
     args = parser.parse_args()
     env = dict(os.environ, LLM_PORT=PORT)
     subprocess.run([os.path.join(ROOT, "scripts", "setup-llm.sh")], check=True, env=env, stdout=subprocess.DEVNULL)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "bundlekd"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([os.path.join(ROOT, "scripts", "build-release.sh")], cwd=ROOT, check=True, capture_output=True)
     url = subprocess.run([os.path.join(ROOT, "scripts", "llm-server.sh"), "start"], check=True, env=env,
                          capture_output=True, text=True).stdout.strip().split("=", 1)[1]
     try:

@@ -125,7 +125,7 @@ def main():
     os.makedirs(os.path.dirname(data), exist_ok=True)
     if not os.path.exists(data):
         run([sys.executable, os.path.join(SHARED, "bench", "mining", "gen_transactions.py"), data])
-    run(["swift", "build", "-c", "release", "--product", "bundlekd"], cwd=ROOT)
+    run([os.path.join(ROOT, "scripts", "build-release.sh")], cwd=ROOT)
 
     print("50,000 transactions, 2,000 items (gen_transactions.py, seed 42); FP-growth time only, "
           "median of %d after a warm-up" % args.reps)
