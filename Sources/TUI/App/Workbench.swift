@@ -20,34 +20,14 @@ enum Workbench {
         let trace = FrameTrace()
         trace?.reached(.workbenchStarted)
         if let problem = TerminalCheck.problem() { fail(problem) }
-        let theme: Theme
-        switch ThemeCatalog.load(launch.themeName) {
-        case .success(let loaded): theme = loaded
-        case .failure(let error): fail("\(error)")
-        }
-        let store: Workspace
-        do { store = try Workspace(path: launch.databasePath) } catch { fail("\(error)") }
         guard FileManager.default.fileExists(atPath: launch.dataPath) else {
             fail("\(launch.dataPath): no such file or folder")
         }
-        // The first frame does not wait for the data: it is read in the background and arrives as a message.
-        var model = AppModel(datasets: [], sourceLabel: launch.sourceLabel, theme: theme)
-        model.loading = "reading \(launch.dataPath)…"
-        model.themeName = launch.themeName
-        model.themeNames = ThemeCatalog.names()
-        model.vimKeys = launch.vimKeys
-        model.workspaceLabel =
-            "\((launch.databasePath as NSString).lastPathComponent) · T \(launch.config.teacher.model)"
-            + " · S \(launch.config.student.model)"
-        model.extract.teacher = launch.config.teacher
-        let backend: NcursesBackend, wakeup: Wakeup
-        do {
-            wakeup = try Wakeup()
-            backend = try NcursesBackend(wakeup: wakeup)
-        } catch { fail("\(error)") }
-        let inbox = Inbox(posted: wakeup.signal), status = RuntimeStatus()
-        let worker = Worker(
-            inbox: inbox, datasets: [], config: launch.config, workspace: store, workspacePath: launch.databasePath)
+        // The first frame does not wait for the data: it is read in the background from here on
+        // (while the workspace and the terminal open) and arrives as a message.
+        let wakeup: Wakeup
+        do { wakeup = try Wakeup() } catch { fail("\(error)") }
+        let inbox = Inbox(posted: wakeup.signal)
         let (load, label) = (launch.loadData, launch.sourceLabel)
         Thread.detachNewThread {
             do {
@@ -60,6 +40,27 @@ enum Workbench {
                 inbox.post(.dataLoadFailed("\(error)"))
             }
         }
+        let theme: Theme
+        switch ThemeCatalog.load(launch.themeName) {
+        case .success(let loaded): theme = loaded
+        case .failure(let error): fail("\(error)")
+        }
+        let store: Workspace
+        do { store = try Workspace(path: launch.databasePath) } catch { fail("\(error)") }
+        var model = AppModel(datasets: [], sourceLabel: launch.sourceLabel, theme: theme)
+        model.loading = "reading \(launch.dataPath)…"
+        model.themeName = launch.themeName
+        model.themeNames = ThemeCatalog.names()
+        model.vimKeys = launch.vimKeys
+        model.workspaceLabel =
+            "\((launch.databasePath as NSString).lastPathComponent) · T \(launch.config.teacher.model)"
+            + " · S \(launch.config.student.model)"
+        model.extract.teacher = launch.config.teacher
+        let backend: NcursesBackend
+        do { backend = try NcursesBackend(wakeup: wakeup) } catch { fail("\(error)") }
+        let status = RuntimeStatus()
+        let worker = Worker(
+            inbox: inbox, datasets: [], config: launch.config, workspace: store, workspacePath: launch.databasePath)
         if let demo = launch.demo {
             DemoDriver(script: demo.script, inbox: inbox, status: status, pace: demo.pace).start()
         }
