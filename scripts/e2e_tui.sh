@@ -190,11 +190,11 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
         fail "$label" "$(T capture-pane -p -t "$session")"; }
     check_in lab "the lab workbench opens" "Sessions "
     T send-keys -t lab 3 ']'
-    # "Sessions" shows before the workspace snapshot arrives; an A pressed before it finds no run
-    # ("no icl run … yet", CI once failed on exactly that), so A is pressed until the snapshot is in.
+    # "Sessions" shows before the workspace snapshot arrives; an A pressed before it says so ("the
+    # workspace is still loading"), so A is pressed until the snapshot is in. "no icl run" is a failure.
     for _ in $(seq 1 20); do
         T send-keys -t lab A; sleep 0.5
-        T capture-pane -p -t lab | grep -qF "no icl run with knowledge" || break
+        T capture-pane -p -t lab | grep -qF "the workspace is still loading" || break
     done
     check_in lab "A starts the attribution of the rules run in the background" "attribute" 50
     check_in lab "the attribution finishes" "attribute finished" 3000

@@ -140,6 +140,20 @@ struct ScreensTests {
         #expect(m.knowledge.entryRows.map(\.entry.text) == ["1. Keep tea with its teaware.", "Pair lemon with honey."])
     }
 
+    /// A before the workspace is read says so, rather than that no run exists; once it is read,
+    /// A starts the attribution of the fixture's rules run.
+    @Test func attributionWaitsForTheWorkspace() throws {
+        var m = try workbenchModel(.knowledge, width: 160, height: 40, attribution: true)
+        let snapshot = try #require(m.snapshot)
+        m.snapshot = nil
+        _ = send(&m, .right)  // the rules list
+        #expect(send(&m, .char("A")) == [.notice("the workspace is still loading: press A again")])
+        _ = update(&m, .workspaceLoaded(snapshot))
+        let effects = send(&m, .char("A"))
+        #expect(effects.count == 1)
+        if case .startAttribution = effects.first {} else { Issue.record("\(effects)") }
+    }
+
     @Test func knowledgeTogglesChangeTheExactPrompt() throws {
         var m = try workbenchModel(.knowledge)
         _ = send(&m, .char("+"), .char("+"), .char("+"))  // 0.1 → 0.2 → 0.5 → 1.0

@@ -108,6 +108,8 @@ extension KnowledgeScreen {
             }
             input = Input(purpose: .saveAs, field: TextFilter(isEditing: true))
         case .attribute:
+            // Before the workspace is read there is no telling whether a run exists.
+            guard context.snapshot != nil else { return [.notice("the workspace is still loading: press A again")] }
             guard let run = attributableRun(context.snapshot) else {
                 return [.notice("no icl run with knowledge in \(domain) yet: run one on the Experiments screen")]
             }
