@@ -17,7 +17,7 @@ public enum Preprocessing {
         if prepared.split.isEmpty {
             prepared.split = SeededSplit.assign(prepared.sessions.map(\.id), seed: seed)
             prepared.splitSource = .seeded(seed: seed)
-        } else {
+        } else if prepared.sessions.count < dataset.sessions.count {
             let kept = Set(prepared.sessions.map(\.id))
             prepared.split = prepared.split.filter { kept.contains($0.key) }
         }
