@@ -275,9 +275,13 @@ struct StrictConfigTests {
         #expect(config.local.replicaServers.allSatisfy { $0.replicas == 1 && $0.slots == 3 })
         #expect(config.student.baseURLs.count == 3 && config.student.maxConcurrency == 9)
         #expect(config.teacher.baseURLs == ["http://127.0.0.1:18081/v1"])
+        // The teacher's default port (18081) moves past the student's two; a written one is refused.
+        let two = try WorkspaceConfig.parse("[local]\nservers = 2\n")
+        #expect(two.student.baseURLs == ["http://127.0.0.1:18080/v1", "http://127.0.0.1:18081/v1"])
+        #expect(two.teacher.baseURLs == ["http://127.0.0.1:18082/v1"])
         #expect(
-            error("[local]\nservers = 2")
-                == "bundlekd.toml (field local_teacher): the teacher's and the student's local servers need different ports (18080–18081 and 18081 overlap); to serve both roles from one server, point [teacher] base_url at it"
+            error("[local]\nservers = 2\n[local_teacher]\nport = 18081")
+                == "bundlekd.toml:3 (field local_teacher): the teacher's and the student's local servers need different ports (18080–18081 and 18081 overlap); to serve both roles from one server, point [teacher] base_url at it"
         )
         #expect(
             error("[local]\nport = 65535\nservers = 2")

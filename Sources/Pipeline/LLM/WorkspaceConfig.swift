@@ -12,7 +12,7 @@ import Foundation
 /// model_path = "~/.cache/bundlekd/llm/models/SmolLM2-135M-Instruct.Q4_1.gguf"
 ///
 /// [local_teacher]              # the teacher's own embedded server: Qwen2.5-Coder-1.5B-Instruct
-/// port = 18081
+/// port = 18081                  # default: the first port after the student's servers when they take 18081
 /// slots = 2
 /// context_per_slot = 4096
 ///
@@ -134,6 +134,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
             try trainer.finish()
         }
         if var section = try root.section("local") { config.local = try Self.localServer(&section, config.local) }
+        if config.local.ports.contains(config.localTeacher.port) {
+            // The teacher's default port makes way for the student's replicas (a port written
+            // in [local_teacher] is kept, and refused below if it overlaps).
+            config.localTeacher.port = config.local.ports.upperBound + 1
+        }
         if var section = try root.section("local_teacher") {
             config.localTeacher = try Self.localServer(&section, config.localTeacher)
         }
