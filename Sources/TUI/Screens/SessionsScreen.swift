@@ -11,6 +11,7 @@ public struct SessionsScreen: Sendable {
 
     public let datasets: [Dataset]
     let entries: [Entry]
+    let listColumns: (id: Int, domain: Int)
     /// The lower-cased text `/` searches, per entry: built by the first search, not with the list
     /// (a sixth of the time to show 5,550 sessions went to it).
     private var searchTexts: [String]?
@@ -30,6 +31,7 @@ public struct SessionsScreen: Sendable {
 
     public init(datasets: [Dataset]) {
         self.datasets = datasets
+        listColumns = Self.listColumns(datasets)
         var entries: [Entry] = []
         for (d, dataset) in datasets.enumerated() {
             for s in dataset.sessions.indices {
