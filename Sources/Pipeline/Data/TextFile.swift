@@ -8,7 +8,7 @@ public enum TextFile {
             throw DataError(file: path, "file not found")
         }
         guard !isDirectory.boolValue else { throw DataError(file: path, "is a folder, expected a file") }
-        if let text = validText(path) { return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text }
+        if let text = validText(path) { return withoutByteOrderMark(text) }
         // Not read the fast way: invalid UTF-8 (to be located), or a file that grew while read.
         guard let bytes = contents(path) else { throw DataError(file: path, "cannot be read") }
         return try decodeUTF8(bytes, file: path)
@@ -30,7 +30,7 @@ public enum TextFile {
             var probe: UInt8 = 0
             complete =
                 count == buffer.count && Glibc.read(descriptor, &probe, 1) == 0
-                && isValidUTF8(UnsafeBufferPointer(rebasing: buffer[..<count]))
+                && firstInvalidUTF8Offset(UnsafeBufferPointer(rebasing: buffer[..<count])) == nil
             return complete ? count : 0
         }
         return complete ? text : nil
@@ -48,8 +48,9 @@ public enum TextFile {
         return count
     }
 
-    /// UTF-8 well-formedness (The Unicode Standard, table 3-7), eight ASCII bytes at a time.
-    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Where the first byte sequence that is not well-formed UTF-8 starts (The Unicode Standard,
+    /// table 3-7), checking eight ASCII bytes at a time; nil when all of it is.
+    static func firstInvalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let raw = UnsafeRawBufferPointer(bytes)
         let count = bytes.count
         func continuation(_ index: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
@@ -67,22 +68,22 @@ public enum TextFile {
             switch lead {
             case 0x00...0x7F: index += 1
             case 0xC2...0xDF:
-                guard continuation(index + 1) else { return false }
+                guard continuation(index + 1) else { return index }
                 index += 2
             case 0xE0...0xEF:
                 let second: ClosedRange<UInt8> = lead == 0xE0 ? 0xA0...0xBF : lead == 0xED ? 0x80...0x9F : 0x80...0xBF
-                guard continuation(index + 1, second), continuation(index + 2) else { return false }
+                guard continuation(index + 1, second), continuation(index + 2) else { return index }
                 index += 3
             case 0xF0...0xF4:
                 let second: ClosedRange<UInt8> = lead == 0xF0 ? 0x90...0xBF : lead == 0xF4 ? 0x80...0x8F : 0x80...0xBF
                 guard continuation(index + 1, second), continuation(index + 2), continuation(index + 3) else {
-                    return false
+                    return index
                 }
                 index += 4
-            default: return false
+            default: return index
             }
         }
-        return true
+        return nil
     }
 
     /// The file's bytes, however long it turns out to be.
@@ -106,23 +107,15 @@ public enum TextFile {
     }
 
     static func decodeUTF8(_ bytes: [UInt8], file: String) throws -> String {
-        if let text = String(validating: bytes, as: UTF8.self) {
-            return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if let offset = bytes.withUnsafeBufferPointer(firstInvalidUTF8Offset) {
+            let line = 1 + bytes[..<offset].lazy.filter { $0 == 0x0A }.count
+            throw DataError(file: file, line: line, "invalid UTF-8")
         }
-        throw DataError(file: file, line: firstInvalidUTF8Line(bytes), "invalid UTF-8")
+        return withoutByteOrderMark(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// The 1-based line holding the first byte sequence that is not valid UTF-8.
-    static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var line = 1
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
-            case .emptyInput: return line
-            case .error: return line
-            }
-        }
+    /// Some editors start UTF-8 files with U+FEFF; it is not part of the first line.
+    private static func withoutByteOrderMark(_ text: String) -> String {
+        text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
 }
