@@ -85,32 +85,47 @@ public enum SessionJSONLines {
             nonisolated(unsafe) let whole = bytes  // only read, by every core
             // Lines are split as UTF-8 bytes: splitting 8 MB as Characters took a third of the load.
             let raw = lines(whole)
-            // Few chunks, so each chunk's pool sees many repeats; four per core balance a busy core.
-            let chunks = min(raw.count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 4)
+            // Eight chunks on two cores: each chunk's pool still sees many repeats, and a busy core
+            // holds up one small chunk, not half the file.
+            let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let chunks = min(raw.count, cores * 4)
             let results = Mutex([[Result<DecodedLine?, Error>]](repeating: [], count: chunks))
             let finished = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+            let unclaimed = Atomic<Int>(0)
             let stopped = Atomic<Bool>(false)
+            /// Decodes the next chunk nobody has taken; false when none is left (or the checks stopped).
+            @Sendable func decodeNextChunk() -> Bool {
+                let chunk = unclaimed.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard chunk < chunks else { return false }
+                defer { finished[chunk].signal() }
+                guard !stopped.load(ordering: .relaxed) else { return false }
+                let pool = SessionLineScanner.Pool(lines: raw.count / chunks)
+                let range = (raw.count * chunk / chunks)..<(raw.count * (chunk + 1) / chunks)
+                let decoded = range.map { index in
+                    decodedLine(
+                        UnsafeBufferPointer(rebasing: whole[raw[index]]), pool: pool, file: file, line: index + 1)
+                }
+                results.withLock { $0[chunk] = decoded }
+                return true
+            }
             let group = DispatchGroup()
             // Every chunk must be done with the bytes before this scope ends, error or not.
             defer {
                 stopped.store(true, ordering: .relaxed)
                 group.wait()
             }
-            for chunk in 0..<chunks {
-                DispatchQueue.global().async(group: group) {
-                    defer { finished[chunk].signal() }
-                    guard !stopped.load(ordering: .relaxed) else { return }
-                    let pool = SessionLineScanner.Pool(lines: raw.count / chunks)
-                    let range = (raw.count * chunk / chunks)..<(raw.count * (chunk + 1) / chunks)
-                    let decoded = range.map { index in
-                        decodedLine(
-                            UnsafeBufferPointer(rebasing: whole[raw[index]]), pool: pool, file: file, line: index + 1)
-                    }
-                    results.withLock { $0[chunk] = decoded }
-                }
+            for _ in 0..<min(chunks, cores) {
+                DispatchQueue.global().async(group: group) { while decodeNextChunk() {} }
             }
             for chunk in 0..<chunks {
-                finished[chunk].wait()
+                // While its chunk is not done the calling thread decodes one nobody has taken: the
+                // load finishes even when every pool thread is busy (or blocked, as a task may be).
+                while finished[chunk].wait(timeout: .now()) == .timedOut {
+                    if !decodeNextChunk() {
+                        finished[chunk].wait()
+                        break
+                    }
+                }
                 let decoded = results.withLock { results in
                     defer { results[chunk] = [] }  // freed chunk by chunk, as the checks go
                     return results[chunk]
