@@ -14,9 +14,9 @@ struct SessionLineScanner {
 
     /// Category lists already read from the same bytes, shared by the lines of one chunk: every
     /// line repeats its items' categories, and the benchmark's 5,550 lines hold 33,932 lists of
-    /// which 3,348 differ (8,643 counted per chunk of 8; 160,006 names, 2,015 distinct). Each list is read once per chunk and
-    /// its arrays and strings shared. (Whole items repeat too rarely within a chunk, 15 %, to pay
-    /// for the lookup.) The spans point into the file's bytes, so a pool must not outlive them.
+    /// which 3,348 differ (8,643 counted per chunk of 8; 160,006 names, 2,015 distinct). Each
+    /// list is read once per chunk and its arrays and strings shared. (Whole items repeat too
+    /// rarely within a chunk, 15 %, to pay for the lookup.) The spans point into the file's bytes, so a pool must not outlive them.
     final class Pool {
         fileprivate var categories: [ByteSpan: [[String]]] = [:]
 
