@@ -27,15 +27,17 @@ struct Answerer: Sendable {
         training = dataset.sessions(in: .train)
     }
 
-    func answer(_ session: Session) async throws -> SessionAnswer {
+    /// `round` > 0 asks afresh instead of reusing round 0's cached answer (see `ChatRequest.round`).
+    func answer(_ session: Session, round: Int = 0) async throws -> SessionAnswer {
         if aicl {
             return try await AICLPipeline(
                 gateway: gateway, dataset: dataset, training: training, builder: builder,
                 responseFormat: responseFormat
             ).answer(session)
         }
-        let call = try await gateway.chat(
-            role, gateway.request(role, messages(session), maxTokens: 300, responseFormat: responseFormat))
+        var request = gateway.request(role, messages(session), maxTokens: 300, responseFormat: responseFormat)
+        request.round = round
+        let call = try await gateway.chat(role, request)
         var answer = SessionAnswer(text: call.response.text)
         answer.add(call)
         return answer

@@ -13,12 +13,16 @@ public struct ExperimentCell: Hashable, Sendable {
     /// A curated knowledge set ("name@version") whose entries replace the teacher's items of
     /// the formats it holds; nil: the teacher's knowledge as distilled.
     public var knowledgeSet: String?
+    /// Which replicate of the cell this is (0: the first): a later round asks the model afresh
+    /// (the round enters the call cache key), so the spread of repeated runs can be measured.
+    public var round: Int = 0
 
     public init(
         formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
         method: UtilisationMethod = .icl, seed: UInt64 = 42, knowledgeDomains: [String]? = nil,
-        knowledgeSet: String? = nil
+        knowledgeSet: String? = nil, round: Int = 0
     ) {
+        self.round = round
         self.knowledgeSet = knowledgeSet
         self.formats = formats
         self.strategy = strategy
@@ -33,6 +37,15 @@ public struct ExperimentCell: Hashable, Sendable {
 
     /// Parses "none", "patterns", "rules", "thoughts", "all" or "patterns+rules".
     public static func formats(_ label: String) -> Set<KnowledgeFormat>? { FormatSet(label: label)?.formats }
+
+    /// The cell `rounds` times, rounds 0..<rounds, in that order (the grid's `--repeats`).
+    public func replicated(_ rounds: Int) -> [ExperimentCell] {
+        (0..<max(1, rounds)).map { round in
+            var cell = self
+            cell.round = round
+            return cell
+        }
+    }
 }
 
 /// The knowledge formats of a cell, written as one label: "none" for zero-shot, else the

@@ -33,13 +33,17 @@ public struct ExperimentGrid: Sendable {
     /// where it is. `knowledgeSources` are the datasets cells with knowledge domains draw from.
     /// Without a given student, each sft and icl+sft cell uses the student trained on its own
     /// sample and format (training it first when it is not registered yet): the SFT sweep.
+    /// The sample-free baselines (chance, `[1, 2]`, same category) are added to every test set
+    /// the grid runs, unless `cells` already hold them: no table is without them, and they cost
+    /// no model call.
     public func run(
-        _ cells: [ExperimentCell], datasets: [Dataset], testLimit: Int?, knowledgeSources: [Dataset] = [],
+        _ cells: [ExperimentCell], datasets: [Dataset], tests: TestSessions = .all, knowledgeSources: [Dataset] = [],
         onEvent: @escaping @Sendable (Position, ExperimentEvent) -> Void
     ) async throws -> [RunRecord] {
         let icl = ExperimentRunner(gateway: gateway)
         let students = StudentServers()
         var runs: [RunRecord] = []
+        let cells = Self.withBaselines(cells)
         do {
             for dataset in datasets {
                 for (index, cell) in cells.enumerated() {
@@ -57,7 +61,7 @@ public struct ExperimentGrid: Sendable {
                     }
                     runs.append(
                         try await runner.run(
-                            cell, dataset: dataset, testLimit: testLimit, knowledgeSources: knowledgeSources
+                            cell, dataset: dataset, tests: tests, knowledgeSources: knowledgeSources
                         ) { onEvent(position, $0) })
                 }
             }
@@ -67,6 +71,16 @@ public struct ExperimentGrid: Sendable {
         }
         await students.stop()
         return runs
+    }
+
+    /// `cells` followed by the sample-free baselines they lack (with the first cell's seed).
+    static func withBaselines(_ cells: [ExperimentCell]) -> [ExperimentCell] {
+        guard let seed = cells.first?.seed else { return cells }
+        let present = Set(cells.map(\.method))
+        return cells
+            + UtilisationMethod.sampleFreeBaselines.filter { !present.contains($0) }.map {
+                ExperimentCell(formats: [], method: $0, seed: seed)
+            }
     }
 
     /// Attribution by ablation of a stored run (see `AttributionRunner`), with the run's own

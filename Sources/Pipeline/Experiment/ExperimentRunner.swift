@@ -27,29 +27,53 @@ public final class ExperimentRunner: Sendable {
 
     var workspace: Workspace { gateway.workspace }
 
-    public func key(_ cell: ExperimentCell, dataset: Dataset, testCount: Int) -> String {
+    /// The model that answers `cell`'s sessions (none for a baseline).
+    func model(_ cell: ExperimentCell) -> String {
+        cell.method.isBaseline ? UtilisationMethod.noModel : gateway.config.endpoint(cell.method.answeringRole).model
+    }
+
+    public func key(
+        _ cell: ExperimentCell, dataset: Dataset, testCount: Int, tests: TestSessions = .all
+    ) -> String {
         [
-            dataset.domain, gateway.config.endpoint(cell.method.answeringRole).model, cell.formatLabel,
+            dataset.domain, model(cell), cell.formatLabel,
             cell.strategy.rawValue, "\(cell.ratio)", cell.method.rawValue, "\(cell.seed)",
             "k\(builder.examples)-b\(builder.tokenBudget)", "tests\(testCount)",
         ].joined(separator: "|")
             + (cell.knowledgeDomains.map { "|from:" + $0.joined(separator: ",") } ?? "")
             + (cell.knowledgeSet.map { "|set:" + $0 } ?? "")
+            + (tests.label.map { "|sessions:" + $0 } ?? "")
+            + (cell.round > 0 ? "|round\(cell.round)" : "")
+    }
+
+    /// The first `testLimit` test sessions (all without one): what `--limit` runs.
+    public func run(
+        _ cell: ExperimentCell, dataset: Dataset, testLimit: Int?, knowledgeSources: [Dataset] = [],
+        onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) async throws -> RunRecord {
+        try await run(
+            cell, dataset: dataset, tests: testLimit.map(TestSessions.first) ?? .all,
+            knowledgeSources: knowledgeSources, onEvent: onEvent)
     }
 
     /// `knowledgeSources` are the datasets a cell with `knowledgeDomains` pools its knowledge from.
     public func run(
-        _ cell: ExperimentCell, dataset: Dataset, testLimit: Int? = nil, knowledgeSources: [Dataset] = [],
-        onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+        _ cell: ExperimentCell, dataset: Dataset, tests selection: TestSessions = .all,
+        knowledgeSources: [Dataset] = [], onEvent: @escaping @Sendable (ExperimentEvent) -> Void
     ) async throws -> RunRecord {
         let cell = try pinned(cell)
-        let tests = Array(dataset.sessions(in: .test).prefix(testLimit ?? .max))
-        let key = key(cell, dataset: dataset, testCount: tests.count)
+        let tests = try selection.select(from: dataset)
+        let key = key(cell, dataset: dataset, testCount: tests.count, tests: selection)
         if let done = try workspace.run(key: key), done.status == .done {
             onEvent(.cellFinished(done, resumed: true))
             return done
         }
         let started = Date()
+        if let rule = cell.method.baseline {
+            return try runBaseline(
+                rule, cell: cell, dataset: dataset, tests: tests, key: key, testSet: selection.label, started: started,
+                onEvent: onEvent)
+        }
         let role = cell.method.answeringRole
         LocalServer.resetPeak(localServer(for: role))
         // icl and icl+sft: the knowledge goes into the prompt; sft: the fine-tuned student
@@ -63,7 +87,7 @@ public final class ExperimentRunner: Sendable {
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, SessionAnswer).self) { group in
             for (index, session) in tests.enumerated() {
                 group.addTask {
-                    let answer = try await answerer.answer(session)
+                    let answer = try await answerer.answer(session, round: cell.round)
                     let parsed = Answerer.parsed(answer.text)
                     let record = PredictionRecord(
                         id: nil, runId: 0, sessionId: session.id, rawText: answer.text, bundles: parsed.bundles,
@@ -78,15 +102,45 @@ public final class ExperimentRunner: Sendable {
         let footprint = LocalServer.footprint(localServer(for: role))
         let run = RunRecord(
             id: nil, key: key, createdAt: Date(), domain: dataset.domain,
-            student: gateway.config.endpoint(role).model, formats: FormatSet(cell.formats), strategy: cell.strategy,
+            student: model(cell), formats: FormatSet(cell.formats), strategy: cell.strategy,
             ratio: cell.ratio, method: cell.method, seed: Int64(bitPattern: cell.seed), sessions: tests.count,
             studentPromptTokens: predictions.reduce(0) { $0 + $1.2.promptTokens },
             studentCompletionTokens: predictions.reduce(0) { $0 + $1.2.completionTokens },
             teacherTokens: distillation.tokens, seconds: Date().timeIntervalSince(started), status: .done,
             teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
             peakResidentBytes: footprint.peakResidentBytes,
-            knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","), knowledgeSet: cell.knowledgeSet)
+            knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","), knowledgeSet: cell.knowledgeSet,
+            testSet: selection.label, round: cell.round)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
+        onEvent(.cellFinished(stored, resumed: false))
+        return stored
+    }
+
+    /// A no-model baseline: each session's answer from `rule`, stored like a model's answers
+    /// (its raw text the answer as JSON), with no tokens and no calls.
+    func runBaseline(
+        _ rule: BaselineRule, cell: ExperimentCell, dataset: Dataset, tests: [Session], key: String, testSet: String?,
+        started: Date, onEvent: @escaping @Sendable (ExperimentEvent) -> Void
+    ) throws -> RunRecord {
+        let support =
+            rule.usesSample
+            ? CategoryPairSupport(
+                sessions: KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
+                    .map(\.session), in: dataset)
+            : nil
+        let predictions = tests.map { session in
+            let bundles = [ParsedBundle(items: rule.answer(session, in: dataset, seed: cell.seed, support: support))]
+            return PredictionRecord(
+                id: nil, runId: 0, sessionId: session.id, rawText: BundleAnswer.json(bundles),
+                bundles: KnowledgeItem.json(bundles), parseError: nil, callId: nil, callIds: nil)
+        }
+        let run = RunRecord(
+            id: nil, key: key, createdAt: Date(), domain: dataset.domain, student: UtilisationMethod.noModel,
+            formats: FormatSet(cell.formats), strategy: cell.strategy, ratio: cell.ratio, method: cell.method,
+            seed: Int64(bitPattern: cell.seed), sessions: tests.count, studentPromptTokens: 0,
+            studentCompletionTokens: 0, teacherTokens: 0, seconds: Date().timeIntervalSince(started), status: .done,
+            testSet: testSet, round: cell.round)
+        let stored = try workspace.store(run, predictions: predictions)
         onEvent(.cellFinished(stored, resumed: false))
         return stored
     }

@@ -26,12 +26,21 @@ public struct GridAxes: Hashable, Sendable {
     }
 
     public var cells: [ExperimentCell] {
-        let references = methods.filter(\.isTeacherReference).map {
+        let references = methods.filter(\.isSampleFree).map {
             ExperimentCell(formats: [], method: $0, seed: seed)
         }
-        return references
+        // mined-pairs reads its sample's bundles (mined, like patterns): one cell per quantity.
+        let mined = methods.filter { $0.baseline?.usesSample == true }.flatMap { method in
+            strategies.flatMap { strategy in
+                ratios.map {
+                    ExperimentCell(
+                        formats: [.pattern], strategy: strategy, ratio: $0, method: method, seed: seed)
+                }
+            }
+        }
+        return references + mined
             + formats.flatMap { set in
-                methods.filter { !$0.isTeacherReference }.flatMap { method -> [ExperimentCell] in
+                methods.filter { !$0.isSampleFree && !$0.isBaseline }.flatMap { method -> [ExperimentCell] in
                     guard !set.isEmpty else { return [ExperimentCell(formats: [], method: method, seed: seed)] }
                     return strategies.flatMap { strategy in
                         ratios.map {
@@ -79,7 +88,9 @@ extension GridAxes {
                     + "run the other formats with icl alone or give --student NAME")
         }
         // Zero-shot cells use no knowledge, so a sampling choice for them alone would be ignored.
-        if sets.allSatisfy(\.isEmpty), ratios != nil || strategies != nil {
+        if sets.allSatisfy(\.isEmpty), !methodList.contains(where: { $0.baseline?.usesSample == true }),
+            ratios != nil || strategies != nil
+        {
             throw Problem(
                 description: "a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
                     + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")

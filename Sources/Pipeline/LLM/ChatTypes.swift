@@ -30,6 +30,9 @@ public struct ChatRequest: Hashable, Sendable {
     public var maxTokens: Int
     public var seed: Int?
     public var responseFormat: ResponseFormat?
+    /// The replicate this request belongs to (see `ExperimentCell.round`): part of the cache key
+    /// from round 1 on, never sent, so round 0 keeps every answer cached before rounds existed.
+    public var round: Int = 0
 
     public init(
         model: String, messages: [ChatMessage], temperature: Double = 0, maxTokens: Int = 256,
@@ -107,7 +110,11 @@ public struct ChatRequest: Hashable, Sendable {
 
     /// The cache key: SHA-256 of the model id, messages and decoding parameters in canonical
     /// JSON. The endpoint is left out, so the same request to another replica is the same call.
-    public var hash: String { SHA256.hex(Self.canonicalJSON(content)) }
+    public var hash: String {
+        var key = content
+        if round > 0 { key["round"] = round }
+        return SHA256.hex(Self.canonicalJSON(key))
+    }
 }
 
 /// Token counts the server reported.

@@ -69,11 +69,8 @@ public struct ICLPromptBuilder: Sendable {
                     knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: $0.id)] != nil
                 }
             ).prefix(examples) {
-                let answer = SessionText.positions(example).enumerated().map { index, positions in
-                    "{\"items\": [\(positions.sorted().map(String.init).joined(separator: ", "))], \"intent\": \"\(example.bundles[index].intent.collapsedWhitespace.replacingOccurrences(of: "\"", with: "'"))\"}"
-                }.joined(separator: ", ")
                 add(
-                    "Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: example.id)]!)\nAnswer: {\"bundles\": [\(answer)]}"
+                    "Worked example.\nProducts:\n\(SessionText.products(example, in: dataset))\nReasoning: \(knowledge.thoughts[SessionReference.key(domain: dataset.domain, session: example.id)]!)\nAnswer: \(BundleAnswer.groundTruth(example))"
                 )
             }
         }

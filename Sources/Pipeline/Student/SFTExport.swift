@@ -48,14 +48,7 @@ public struct SFTExport: Sendable {
         return rows
     }
 
-    static func answer(_ session: Session) -> String {
-        let bundles = zip(session.bundles, SessionText.positions(session)).map { bundle, positions -> [String: Any] in
-            ["items": positions.sorted(), "intent": bundle.intent.collapsedWhitespace]
-        }
-        let data = try! JSONSerialization.data(
-            withJSONObject: ["bundles": bundles], options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func answer(_ session: Session) -> String { BundleAnswer.groundTruth(session) }
 
     /// Writes openai.jsonl, alpaca.json, sharegpt.json and dataset_info.json into `folder`.
     public static func write(_ rows: [Row], to folder: String, name: String) throws {

@@ -163,6 +163,12 @@ extension Workspace {
             }
             try db.alter(table: "run") { t in t.add(column: "knowledgeSet", .text) }
         }
+        migrator.registerMigration("v10: test session sets and replicate rounds") { db in
+            try db.alter(table: "run") { t in
+                t.add(column: "testSet", .text)
+                t.add(column: "round", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

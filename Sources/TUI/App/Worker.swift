@@ -63,7 +63,7 @@ final class Worker: @unchecked Sendable {
         start(.grid) { [self] gateway in
             inbox.post(.workStarted(.grid, detail: "\(cells.count) cells × \(datasets.count) domains"))
             _ = try await ExperimentGrid(gateway: gateway, report: { [inbox] in inbox.post(.notice($0)) })
-                .run(cells, datasets: datasets, testLimit: testLimit) { [inbox] _, event in
+                .run(cells, datasets: datasets, tests: testLimit.map(TestSessions.first) ?? .all) { [inbox] _, event in
                     inbox.post(.experiment(event))
                 }
         }

@@ -21,14 +21,14 @@ struct GridCommand: AsyncParsableCommand {
     var ratios: String?
     @Option(
         help: """
-            Utilisation methods, comma-separated: icl, sft, icl+sft, teacher, aicl (sft and icl+sft train a \
-            student per format and ratio unless --student names one).
+            Utilisation methods, comma-separated: icl, sft, icl+sft, teacher, aicl, or the no-model baselines \
+            random, first-pair, same-category, mined-pairs (sft and icl+sft train a student per format and ratio \
+            unless --student names one; the first three baselines are added to every grid).
             """)
     var methods: String = UtilisationMethod.icl.rawValue
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 42
-    @Option(help: "Only the first N test sessions of each domain.")
-    var limit: Int?
+    @OptionGroup var testSet: TestSetOptions
     @Option(help: "Scoring mode of the printed table: paper or strict.")
     var mode: ScoringMode = .paper
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
@@ -42,7 +42,6 @@ struct GridCommand: AsyncParsableCommand {
 
     /// The axes as given; a bad value is a usage error (GridAxes.parse checks each one).
     func axes() throws -> GridAxes {
-        try Self.check(limit: limit)
         do {
             var axes = try GridAxes.parse(
                 formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
@@ -54,25 +53,24 @@ struct GridCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws { _ = try axes() }
-
-    static func check(limit: Int?) throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
+    func validate() throws {
+        _ = try axes()
+        _ = try testSet.tests(seed: seed)
     }
 
     func run() async throws {
-        let (cells, source, workspace, limit, mode, student) = (
-            try axes().cells, source, workspace, limit, mode, student
+        let (cells, source, workspace, tests, mode, student) = (
+            testSet.replicated(try axes().cells), source, workspace, try testSet.tests(seed: seed), mode, student
         )
         try await runCommand(cancelOnInterrupt: true) {
             try await Self.execute(
-                cells, source: source, workspace: workspace, testLimit: limit, mode: mode, student: student)
+                cells, source: source, workspace: workspace, tests: tests, mode: mode, student: student)
         }
     }
 
     /// Runs `cells` (skipping finished ones), then prints the results table of every stored run.
     static func execute(
-        _ cells: [ExperimentCell], source: DataOptions, workspace: WorkspaceOptions, testLimit: Int?,
+        _ cells: [ExperimentCell], source: DataOptions, workspace: WorkspaceOptions, tests: TestSessions,
         mode: ScoringMode, student: String?
     ) async throws {
         let datasets = try source.loadPrepared()
@@ -84,7 +82,7 @@ struct GridCommand: AsyncParsableCommand {
         let started = Date()
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
-            _ = try await grid.run(cells, datasets: datasets, testLimit: testLimit, knowledgeSources: sources) {
+            _ = try await grid.run(cells, datasets: datasets, tests: tests, knowledgeSources: sources) {
                 GridProgress.show($0, $1)
             }
             let report = try ExperimentReport.build(workspace: gateway.workspace, datasets: datasets, mode: mode)

@@ -25,14 +25,12 @@ struct RunCommand: AsyncParsableCommand {
         name: .customLong("knowledge"),
         help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
-    @Option(help: "Only the first N test sessions of each domain.")
-    var limit: Int?
+    @OptionGroup var testSet: TestSetOptions
     @Option(help: "Scoring mode of the printed row: paper or strict.")
     var mode: ScoringMode = .paper
 
     /// The one cell, checked by the same rules as a grid's axes.
     func cell() throws -> ExperimentCell {
-        try GridCommand.check(limit: limit)
         do {
             var axes = try GridAxes.parse(
                 formats: formats, strategies: sampling.strategy?.rawValue, ratios: sampling.ratio.map { String($0) },
@@ -48,13 +46,18 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws { _ = try cell() }
+    func validate() throws {
+        _ = try cell()
+        _ = try testSet.tests(seed: sampling.seed)
+    }
 
     func run() async throws {
-        let (cell, source, workspace, limit, mode, student) = (try cell(), source, workspace, limit, mode, student)
+        let (cells, source, workspace, tests, mode, student) = (
+            testSet.replicated([try cell()]), source, workspace, try testSet.tests(seed: sampling.seed), mode, student
+        )
         try await runCommand(cancelOnInterrupt: true) {
             try await GridCommand.execute(
-                [cell], source: source, workspace: workspace, testLimit: limit, mode: mode, student: student)
+                cells, source: source, workspace: workspace, tests: tests, mode: mode, student: student)
         }
     }
 }

@@ -30,6 +30,10 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var knowledgeDomains: String? = nil
     /// The curated knowledge set the cell used ("name@version"); nil: the teacher's knowledge.
     public var knowledgeSet: String? = nil
+    /// The test session set when it is not all or the first N (`TestSessions.label`).
+    public var testSet: String? = nil
+    /// The replicate of the cell (0: the first; see `ExperimentCell.round`).
+    public var round: Int = 0
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -43,8 +47,20 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var cell: ExperimentCell {
         ExperimentCell(
             formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed),
-            knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init), knowledgeSet: knowledgeSet)
+            knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init), knowledgeSet: knowledgeSet,
+            round: round)
     }
+
+    /// No model answered: a rule of `BaselineRule`.
+    public var isBaseline: Bool { method.isBaseline }
+
+    /// Two runs answered the same test sessions: same domain, count and named set.
+    public func sharesTests(with other: RunRecord) -> Bool {
+        domain == other.domain && sessions == other.sessions && testSet == other.testSet
+    }
+
+    /// The run's key without its round: what the replicates of one cell share.
+    public var cellKey: String { key.replacingOccurrences(of: "|round\(round)", with: "") }
 
     /// Zero-shot: no knowledge in the prompt.
     public var isZeroShot: Bool { formats.formats.isEmpty }
@@ -55,7 +71,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
         let quantity = isZeroShot ? "" : " \(strategy.rawValue) \(ratio)"
         let pooled = knowledgeDomains.map { " from \($0)" } ?? ""
         let curated = knowledgeSet.map { " set \($0)" } ?? ""
-        return "\(domain) \(formats.label)\(quantity)\(pooled)\(curated) \(method.rawValue)"
+        let replicate = round > 0 ? " round \(round + 1)" : ""
+        return "\(domain) \(formats.label)\(quantity)\(pooled)\(curated) \(method.rawValue)\(replicate)"
     }
 
     /// The label with the run's id, where several runs of one cell may be listed.

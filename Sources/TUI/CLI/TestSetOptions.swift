@@ -1,0 +1,35 @@
+import ArgumentParser
+import Pipeline
+
+/// Which test sessions `run` and `grid` answer, and how many times each cell is generated.
+struct TestSetOptions: ParsableArguments {
+    @Option(help: "Only the first N test sessions of each domain (a biased pilot: prefer --sessions stratified:K).")
+    var limit: Int?
+    @Option(
+        help: """
+            A session set: stratified:K (K sessions of 3+ products, equally many per length, seeded by --seed) \
+            or a file of test session ids, one a line.
+            """)
+    var sessions: String?
+    @Option(help: "Generate each model cell N times afresh (rounds enter the cache key); the report gives the spread.")
+    var repeats: Int = 1
+
+    /// The selection as given; a bad value is a usage error naming the flag.
+    func tests(seed: UInt64) throws -> TestSessions {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+        if limit != nil, sessions != nil { throw ValidationError("--limit and --sessions each choose the test sessions: give one") }
+        if let limit { return .first(limit) }
+        guard let sessions else { return .all }
+        do {
+            return try TestSessions.parse(sessions, seed: seed)
+        } catch let problem as TestSessions.Problem {
+            throw ValidationError(problem.description)
+        }
+    }
+
+    /// Every cell `repeats` times; the baselines, which ask no model, once.
+    func replicated(_ cells: [ExperimentCell]) -> [ExperimentCell] {
+        cells.flatMap { $0.method.isBaseline ? [$0] : $0.replicated(repeats) }
+    }
+}
