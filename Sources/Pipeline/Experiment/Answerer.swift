@@ -15,6 +15,7 @@ struct Answerer: Sendable {
     let knowledge: KnowledgeContext
     let responseFormat: ResponseFormat?
     let aicl: Bool
+    let templates: StageTemplates
     /// The training split the prompts draw neighbours from, computed once for every session.
     let training: [Session]
 
@@ -24,6 +25,7 @@ struct Answerer: Sendable {
     ) {
         (self.gateway, self.role, self.dataset, self.builder) = (gateway, role, dataset, builder)
         (self.knowledge, self.responseFormat, self.aicl) = (knowledge, responseFormat, aicl)
+        templates = try! StageTemplates.load()
         training = dataset.sessions(in: .train)
     }
 
@@ -35,7 +37,9 @@ struct Answerer: Sendable {
                 responseFormat: responseFormat
             ).answer(session)
         }
-        var request = gateway.request(role, messages(session), maxTokens: 300, responseFormat: responseFormat)
+        // The schema's positions run to the session's own length.
+        let format = responseFormat.map { _ in templates.propose(products: session.itemIDs.count) } ?? nil
+        var request = gateway.request(role, messages(session), maxTokens: 300, responseFormat: format)
         request.round = round
         let call = try await gateway.chat(role, request)
         var answer = SessionAnswer(text: call.response.text)

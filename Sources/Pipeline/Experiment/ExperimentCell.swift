@@ -16,13 +16,16 @@ public struct ExperimentCell: Hashable, Sendable {
     /// Which replicate of the cell this is (0: the first): a later round asks the model afresh
     /// (the round enters the call cache key), so the spread of repeated runs can be measured.
     public var round: Int = 0
+    /// How the student prompt says to answer (see `FormatLine`).
+    public var formatLine = FormatLine.standard
 
     public init(
         formats: Set<KnowledgeFormat>, strategy: SamplingStrategy = .random, ratio: Double = 0.1,
         method: UtilisationMethod = .icl, seed: UInt64 = 42, knowledgeDomains: [String]? = nil,
-        knowledgeSet: String? = nil, round: Int = 0
+        knowledgeSet: String? = nil, round: Int = 0, formatLine: FormatLine = .standard
     ) {
         self.round = round
+        self.formatLine = formatLine
         self.knowledgeSet = knowledgeSet
         self.formats = formats
         self.strategy = strategy

@@ -176,7 +176,8 @@ public struct ExperimentReport: Sendable {
             row.run.domain, row.run.formats.label + (row.run.knowledgeSet.map { " (set \($0))" } ?? ""),
             row.run.isZeroShot ? "-" : row.run.strategy.rawValue,
             row.run.isZeroShot ? "-" : String(row.run.ratio),
-            row.run.method.rawValue + (row.run.round > 0 ? " (round \(row.run.round + 1))" : ""),
+            row.run.method.rawValue + (row.run.formatLine != .standard ? " [line \(row.run.formatLine.rawValue)]" : "")
+                + (row.run.round > 0 ? " (round \(row.run.round + 1))" : ""),
         ]
     }
 
@@ -336,7 +337,7 @@ public struct ExperimentReport: Sendable {
                 "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens,
                 "teacherTokens": row.run.teacherTokens,
                 "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds,
-                "round": row.run.round, "testSet": row.run.testSet ?? NSNull(), "student": row.run.student,
+                "round": row.run.round, "formatLine": row.run.formatLine.rawValue, "testSet": row.run.testSet ?? NSNull(), "student": row.run.student,
                 "strictPrecision": row.strictPrecision, "itemsPerBundle": row.shape.itemsPerBundle,
                 "firstPairShare": row.shape.firstPairShare, "precisionThreePlus": row.precisionThreePlus ?? NSNull(),
                 "bestBaseline": row.bestBaseline.map { $0.run.method.rawValue } ?? NSNull(),

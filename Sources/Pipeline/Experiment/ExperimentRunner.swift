@@ -43,6 +43,7 @@ public final class ExperimentRunner: Sendable {
             + (cell.knowledgeDomains.map { "|from:" + $0.joined(separator: ",") } ?? "")
             + (cell.knowledgeSet.map { "|set:" + $0 } ?? "")
             + (tests.label.map { "|sessions:" + $0 } ?? "")
+            + (cell.formatLine != .standard ? "|line:" + cell.formatLine.rawValue : "")
             + (cell.round > 0 ? "|round\(cell.round)" : "")
     }
 
@@ -110,7 +111,7 @@ public final class ExperimentRunner: Sendable {
             teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
             peakResidentBytes: footprint.peakResidentBytes,
             knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","), knowledgeSet: cell.knowledgeSet,
-            testSet: selection.label, round: cell.round)
+            testSet: selection.label, round: cell.round, formatLine: cell.formatLine)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
@@ -147,7 +148,9 @@ public final class ExperimentRunner: Sendable {
 
     /// Who answers the cell's test sessions with `knowledge` in their prompts.
     func answerer(_ cell: ExperimentCell, dataset: Dataset, knowledge: KnowledgeContext) throws -> Answerer {
-        Answerer(
+        var builder = builder
+        builder.formatLine = cell.formatLine
+        return Answerer(
             gateway: gateway, role: cell.method.answeringRole, dataset: dataset, builder: builder,
             knowledge: knowledge, responseFormat: try StageTemplates.load().propose.responseFormat,
             aicl: cell.method == .aicl)

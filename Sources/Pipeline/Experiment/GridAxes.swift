@@ -13,6 +13,8 @@ public struct GridAxes: Hashable, Sendable {
     public var knowledgeDomains: [String]? = nil
     /// Every knowledge cell uses this curated set ("name@version"; nil: the teacher's knowledge).
     public var knowledgeSet: String? = nil
+    /// Every student and teacher cell once per format line (the prompt-anchor variants).
+    public var formatLines: [FormatLine] = [.standard]
 
     public init(
         formats: [Set<KnowledgeFormat>], strategies: [SamplingStrategy] = [.random], ratios: [Double] = [0.1],
@@ -26,6 +28,18 @@ public struct GridAxes: Hashable, Sendable {
     }
 
     public var cells: [ExperimentCell] {
+        baseCells.flatMap { cell in
+            cell.method.isBaseline
+                ? [cell]
+                : formatLines.map { line in
+                    var variant = cell
+                    variant.formatLine = line
+                    return variant
+                }
+        }
+    }
+
+    private var baseCells: [ExperimentCell] {
         let references = methods.filter(\.isSampleFree).map {
             ExperimentCell(formats: [], method: $0, seed: seed)
         }
@@ -65,7 +79,7 @@ extension GridAxes {
     /// Every value is checked here, so the CLI's grid and run report a bad one the same way.
     public static func parse(
         formats: String, strategies: String?, ratios: String?, methods: String, seed: UInt64,
-        hasFineTunedStudent: Bool, knowledgeDomains: String? = nil
+        hasFineTunedStudent: Bool, knowledgeDomains: String? = nil, formatLines: String? = nil
     ) throws -> GridAxes {
         let methodList = try list(methods).map { name in
             guard let method = UtilisationMethod(rawValue: name) else {
@@ -108,6 +122,18 @@ extension GridAxes {
             return ratio
         }
         var axes = GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
+        if let formatLines {
+            axes.formatLines = try list(formatLines).map { name in
+                guard let line = FormatLine(rawValue: name) else {
+                    let names = FormatLine.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw Problem(description: "unknown format line '\(name)' (use \(names))")
+                }
+                return line
+            }
+            guard !axes.formatLines.isEmpty, Set(axes.formatLines).count == axes.formatLines.count else {
+                throw Problem(description: "--format-lines needs distinct values, got '\(formatLines)'")
+            }
+        }
         if let knowledgeDomains {
             let domains = list(knowledgeDomains)
             guard !domains.isEmpty, Set(domains).count == domains.count else {

@@ -42,12 +42,29 @@ public struct StageTemplates: Sendable {
     public let thought: PromptTemplate
     public let repair: PromptTemplate
 
+    /// The answer schema of a session of `products` products: positions run to its own length (a
+    /// fixed 10 let a 4-product session's answer name product 9).
+    public static func proposeSchema(products: Int) -> String {
+        let n = max(2, products)
+        return #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":"#
+            + "\(n)" + #","items":{"type":"integer","minimum":1,"maximum":"# + "\(n)"
+            + #"}},"intent":{"type":"string","maxLength":60}},"required":["items","intent"]}}},"required":["bundles"]}"#
+    }
+
+    /// The propose template's response format bounded to a session of `products` products.
+    public func propose(products: Int) -> ResponseFormat? {
+        propose.responseFormat.map { format in
+            guard case .jsonSchema(let name, _) = format else { return format }
+            return .jsonSchema(name: name, schema: Self.proposeSchema(products: products))
+        }
+    }
+
     public static func load() throws -> StageTemplates {
         StageTemplates(
             propose: try .named(
                 "propose-bundles.v1",
                 schema:
-                    #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":10,"items":{"type":"integer","minimum":1,"maximum":10}},"intent":{"type":"string","maxLength":60}},"required":["items","intent"]}}},"required":["bundles"]}"#
+                    proposeSchema(products: 10)
             ),
             reflect: try .named(
                 "reflect-rules.v1",

@@ -20,22 +20,25 @@ public struct ICLPromptBuilder: Sendable {
     public var examples = 1
     public var patternLimit = 15
     public var ruleLimit = 10
+    /// How the prompt says to answer (see `FormatLine`).
+    public var formatLine = FormatLine.standard
 
-    public init() {}
+    public init(formatLine: FormatLine = .standard) { self.formatLine = formatLine }
 
     static let instruction = """
         A bundle is a set of products a shopper would buy together for one purpose: alternatives or complements that share an intent.
         """
 
     /// The session's products and the task, the last part of every answering prompt.
-    public static func question(_ session: Session, in dataset: Dataset) -> String {
+    public static func question(
+        _ session: Session, in dataset: Dataset, formatLine: FormatLine = .standard
+    ) -> String {
         """
         Products in this \(dataset.domain) shopping session:
         \(SessionText.products(session, in: dataset))
 
         Find the bundles in this session: each has at least two products from the list and a 3-to-5-word intent. Leave out products that fit no bundle.
-        Answer only with JSON: {"bundles": [{"items": [1, 2], "intent": "..."}]}
-        """
+        """ + (formatLine.text.map { "\n" + $0 } ?? "")
     }
 
     /// Rough token count (≈ 4 characters a token), enough to keep prompts inside a slot's context.
@@ -46,7 +49,7 @@ public struct ICLPromptBuilder: Sendable {
         training: [Session]
     ) -> [ChatMessage] {
         var sections: [String] = [Self.instruction]
-        let ask = Self.question(session, in: dataset)
+        let ask = Self.question(session, in: dataset, formatLine: formatLine)
         var budget = tokenBudget - Self.tokens(sections[0]) - Self.tokens(ask)
         func add(_ text: String) {
             let cost = Self.tokens(text)

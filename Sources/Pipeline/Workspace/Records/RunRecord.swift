@@ -34,6 +34,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var testSet: String? = nil
     /// The replicate of the cell (0: the first; see `ExperimentCell.round`).
     public var round: Int = 0
+    /// The student prompt's format line (see `FormatLine`).
+    public var formatLine = FormatLine.standard
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -48,7 +50,7 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
         ExperimentCell(
             formats: formats.formats, strategy: strategy, ratio: ratio, method: method, seed: UInt64(bitPattern: seed),
             knowledgeDomains: knowledgeDomains?.split(separator: ",").map(String.init), knowledgeSet: knowledgeSet,
-            round: round)
+            round: round, formatLine: formatLine)
     }
 
     /// No model answered: a rule of `BaselineRule`.
@@ -72,7 +74,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
         let pooled = knowledgeDomains.map { " from \($0)" } ?? ""
         let curated = knowledgeSet.map { " set \($0)" } ?? ""
         let replicate = round > 0 ? " round \(round + 1)" : ""
-        return "\(domain) \(formats.label)\(quantity)\(pooled)\(curated) \(method.rawValue)\(replicate)"
+        let line = formatLine != .standard ? " line \(formatLine.rawValue)" : ""
+        return "\(domain) \(formats.label)\(quantity)\(pooled)\(curated) \(method.rawValue)\(line)\(replicate)"
     }
 
     /// The label with the run's id, where several runs of one cell may be listed.
