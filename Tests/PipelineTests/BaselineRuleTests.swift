@@ -208,6 +208,9 @@ struct BundleAnswerTests {
         let prompt = ICLPromptBuilder().messages(
             for: data.sessions[2], in: data, knowledge: knowledge, training: [example])[0].content
         #expect(prompt.contains("Answer: " + SFTExport.answer(example)))
-        #expect(SFTExport.answer(example) == #"{"bundles": [{"items": [1, 2], "intent": "baking"}]}"#)
+        #expect(SFTExport.answer(example) == #"{"bundles":[{"intent":"baking","items":[1,2]}]}"#)
+        let grammar = CompactJSONGrammar.gbnf(schema: StageTemplates.proposeSchema(products: 2))!
+        let object = grammar.split(separator: "\n").first { $0.contains("intent") && $0.contains("items") }!
+        #expect(object.range(of: "intent")!.lowerBound < object.range(of: "items")!.lowerBound)
     }
 }

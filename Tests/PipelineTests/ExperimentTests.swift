@@ -116,10 +116,10 @@ struct SFTExportTests {
         #expect(rows.map(\.session) == ["food/t1"])
         #expect(
             rows[0].output
-                == #"Reasoning: Tea goes with biscuits.\#nAnswer: {"bundles": [{"items": [1, 2], "intent": "tea time"}]}"#
+                == "Reasoning: Tea goes with biscuits.\nAnswer: {\"bundles\":[{\"intent\":\"tea time\",\"items\":[1,2]}]}"
         )
         let plain = SFTExport.rows(sample: Array(sample), datasets: [data], format: nil, knowledge: [])
-        #expect(plain.count == 2 && plain[1].output == #"{"bundles": [{"items": [1, 2], "intent": "baking"}]}"#)
+        #expect(plain.count == 2 && plain[1].output == "{\"bundles\":[{\"intent\":\"baking\",\"items\":[1,2]}]}")
         // The input is the prompt the student gets at test time, so sft is evaluated on what it learned.
         #expect(
             plain[0].input

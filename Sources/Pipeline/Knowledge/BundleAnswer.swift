@@ -1,16 +1,19 @@
 import Foundation
 
 /// The one way an answer is written: in a worked example's "Answer:", an SFT target, a
-/// baseline's stored text — `{"bundles": [{"items": [1, 2], "intent": "..."}]}`, keys in the
-/// order the answer grammar emits them, so what a student is shown, trained on and constrained
-/// to are the same text.
+/// baseline's stored text. It is the text the answer grammar emits (`CompactJSONGrammar`: keys
+/// sorted, no spaces) — `{"bundles":[{"intent":"...","items":[1,2]}]}` — so what a student is
+/// shown, trained on and constrained to are the same.
 public enum BundleAnswer {
     public static func json(_ bundles: [ParsedBundle]) -> String {
-        let objects = bundles.map { bundle in
-            "{\"items\": [\(bundle.items.map(String.init).joined(separator: ", "))]"
-                + (bundle.intent.map { ", \"intent\": \(string($0))" } ?? "") + "}"
+        let objects = bundles.map { bundle -> [String: Any] in
+            var object: [String: Any] = ["items": bundle.items]
+            if let intent = bundle.intent { object["intent"] = intent }
+            return object
         }
-        return "{\"bundles\": [\(objects.joined(separator: ", "))]}"
+        let data = try! JSONSerialization.data(
+            withJSONObject: ["bundles": objects], options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The session's ground-truth bundles as an answer (positions sorted, intents on one line).
@@ -19,12 +22,5 @@ public enum BundleAnswer {
             zip(session.bundles, SessionText.positions(session)).map {
                 ParsedBundle(items: $1.sorted(), intent: $0.intent.collapsedWhitespace)
             })
-    }
-
-    /// A JSON string literal.
-    static func string(_ text: String) -> String {
-        String(
-            decoding: try! JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed, .withoutEscapingSlashes]),
-            as: UTF8.self)
     }
 }
