@@ -41,6 +41,14 @@ public struct ExperimentCell: Hashable, Sendable {
     /// Parses "none", "patterns", "rules", "thoughts", "all" or "patterns+rules".
     public static func formats(_ label: String) -> Set<KnowledgeFormat>? { FormatSet(label: label)?.formats }
 
+    /// The training sessions the cell's knowledge comes from. `difficulty` means the teacher's
+    /// stage-2 error rate where the workspace knows it (as in `extract`), on every path.
+    public func sample(_ dataset: Dataset, workspace: Workspace) throws -> [SessionReference] {
+        KnowledgeSelection.sample(
+            dataset, strategy: strategy, ratio: ratio, seed: seed,
+            difficulty: strategy == .difficulty ? try workspace.teacherErrorRates(domain: dataset.domain) : [:])
+    }
+
     /// The cell `rounds` times, rounds 0..<rounds, in that order (the grid's `--repeats`).
     public func replicated(_ rounds: Int) -> [ExperimentCell] {
         (0..<max(1, rounds)).map { round in

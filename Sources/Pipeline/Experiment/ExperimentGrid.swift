@@ -120,7 +120,7 @@ public struct ExperimentGrid: Sendable {
             return name
         }
         _ = try await ExperimentRunner(gateway: gateway).knowledge(for: cell, dataset: dataset, onEvent: onEvent)
-        let sample = KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
+        let sample = try cell.sample(dataset, workspace: workspace)
         let format = cell.formats.first
         let job = SFTTraining(
             workspace: workspace, config: gateway.config, configFile: "the grid",

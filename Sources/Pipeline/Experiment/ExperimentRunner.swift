@@ -64,25 +64,32 @@ public final class ExperimentRunner: Sendable {
     ) async throws -> RunRecord {
         let cell = try pinned(cell)
         let tests = try selection.select(from: dataset)
-        let key = key(cell, dataset: dataset, testCount: tests.count, tests: selection)
-        if let done = try workspace.run(key: key), done.status == .done {
-            onEvent(.cellFinished(done, resumed: true))
-            return done
-        }
+        var key = key(cell, dataset: dataset, testCount: tests.count, tests: selection)
         let started = Date()
         if let rule = cell.method.baseline {
+            if let done = try workspace.run(key: key), done.status == .done {
+                onEvent(.cellFinished(done, resumed: true))
+                return done
+            }
             return try runBaseline(
                 rule, cell: cell, dataset: dataset, tests: tests, key: key, testSet: selection.label, started: started,
                 onEvent: onEvent)
         }
-        let role = cell.method.answeringRole
-        LocalServer.resetPeak(localServer(for: role))
         // icl and icl+sft: the knowledge goes into the prompt; sft: the fine-tuned student
-        // answers zero-shot (its knowledge is in its weights); teacher and aicl use none.
+        // answers zero-shot (its knowledge is in its weights); teacher and aicl use none. The
+        // knowledge comes first (resumed steps cost no call) so its fingerprint is in the key:
+        // new knowledge for the same cell is a new run, not the old answers resumed.
         let (knowledge, distillation) =
             cell.method.takesKnowledgeInPrompt
-            ? try await knowledge(for: cell, dataset: dataset, sources: knowledgeSources, onEvent: onEvent)
+            ? try await self.knowledge(for: cell, dataset: dataset, sources: knowledgeSources, onEvent: onEvent)
             : (KnowledgeContext(), Distillation())
+        if !knowledge.isEmpty { key += "|knowledge:" + knowledge.fingerprint }
+        if let done = try workspace.run(key: key), done.status == .done {
+            onEvent(.cellFinished(done, resumed: true))
+            return done
+        }
+        let role = cell.method.answeringRole
+        LocalServer.resetPeak(localServer(for: role))
         let answerer = try self.answerer(cell, dataset: dataset, knowledge: knowledge)
         let counter = Counter()
         let predictions = try await withThrowingTaskGroup(of: (Int, PredictionRecord, SessionAnswer).self) { group in
@@ -126,8 +133,7 @@ public final class ExperimentRunner: Sendable {
         let support =
             rule.usesSample
             ? CategoryPairSupport(
-                sessions: KnowledgeSelection.sample(dataset, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
-                    .map(\.session), in: dataset)
+                sessions: try cell.sample(dataset, workspace: workspace).map(\.session), in: dataset)
             : nil
         let predictions = tests.map { session in
             let bundles = [ParsedBundle(items: rule.answer(session, in: dataset, seed: cell.seed, support: support))]
@@ -176,7 +182,7 @@ public final class ExperimentRunner: Sendable {
                     "no domain '\(domain)' in the data (found: \(([dataset] + sources).map(\.domain).joined(separator: ", ")))"
                 )
             }
-            let sample = KnowledgeSelection.sample(source, strategy: cell.strategy, ratio: cell.ratio, seed: cell.seed)
+            let sample = try cell.sample(source, workspace: workspace)
             let teacherStages = cell.formats.filter { $0 != .pattern }
             if !teacherStages.isEmpty {
                 _ = try await Extractor(gateway: gateway).run(
@@ -186,7 +192,8 @@ public final class ExperimentRunner: Sendable {
             let selection = KnowledgeSelection(
                 formats: domain == dataset.domain ? cell.formats : cell.formats.subtracting([.thought]),
                 dataset: source, sample: sample,
-                stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: source.domain))
+                stored: teacherStages.isEmpty ? [] : try workspace.knowledge(domain: source.domain),
+                teacherModel: gateway.config.teacher.model)
             context.patterns += selection.context.patterns
             context.rules += selection.context.rules
             context.thoughts.merge(selection.context.thoughts) { first, _ in first }

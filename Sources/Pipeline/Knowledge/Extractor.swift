@@ -10,16 +10,13 @@ public final class Extractor: Sendable {
     let gateway: LLMGateway
     let templates: StageTemplates
     let patternOptions: PatternOptions
-    /// At most this many per-session rules go into one consolidation prompt (small contexts).
-    let consolidationLimit: Int
 
     public init(
-        gateway: LLMGateway, patternOptions: PatternOptions = PatternOptions(), consolidationLimit: Int = 30
+        gateway: LLMGateway, patternOptions: PatternOptions = PatternOptions()
     ) throws {
         self.gateway = gateway
         templates = try StageTemplates.load()
         self.patternOptions = patternOptions
-        self.consolidationLimit = consolidationLimit
     }
 
     var workspace: Workspace { gateway.workspace }
@@ -162,82 +159,6 @@ public final class Extractor: Sendable {
             try recordFailure(
                 key, stage: .rule, dataset: dataset, reference: reference, failure: failure,
                 calls: calls + failure.calls, run: run)
-        }
-    }
-
-    /// All sessions' rules become one numbered, deduplicated list, each rule linked to the
-    /// sessions and error categories it came from.
-    func consolidateRules(_ dataset: Dataset, sessions: [SessionReference], run: RunState) async throws {
-        let wanted = Set(sessions.map(\.session.id))
-        var numbered: [(rule: String, session: String, errors: [String], calls: [Int64])] = []
-        for step in try workspace.steps(stage: .rule, domain: dataset.domain)
-        where wanted.contains(step.sessionId ?? "") {
-            guard let rules = step.sessionRules else { continue }
-            let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
-            for rule in rules.rules {
-                numbered.append(
-                    (rule, SessionReference.key(domain: dataset.domain, session: step.sessionId!), rules.errors, calls))
-            }
-        }
-        if numbered.count > consolidationLimit {
-            run.emit(
-                .note(
-                    "\(dataset.domain): consolidating the first \(consolidationLimit) of \(numbered.count) session rules"
-                ))
-            numbered = Array(numbered.prefix(consolidationLimit))
-        }
-        guard !numbered.isEmpty else {
-            run.emit(.note("\(dataset.domain): no session produced rules, nothing to consolidate"))
-            return run.stepDone()
-        }
-        let listing = numbered.enumerated().map { "\($0 + 1). \($1.rule)" }.joined(separator: "\n")
-        let key =
-            "consolidate/\(dataset.domain)/\(teacherModel)/\(templates.consolidate.hash.prefix(12))/\(SHA256.hex(Data(listing.utf8)).prefix(16))"
-        if try workspace.step(key: key)?.status == .done { return run.resumed(.rule, session: nil) }
-        var conversation = [ChatMessage.user(templates.consolidate.render(["rules": listing, "max_rules": "10"]))]
-        do {
-            // Every rule with its sources is a long answer: the endpoint's limit, at least the usual 400.
-            let (merged, calls) = try await ask(
-                &conversation, template: templates.consolidate, stage: .rule, session: nil, run: run,
-                maxTokens: max(400, gateway.config.teacher.maxTokens)
-            ) { text -> [(String, [Int])] in
-                guard let object = try AnswerParser.jsonValue(in: text) as? [String: Any],
-                    let list = object["rules"] as? [Any]
-                else {
-                    throw ParseFailure(reason: "expected {\"rules\": [{\"rule\": …, \"sources\": […]}]}")
-                }
-                let rules = list.compactMap { entry -> (String, [Int])? in
-                    if let text = entry as? String { return (text, []) }
-                    guard let object = entry as? [String: Any], let text = object["rule"] as? String, !text.isEmpty
-                    else { return nil }
-                    return (text, ((object["sources"] as? [Any]) ?? []).compactMap { try? AnswerParser.position($0) })
-                }
-                guard !rules.isEmpty else { throw ParseFailure(reason: "the merged list is empty") }
-                return rules
-            }
-            let usage = Self.tokens(calls)
-            var seen: Set<String> = []
-            let items = merged.filter { seen.insert($0.0.lowercased()).inserted }.enumerated().map {
-                index, rule -> KnowledgeItem in
-                let sources = rule.1.filter { (1...numbered.count).contains($0) }.map { numbered[$0 - 1] }
-                let sessions = Array(Set(sources.map(\.session))).sorted()
-                let errors = Array(Set(sources.flatMap(\.errors))).sorted()
-                let callIDs = calls.map(\.callID) + Array(Set(sources.flatMap(\.calls))).sorted()
-                return KnowledgeItem(
-                    id: nil, createdAt: Date(), format: .rule, domain: dataset.domain,
-                    text: "\(index + 1). \(Self.withoutNumbering(rule.0))",
-                    sessions: KnowledgeItem.json(sessions), errors: KnowledgeItem.json(errors),
-                    teacherModel: teacherModel,
-                    templateHash: templates.consolidate.hash, callIds: KnowledgeItem.json(callIDs),
-                    promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage))
-            }
-            let stored = try workspace.complete(
-                step(key, stage: .rule, domain: dataset.domain, session: nil, status: .done, calls: calls), items: items
-            )
-            run.stored(stored)
-        } catch let failure as StepFailure {
-            try recordFailure(
-                key, stage: .rule, dataset: dataset, reference: nil, failure: failure, calls: failure.calls, run: run)
         }
     }
 

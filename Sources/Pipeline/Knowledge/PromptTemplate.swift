@@ -74,7 +74,9 @@ public struct StageTemplates: Sendable {
             consolidate: try .named(
                 "consolidate-rules.v1",
                 schema:
-                    #"{"type":"object","properties":{"rules":{"type":"array","minItems":1,"maxItems":12,"items":{"type":"object","properties":{"rule":{"type":"string","maxLength":200},"sources":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1}}},"required":["rule","sources"]}}},"required":["rules"]}"#
+                    #"{"type":"object","properties":{"rules":{"type":"array","minItems":1,"maxItems":"#
+                    + "\(Extractor.maxRules)"
+                    + #","items":{"type":"object","properties":{"rule":{"type":"string","maxLength":200},"sources":{"type":"array","maxItems":20,"items":{"type":"integer","minimum":1}}},"required":["rule","sources"]}}},"required":["rules"]}"#
             ),
             thought: try .named("deep-thought.v1"),
             repair: try .named("repair-json.v1"))

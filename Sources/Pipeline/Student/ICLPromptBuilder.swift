@@ -10,6 +10,13 @@ public struct KnowledgeContext: Sendable {
     public init() {}
 
     public var isEmpty: Bool { patterns.isEmpty && rules.isEmpty && thoughts.isEmpty }
+
+    /// A short hash of every text the context holds, in a fixed order (thoughts by key).
+    public var fingerprint: String {
+        let text = (patterns + ["\u{1}"] + rules + ["\u{1}"] + thoughts.keys.sorted().flatMap { [$0, thoughts[$0]!] })
+            .joined(separator: "\u{0}")
+        return String(SHA256.hex(Data(text.utf8)).prefix(12))
+    }
 }
 
 /// Builds the student's in-context prompt: guidance (patterns, rules), worked examples (the most

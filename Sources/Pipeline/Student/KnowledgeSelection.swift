@@ -29,7 +29,7 @@ public struct KnowledgeSelection: Sendable {
     /// Builds the knowledge of `formats` from `sample`, taking rules and thoughts from `stored`.
     public init(
         formats: Set<KnowledgeFormat>, dataset: Dataset, sample: [SessionReference], stored: [KnowledgeItem],
-        patternLimit: Int = 40
+        patternLimit: Int = 40, teacherModel: String? = nil
     ) {
         self.sample = sample
         var context = KnowledgeContext()
@@ -47,9 +47,19 @@ public struct KnowledgeSelection: Sendable {
         var counted: Set<String> = []
         var tokens = 0
         var calls: Set<Int64> = []
+        // Exactly the rules of this sample's own consolidation when there is one (see
+        // `Extractor.consolidateRules`); else, for workspaces from before, every rule drawn from it.
+        let sampleKey = Extractor.sampleKey(sample)
+        let ownConsolidation = stored.contains { $0.format == .rule && $0.sampleKey == sampleKey }
         for item in stored
-        where item.domain == dataset.domain && formats.contains(item.format) && item.format != .pattern {
-            guard !Set(item.sessionList).isDisjoint(with: keys) else { continue }
+        where item.domain == dataset.domain && formats.contains(item.format) && item.format != .pattern
+            && teacherModel.map({ $0 == item.teacherModel }) ?? true
+        {
+            if item.format == .rule, ownConsolidation {
+                guard item.sampleKey == sampleKey else { continue }
+            } else {
+                guard item.sampleKey == nil, !Set(item.sessionList).isDisjoint(with: keys) else { continue }
+            }
             if item.format == .rule { context.rules.append(item.text) }
             if item.format == .thought, let session = item.sessionList.first { context.thoughts[session] = item.text }
             if counted.insert(item.callIds).inserted { tokens += item.promptTokens + item.completionTokens }

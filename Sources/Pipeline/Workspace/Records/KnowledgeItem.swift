@@ -21,6 +21,9 @@ public struct KnowledgeItem: Codable, FetchableRecord, MutablePersistableRecord,
     public var promptTokens: Int
     public var completionTokens: Int
     public var cost: Double
+    /// For a consolidated rule: the sample whose consolidation produced it (`Extractor.sampleKey`),
+    /// so a cell selects exactly its own sample's rules; nil for older rules and for thoughts.
+    public var sampleKey: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
