@@ -163,12 +163,14 @@ extension Workspace {
             }
             try db.alter(table: "run") { t in t.add(column: "knowledgeSet", .text) }
         }
-        migrator.registerMigration("v10: test session sets, replicate rounds, format lines, rules by sample") { db in
+        migrator.registerMigration("v10: test session sets, replicate rounds, format lines") { db in
             try db.alter(table: "run") { t in
                 t.add(column: "testSet", .text)
                 t.add(column: "round", .integer).notNull().defaults(to: 0)
                 t.add(column: "formatLine", .text).notNull().defaults(to: FormatLine.standard.rawValue)
             }
+        }
+        migrator.registerMigration("v11: consolidated rules by sample") { db in
             try db.alter(table: "knowledgeItem") { t in t.add(column: "sampleKey", .text) }
         }
         return migrator
