@@ -25,6 +25,47 @@ struct ExtractionTests {
         return try Preprocessing.prepare(food)
     }
 
+    /// RQ2: nested samples (the smaller a prefix of the larger) share their leading consolidation
+    /// chunk — its listing goes to the teacher once — and each sample selects exactly its own list.
+    /// Per-session rules are stored by hand (one distinct rule a session), so only merges are asked.
+    @Test func nestedSamplesShareTheirLeadingChunk() async throws {
+        let dataset = try Self.demo()
+        let llm = try Self.gateway()
+        let extractor = try Extractor(gateway: llm)
+        let small = KnowledgeSelection.sample(dataset, strategy: .random, ratio: 0.6, seed: 9)
+        let large = KnowledgeSelection.sample(dataset, strategy: .random, ratio: 1.0, seed: 9)
+        try #require(small.count > Extractor.consolidationChunk && large.count > small.count)
+        #expect(Array(large.prefix(small.count)) == small)
+        let hashes = extractor.templates.propose.hash.prefix(12) + "+" + extractor.templates.reflect.hash.prefix(12)
+        for (index, reference) in large.enumerated() {
+            let rules = SessionRules(
+                rules: ["Bundle tea number \(index) with biscuits"], errors: ["partial"], errorRate: 0.5)
+            try llm.workspace.complete(
+                extractor.step(
+                    "rules/\(reference.key)/local/\(hashes)", stage: .rule, domain: dataset.domain,
+                    session: reference.session.id, status: .done, output: KnowledgeItem.json(rules)),
+                items: [])
+        }
+        let run = RunState { _ in }
+        try await extractor.consolidateRules(dataset, sessions: small, run: run)
+        try await extractor.consolidateRules(dataset, sessions: large, run: run)
+        // The first chunk's listing: sessions 0..<10 of either sample, numbered 1...10.
+        let firstChunk = (0..<Extractor.consolidationChunk).map { "\($0 + 1). Bundle tea number \($0) with biscuits" }
+            .joined(separator: "\n")
+        let calls = try llm.workspace.calls(ids: Set(1...10_000))
+        let escaped = firstChunk.replacingOccurrences(of: "\n", with: "\\n")
+        #expect(calls.filter { $0.messages.contains(escaped) && !$0.cacheHit }.count == 1)
+        let items = try llm.workspace.knowledge(domain: dataset.domain).filter { $0.format == .rule }
+        let own = { (sample: [SessionReference]) in items.filter { $0.sampleKey == Extractor.sampleKey(sample) } }
+        #expect(!own(small).isEmpty && !own(large).isEmpty)
+        #expect(own(small).count <= Extractor.maxRules && own(large).count <= Extractor.maxRules)
+        let selected = KnowledgeSelection(formats: [.rule], dataset: dataset, sample: small, stored: items).context.rules
+        #expect(selected == own(small).map(\.text))
+        // Every rule's sources lie inside its own sample.
+        let smallKeys = Set(small.map(\.key))
+        #expect(own(small).allSatisfy { Set($0.sessionList).isSubset(of: smallKeys) })
+    }
+
     @Test func allThreeStagesStoreItemsWithProvenance() async throws {
         let dataset = try Self.demo()
         let llm = try Self.gateway()

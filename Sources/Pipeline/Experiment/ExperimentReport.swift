@@ -149,7 +149,10 @@ public struct ExperimentReport: Sendable {
     /// is compared with the model it was tuned from.
     static func zeroShot(for run: RunRecord, in scored: [(RunRecord, RunMetrics)]) -> (RunRecord, RunMetrics)? {
         let candidates = scored.filter { $0.0.isZeroShot && $0.0.method == .icl && $0.0.sharesTests(with: run) }
-        return candidates.first { $0.0.student == run.student } ?? candidates.first
+        // Its own student and format line first (a prompt variant is compared with its own zero-shot).
+        return candidates.first { $0.0.student == run.student && $0.0.formatLine == run.formatLine }
+            ?? candidates.first { $0.0.student == run.student && $0.0.formatLine == .standard }
+            ?? candidates.first { $0.0.student == run.student } ?? candidates.first
     }
 
     /// The results table's columns, the p column naming its baseline.
