@@ -148,7 +148,16 @@ public struct ExperimentReport: Sendable {
     /// if that has one (a different base model), else the base student's — a fine-tuned student
     /// is compared with the model it was tuned from.
     static func zeroShot(for run: RunRecord, in scored: [(RunRecord, RunMetrics)]) -> (RunRecord, RunMetrics)? {
-        let candidates = scored.filter { $0.0.isZeroShot && $0.0.method == .icl && $0.0.sharesTests(with: run) }
+        let candidates = scored.filter {
+            $0.0.isZeroShot && $0.0.method == .icl && $0.0.sharesTests(with: run)
+                && ($0.0.cellKey != run.cellKey || $0.0.id == run.id)
+        }
+        // A zero-shot variant is compared with the standard zero-shot, not with itself.
+        if run.isZeroShot, run.method == .icl, run.formatLine != .standard,
+            let standard = candidates.first(where: { $0.0.student == run.student && $0.0.formatLine == .standard })
+        {
+            return standard
+        }
         // Its own student and format line first (a prompt variant is compared with its own zero-shot).
         return candidates.first { $0.0.student == run.student && $0.0.formatLine == run.formatLine }
             ?? candidates.first { $0.0.student == run.student && $0.0.formatLine == .standard }
