@@ -128,6 +128,8 @@ struct AICLPipeline: Sendable {
 /// One test session's answer and the calls it took.
 struct SessionAnswer: Sendable {
     var text = ""
+    /// The prompt was rebuilt shorter to fit the server's slot (see `Answerer.answer`).
+    var shortened = false
     var callIDs: [Int64] = []
     var promptTokens = 0
     var completionTokens = 0

@@ -202,7 +202,8 @@ public struct ExperimentReport: Sendable {
             metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
             row.precisionThreePlus.map { String(format: "%.3f", $0) } ?? "-", String(format: "%.3f", row.strictPrecision),
             String(format: "%.2f", row.shape.itemsPerBundle), String(format: "%.2f", row.shape.firstPairShare),
-            "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))",
+            "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))"
+                + (row.run.shortenedPrompts > 0 ? ", \(row.run.shortenedPrompts) shortened" : ""),
             "\(row.run.studentPromptTokens + row.run.studentCompletionTokens)", "\(row.run.teacherTokens)",
             row.pValue.map { String(format: "%.3f", $0) } ?? "-",
             row.bestBaseline.map { best in
@@ -349,7 +350,7 @@ public struct ExperimentReport: Sendable {
                 "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens,
                 "teacherTokens": row.run.teacherTokens,
                 "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds,
-                "round": row.run.round, "formatLine": row.run.formatLine.rawValue, "testSet": row.run.testSet ?? NSNull(), "student": row.run.student,
+                "round": row.run.round, "shortenedPrompts": row.run.shortenedPrompts, "formatLine": row.run.formatLine.rawValue, "testSet": row.run.testSet ?? NSNull(), "student": row.run.student,
                 "strictPrecision": row.strictPrecision, "itemsPerBundle": row.shape.itemsPerBundle,
                 "firstPairShare": row.shape.firstPairShare, "precisionThreePlus": row.precisionThreePlus ?? NSNull(),
                 "bestBaseline": row.bestBaseline.map { $0.run.method.rawValue } ?? NSNull(),

@@ -118,7 +118,8 @@ public final class ExperimentRunner: Sendable {
             teacherSeconds: distillation.seconds, modelBytes: footprint.modelBytes,
             peakResidentBytes: footprint.peakResidentBytes,
             knowledgeDomains: cell.knowledgeDomains?.joined(separator: ","), knowledgeSet: cell.knowledgeSet,
-            testSet: selection.label, round: cell.round, formatLine: cell.formatLine)
+            testSet: selection.label, round: cell.round, formatLine: cell.formatLine,
+            shortenedPrompts: predictions.filter(\.2.shortened).count)
         let stored = try workspace.store(run, predictions: predictions.map(\.1))
         onEvent(.cellFinished(stored, resumed: false))
         return stored
@@ -156,10 +157,12 @@ public final class ExperimentRunner: Sendable {
     func answerer(_ cell: ExperimentCell, dataset: Dataset, knowledge: KnowledgeContext) throws -> Answerer {
         var builder = builder
         builder.formatLine = cell.formatLine
-        return Answerer(
+        var answerer = Answerer(
             gateway: gateway, role: cell.method.answeringRole, dataset: dataset, builder: builder,
             knowledge: knowledge, responseFormat: try StageTemplates.load().propose.responseFormat,
             aicl: cell.method == .aicl)
+        answerer.slotTokens = localServer(for: cell.method.answeringRole)?.contextPerSlot
+        return answerer
     }
 
     /// The knowledge of the cell's formats from its sample (see `KnowledgeSelection`), after the

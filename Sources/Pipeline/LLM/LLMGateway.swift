@@ -16,6 +16,10 @@ public final class LLMGateway: Sendable {
     /// one-line notices such as a structured-output fallback.
     private let waiting: @Sendable (LLMRole, Int) -> Void
     private let notice: @Sendable (String) -> Void
+    /// Token counts the servers' tokenizers gave, by role and text (see `tokenCount`).
+    let tokenCounts = Mutex<[String: Int]>([:])
+    /// Roles whose server has no `/tokenize` (asked once).
+    let noTokenizer = Mutex<Set<LLMRole>>([])
 
     /// How one call may use the cache.
     public struct CacheUse: Sendable, Equatable {
@@ -56,6 +60,9 @@ public final class LLMGateway: Sendable {
     }
 
     public func client(_ role: LLMRole) -> ChatClient { role == .teacher ? teacher : student }
+
+    /// Starts the role's local server if it is not up (what a request does before the network).
+    func prepareNetwork(_ role: LLMRole) async throws { try await beforeNetwork?(role) }
 
     /// A request for `role` with that endpoint's model and decoding defaults.
     public func request(

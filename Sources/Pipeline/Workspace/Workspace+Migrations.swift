@@ -173,6 +173,9 @@ extension Workspace {
         migrator.registerMigration("v11: consolidated rules by sample") { db in
             try db.alter(table: "knowledgeItem") { t in t.add(column: "sampleKey", .text) }
         }
+        migrator.registerMigration("v12: prompts shortened to fit a slot") { db in
+            try db.alter(table: "run") { t in t.add(column: "shortenedPrompts", .integer).notNull().defaults(to: 0) }
+        }
         return migrator
     }
 }

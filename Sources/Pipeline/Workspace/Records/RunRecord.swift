@@ -36,6 +36,8 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var round: Int = 0
     /// The student prompt's format line (see `FormatLine`).
     public var formatLine = FormatLine.standard
+    /// Prompts rebuilt shorter to fit the server's slot (see `Answerer.answer`).
+    public var shortenedPrompts = 0
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
