@@ -336,7 +336,7 @@ for l in open(sys.argv[1]):
     again=$(cd "$work" && "$ROOT/$BIN" grid $d --formats patterns --ratios 0.2 --methods sft,icl+sft --limit 1 2>&1)
     [ $rc -eq 0 ] && [ "$(echo "$out" | grep -c "training student sft-food-patterns-random-0.2-s42 on 4 rows")" -eq 1 ] \
         && echo "$out" | grep -q "| food | patterns | random | 0.2 | icl+sft |" && ! echo "$again" | grep -q "training student" \
-        && [ "$(echo "$again" | grep -c "already done")" -eq 2 ] \
+        && [ "$(echo "$again" | grep -c "sft] already done")" -eq 2 ] \
         && ok "grid --methods sft,icl+sft trains one student for the ratio, reused by both cells and by a rerun ($(( $(date +%s) - started )) s)" \
         || fail "the SFT sweep" "rc=$rc $out / $again"
     rm -rf "$work"

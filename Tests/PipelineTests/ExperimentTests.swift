@@ -44,7 +44,7 @@ struct ICLPromptTests {
         // The DICL neighbour list puts t2 first.
         #expect(
             text.contains(
-                "Reasoning: Flour and sugar bake a cake.\nAnswer: {\"bundles\": [{\"items\": [1, 2], \"intent\": \"baking\"}]}"
+                "Reasoning: Flour and sugar bake a cake.\nAnswer: {\"bundles\":[{\"intent\":\"baking\",\"items\":[1,2]}]}"
             ))
         #expect(!text.contains("Tea and biscuits go together."))
     }
