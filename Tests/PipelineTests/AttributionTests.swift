@@ -194,7 +194,7 @@ struct RealAttributionTests {
         var curated = cell
         curated.knowledgeSet = "one"
         let curatedRun = try await runner.run(curated, dataset: food, testLimit: 1) { _ in }
-        #expect(curatedRun.knowledgeSet == "one@1" && curatedRun.key.hasSuffix("|set:one@1"))
+        #expect(curatedRun.knowledgeSet == "one@1" && curatedRun.key.contains("|set:one@1|knowledge:"))
         #expect(curatedRun.label == "food patterns random 0.2 set one@1 icl")
         let prediction = try #require(try workspace.predictions(run: curatedRun.id!).first)
         let call = try #require(try workspace.calls(ids: prediction.allCallIDs).first)
