@@ -28,13 +28,7 @@ struct GridCommand: AsyncParsableCommand {
     var methods: String = UtilisationMethod.icl.rawValue
     @Option(help: "Seed for sampling.")
     var seed: UInt64 = 42
-    @OptionGroup var testSet: TestSetOptions
-    @Option(
-        help: """
-            The student prompt's format line, comma-separated: example (today's, showing [1, 2]), shape (the \
-            answer described without numbers), none (the grammar alone fixes the shape).
-            """)
-    var formatLines: String?
+    @OptionGroup var testSet: RunGridOptions
     @Option(help: "Scoring mode of the printed table: paper or strict.")
     var mode: ScoringMode = .paper
     @Option(help: "A fine-tuned student registered by 'bundlekd sft train', for the sft and icl+sft methods.")
@@ -51,7 +45,7 @@ struct GridCommand: AsyncParsableCommand {
         do {
             var axes = try GridAxes.parse(
                 formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
-                hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains, formatLines: formatLines)
+                hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains, formatLines: testSet.formatLines)
             axes.knowledgeSet = knowledgeSet
             return axes
         } catch let problem as GridAxes.Problem {

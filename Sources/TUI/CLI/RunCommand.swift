@@ -25,13 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         name: .customLong("knowledge"),
         help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
-    @OptionGroup var testSet: TestSetOptions
-    @Option(
-        help: """
-            The student prompt's format line, comma-separated: example (today's, showing [1, 2]), shape (the \
-            answer described without numbers), none (the grammar alone fixes the shape).
-            """)
-    var formatLines: String?
+    @OptionGroup var testSet: RunGridOptions
     @Option(help: "Scoring mode of the printed row: paper or strict.")
     var mode: ScoringMode = .paper
 
@@ -41,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
             var axes = try GridAxes.parse(
                 formats: formats, strategies: sampling.strategy?.rawValue, ratios: sampling.ratio.map { String($0) },
                 methods: method.rawValue, seed: sampling.seed, hasFineTunedStudent: student != nil,
-                knowledgeDomains: knowledgeDomains, formatLines: formatLines)
+                knowledgeDomains: knowledgeDomains, formatLines: testSet.formatLines)
             axes.knowledgeSet = knowledgeSet
             guard let cell = axes.cells.first, axes.cells.count == 1 else {
                 throw ValidationError("--formats must name one format set for a run, got '\(formats)' (use 'grid')")

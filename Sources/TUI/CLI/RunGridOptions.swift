@@ -1,8 +1,9 @@
 import ArgumentParser
 import Pipeline
 
-/// Which test sessions `run` and `grid` answer, and how many times each cell is generated.
-struct TestSetOptions: ParsableArguments {
+/// What `run` and `grid` share: which test sessions they answer, how many times each cell is
+/// generated, and the student prompt's format lines.
+struct RunGridOptions: ParsableArguments {
     @Option(help: "Only the first N test sessions of each domain (a biased pilot: prefer --sessions stratified:K).")
     var limit: Int?
     @Option(
@@ -13,6 +14,12 @@ struct TestSetOptions: ParsableArguments {
     var sessions: String?
     @Option(help: "Generate each model cell N times afresh (rounds enter the cache key); the report gives the spread.")
     var repeats: Int = 1
+    @Option(
+        help: """
+            The student prompt's format line, comma-separated: example (today's, showing [1, 2]), shape (the \
+            answer described without numbers), none (the grammar alone fixes the shape).
+            """)
+    var formatLines: String?
 
     /// The selection as given; a bad value is a usage error naming the flag.
     func tests(seed: UInt64) throws -> TestSessions {
