@@ -146,7 +146,11 @@ public struct ExperimentGrid: Sendable {
         config.student.baseURLs = [registered.baseURL]
         config.student.model = registered.model
         guard let modelPath = registered.modelPath else {
-            return (ExperimentRunner(gateway: try LLMGateway(config: config, workspace: gateway.workspace)), nil)
+            return (
+                ExperimentRunner(
+                    gateway: try LLMGateway(config: config, workspace: gateway.workspace),
+                    studentReasons: registered.reasonsFirst), nil
+            )
         }
         for file in [modelPath] + (registered.adapterPath.map { [$0] } ?? [])
         where !FileManager.default.fileExists(atPath: file) {
@@ -159,7 +163,9 @@ public struct ExperimentGrid: Sendable {
         let tuned = try LLMGateway(config: config, workspace: gateway.workspace) { _ in
             try await starter.ensureRunning()
         }
-        return (ExperimentRunner(gateway: tuned, studentServer: settings), starter)
+        return (
+            ExperimentRunner(gateway: tuned, studentServer: settings, studentReasons: registered.reasonsFirst), starter
+        )
     }
 }
 

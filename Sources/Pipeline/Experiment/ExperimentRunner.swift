@@ -9,14 +9,18 @@ public final class ExperimentRunner: Sendable {
     let builder: ICLPromptBuilder
     /// The server of a fine-tuned student, which the gateway's configuration does not list.
     let studentServer: WorkspaceConfig.LocalServer?
+    /// The student was trained to reason before its answer (on thoughts): it is served without
+    /// the JSON grammar, so it can emit what it learned, and parsed from its "Answer:".
+    let studentReasons: Bool
 
     public init(
         gateway: LLMGateway, builder: ICLPromptBuilder = ICLPromptBuilder(),
-        studentServer: WorkspaceConfig.LocalServer? = nil
+        studentServer: WorkspaceConfig.LocalServer? = nil, studentReasons: Bool = false
     ) {
         self.gateway = gateway
         self.builder = builder
         self.studentServer = studentServer
+        self.studentReasons = studentReasons
     }
 
     /// The local server that answers for `role` in this runner's cells, when one does.
@@ -159,7 +163,9 @@ public final class ExperimentRunner: Sendable {
         builder.formatLine = cell.formatLine
         var answerer = Answerer(
             gateway: gateway, role: cell.method.answeringRole, dataset: dataset, builder: builder,
-            knowledge: knowledge, responseFormat: try StageTemplates.load().propose.responseFormat,
+            knowledge: knowledge,
+            responseFormat: studentReasons && cell.method.answeringRole == .student
+                ? nil : try StageTemplates.load().propose.responseFormat,
             aicl: cell.method == .aicl)
         answerer.slotTokens = localServer(for: cell.method.answeringRole)?.contextPerSlot
         return answerer

@@ -23,7 +23,9 @@ public struct ParseFailure: Error, Equatable, Sendable, CustomStringConvertible 
 public enum AnswerParser {
     /// The first JSON value (object or array) in `text`, after the repairs above.
     public static func jsonValue(in text: String) throws -> Any {
-        let body = stripFences(text)
+        // A student trained on thoughts reasons first: its answer is what follows "Answer:".
+        let answer = text.range(of: "Answer:", options: .backwards).map { String(text[$0.upperBound...]) } ?? text
+        let body = stripFences(answer)
         guard let candidate = balancedValue(in: body) else {
             throw ParseFailure(reason: "no JSON object or array in the answer")
         }

@@ -8,6 +8,9 @@ public struct StudentModelRecord: Codable, FetchableRecord, PersistableRecord, S
     public var createdAt: Date
     public var sample: String
     public var knowledge: String
+
+    /// Trained on thoughts: its targets are "Reasoning: … Answer: {…}", which a JSON grammar forbids.
+    public var reasonsFirst: Bool { knowledge == KnowledgeFormat.thought.stageName }
     /// Where the fine-tuned model is served (OpenAI-compatible) and under which model name.
     public var baseURL: String
     public var model: String
