@@ -21,7 +21,7 @@ struct TokenBudgetTests {
         }
         var answerer = Answerer(
             gateway: gateway, role: .student, dataset: dataset, builder: ICLPromptBuilder(), knowledge: knowledge,
-            responseFormat: try StageTemplates.load().propose.responseFormat, aicl: false)
+            templates: try StageTemplates.load(), aicl: false)
         answerer.slotTokens = 700
         let session = dataset.sessions(in: .test)[0]
         let full = answerer.messages(session)[0].content

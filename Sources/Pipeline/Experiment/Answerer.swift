@@ -25,13 +25,14 @@ struct Answerer: Sendable {
     /// The training split the prompts draw neighbours from, computed once for every session.
     let training: [Session]
 
+    /// `constrained`: answers follow the propose schema (bounded to each session's length).
     init(
         gateway: LLMGateway, role: LLMRole, dataset: Dataset, builder: ICLPromptBuilder, knowledge: KnowledgeContext,
-        responseFormat: ResponseFormat?, aicl: Bool
+        templates: StageTemplates, constrained: Bool = true, aicl: Bool
     ) {
         (self.gateway, self.role, self.dataset, self.builder) = (gateway, role, dataset, builder)
-        (self.knowledge, self.responseFormat, self.aicl) = (knowledge, responseFormat, aicl)
-        templates = try! StageTemplates.load()
+        (self.knowledge, self.templates, self.aicl) = (knowledge, templates, aicl)
+        responseFormat = constrained ? templates.propose.responseFormat : nil
         training = dataset.sessions(in: .train)
     }
 

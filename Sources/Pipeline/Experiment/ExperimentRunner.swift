@@ -163,10 +163,8 @@ public final class ExperimentRunner: Sendable {
         builder.formatLine = cell.formatLine
         var answerer = Answerer(
             gateway: gateway, role: cell.method.answeringRole, dataset: dataset, builder: builder,
-            knowledge: knowledge,
-            responseFormat: studentReasons && cell.method.answeringRole == .student
-                ? nil : try StageTemplates.load().propose.responseFormat,
-            aicl: cell.method == .aicl)
+            knowledge: knowledge, templates: try StageTemplates.load(),
+            constrained: !(studentReasons && cell.method.answeringRole == .student), aicl: cell.method == .aicl)
         answerer.slotTokens = localServer(for: cell.method.answeringRole)?.contextPerSlot
         return answerer
     }
