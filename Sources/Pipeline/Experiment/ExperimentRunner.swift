@@ -51,6 +51,12 @@ public final class ExperimentRunner: Sendable {
             + (cell.round > 0 ? "|round\(cell.round)" : "")
     }
 
+    /// `key` with the knowledge fingerprint before the round, which stays last (`RunRecord.cellKey`).
+    static func keyed(_ key: String, knowledge: String, round: Int) -> String {
+        let suffix = round > 0 ? "|round\(round)" : ""
+        return String(key.dropLast(suffix.count)) + "|knowledge:" + knowledge + suffix
+    }
+
     /// The first `testLimit` test sessions (all without one): what `--limit` runs.
     public func run(
         _ cell: ExperimentCell, dataset: Dataset, testLimit: Int?, knowledgeSources: [Dataset] = [],
@@ -87,7 +93,7 @@ public final class ExperimentRunner: Sendable {
             cell.method.takesKnowledgeInPrompt
             ? try await self.knowledge(for: cell, dataset: dataset, sources: knowledgeSources, onEvent: onEvent)
             : (KnowledgeContext(), Distillation())
-        if !knowledge.isEmpty { key += "|knowledge:" + knowledge.fingerprint }
+        if !knowledge.isEmpty { key = Self.keyed(key, knowledge: knowledge.fingerprint, round: cell.round) }
         if let done = try workspace.run(key: key), done.status == .done {
             onEvent(.cellFinished(done, resumed: true))
             return done

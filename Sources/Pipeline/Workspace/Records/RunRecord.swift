@@ -64,7 +64,10 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     }
 
     /// The run's key without its round: what the replicates of one cell share.
-    public var cellKey: String { key.replacingOccurrences(of: "|round\(round)", with: "") }
+    public var cellKey: String {
+        let suffix = "|round\(round)"  // the runner appends it last (see `ExperimentRunner.key`)
+        return round > 0 && key.hasSuffix(suffix) ? String(key.dropLast(suffix.count)) : key
+    }
 
     /// Zero-shot: no knowledge in the prompt.
     public var isZeroShot: Bool { formats.formats.isEmpty }
