@@ -51,7 +51,8 @@ extension ExperimentsScreen {
                 buffer.put(String(format: " %.3f", value), x: end, y: y, style: theme.base, clip: inner)
                 continue
             }
-            let mark = barX + min(barWidth - 1, Int((level.randomPairPrecision * Double(barWidth)).rounded()))
+            // The cell that holds chance: 0.544 of 45 cells is cell 24 (counting from 0).
+            let mark = barX + min(barWidth - 1, Int(level.randomPairPrecision * Double(barWidth)))
             // A mark just past the bar pushes the value after it ("░░┆ 0.433"), one further on stays.
             let text = mark >= end && mark <= end + 6 ? mark + 1 : end
             buffer.put(String(format: " %.3f", value), x: text, y: y, style: theme.base, clip: inner)
