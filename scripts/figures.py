@@ -92,9 +92,14 @@ def rq2(rows, axes, references):
     for r in rows:
         if r["formats"] != "none" and not r.get("knowledgeSet") and not r.get("isBaseline"):
             series.setdefault((r["formats"], r["strategy"], r["method"]), []).append(r)
-    referenced = {ref.get("method") for ref in references}
-    mined = sorted((r for r in rows if r["method"] == "mined-pairs" and "mined-pairs" not in referenced),
-                   key=lambda r: r["ratio"])
+    # mined-pairs at one quantity is a reference line of its test set; at several, a curve here.
+    referenced = {(ref.get("domain"), ref.get("sessions"), ref.get("testSet")) for ref in references
+                  if ref.get("method") == "mined-pairs"}
+    mined = {}
+    for r in sorted(rows, key=lambda r: r["ratio"]):
+        key = (r.get("domain"), r.get("sessions"), r.get("testSet"))
+        if r["method"] == "mined-pairs" and key not in referenced:
+            mined.setdefault(key, []).append(r)
     baseline = [r for r in rows if r["formats"] == "none" and r["method"] == "icl"]
     formats_seen = sorted({key[0] for key in series})
     for ax, metric in zip(axes, METRICS):
@@ -113,15 +118,18 @@ def rq2(rows, axes, references):
         if baseline:
             ref = ax.axhline(baseline[0][metric], linestyle="--", color="grey", label="none (zero-shot)")
             ref.set_gid(f"zero-shot-{metric}")
-        if mined:
-            (curve,) = ax.plot([r["ratio"] for r in mined], [r[metric] for r in mined], color="dimgrey",
-                               linestyle=REFERENCE_STYLES["mined-pairs"], marker="x", label="mined-pairs (no model)")
-            curve.set_gid(f"series-{metric}-mined-pairs")
+        for k, (key, cells) in enumerate(sorted(mined.items(), key=str)):
+            named = f" · {key[0]} {key[2] or str(key[1]) + ' sessions'}" if len(mined) > 1 else ""
+            (curve,) = ax.plot([r["ratio"] for r in cells], [r[metric] for r in cells], color="dimgrey",
+                               linestyle=REFERENCE_STYLES["mined-pairs"], marker="x",
+                               label="mined-pairs (no model)" + named)
+            curve.set_gid(f"series-{metric}-mined-pairs" + (f"-{k + 1}" if len(mined) > 1 else ""))
         draw_references(ax, references, metric)
         ax.set_xlabel("sampling ratio")
         ax.set_ylabel(f"{metric} (95% CI)")
         ax.set_title(metric)
-    axes[-1].legend(fontsize=7, loc="best")
+    if axes[-1].get_legend_handles_labels()[0]:
+        axes[-1].legend(fontsize=7, loc="best")
 
 
 def rq3(rows, axes, references):
@@ -153,7 +161,8 @@ def rq3(rows, axes, references):
         ax.set_xlabel("format and quantity")
         ax.set_ylabel(f"{metric} (95% CI)")
         ax.set_title(metric)
-    axes[-1].legend(fontsize=7, loc="best")
+    if axes[-1].get_legend_handles_labels()[0]:
+        axes[-1].legend(fontsize=7, loc="best")
 
 
 def attribution(effects, axes):
