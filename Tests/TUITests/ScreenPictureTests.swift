@@ -349,7 +349,7 @@ struct ScreenPictureTests {
     /// 160 wide: a domain column, a CI for every metric (the recall CI of run #1 is the
     /// bootstrap range of its two sessions' recalls, 0.5 and 1.0) and the cost columns: no
     /// teacher row, so no share of it; the fixture's answers log no calls; 1 s over 2 sessions. The
-    /// method column is 14 wide ("same-category" and a space). Rows below 9 are the same
+    /// method column is 15 wide ("mined-pairs r2" and a space). Rows below 9 are the same
     /// empty frame and chart as at 80 columns, only wider.
     @Test func experimentsWideLayout() throws {
         let m = try workbenchModel(.experiments, width: 160, height: 48)
@@ -360,9 +360,9 @@ struct ScreenPictureTests {
             │4 cells per domain, icl · Enter starts · b baseline · m mode · c chart                                                                                        │
             └──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────┘
             ┌─ Runs · paper mode · 95% CIs · p vs baseline ────────────────────────────────────────────────────────────────────────────────────────────────────────────────┐
-            │domain     formats  strategy   ratio method        precision [95% CI]   recall [95% CI]      coverage [95% CI]    n    tokens  p       ×teacher calls s/sess  │
-            │food       none     -          -     icl           1.000 [1.00,1.00]    0.750 [0.50,1.00]    1.000 [1.00,1.00]    2    120     base    -        0.0   0.5     │
-            │food       rules    random     0.5   icl           0.500 [0.50,0.50]    0.500 [0.50,0.50]    0.667 [0.67,0.67]    1    170     1.000   -        0.0   0.5     │
+            │domain     formats  strategy   ratio method         precision [95% CI]   recall [95% CI]      coverage [95% CI]    n    tokens  p       ×teacher calls s/sess │
+            │food       none     -          -     icl            1.000 [1.00,1.00]    0.750 [0.50,1.00]    1.000 [1.00,1.00]    2    120     base    -        0.0   0.5    │
+            │food       rules    random     0.5   icl            0.500 [0.50,0.50]    0.500 [0.50,0.50]    0.667 [0.67,0.67]    1    170     1.000   -        0.0   0.5    │
             """
         #expect(Array(view(m).lines().prefix(9)) == expected.components(separatedBy: "\n"))
     }

@@ -117,7 +117,7 @@ extension ExperimentsScreen {
         let metrics =
             wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]    " : "precision [CI]    recall cover "
         return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5)
-            + pad("method", wide ? 14 : 8)
+            + pad("method", wide ? 15 : 8)
             + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7)
             + (wide ? pad("p", 6) + "  " + pad("×teacher", 9) + pad("calls", 6) + "s/sess" : "p")
     }
@@ -154,7 +154,7 @@ extension ExperimentsScreen {
             return formats + pad(method + (none ? "" : " \(run.ratio)"), 20)
         }
         return formats + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
-            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(method, wide ? 14 : 8)
+            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(method, wide ? 15 : 8)
     }
 
     static func pad(_ text: String, _ width: Int, _ shown: Bool = true) -> String {
