@@ -54,14 +54,20 @@ struct ExperimentsBaselineTests {
     /// (0.5 × 77 = 38.5 → 39 cells), the others in eighths (0.5: 308 eighths = 38 █ and ▌);
     /// chance in cell ⌊0.544 × 77⌋ = ⌊41.9⌋ = 41, over the full bars, and two cells past the half
     /// ones, whose values move past it.
-    @Test func baselineRowsChanceAndRoundSpread() throws {
+    /// The fixture on the Experiments screen, `width` × 30, the last run (#5) selected.
+    static func model(width: Int) throws -> AppModel {
         _ = utf8Locale
         let dataset = workbenchDataset()
-        var m = AppModel(datasets: [dataset], sourceLabel: "fixture", width: 120, height: 30)
-        _ = update(&m, .resized(width: 120, height: 30))
+        var m = AppModel(datasets: [dataset], sourceLabel: "fixture", width: width, height: 30)
+        _ = update(&m, .resized(width: width, height: 30))
         _ = update(&m, .workspaceLoaded(try Self.snapshot(dataset: dataset)))
         m.activeScreen = .experiments
         _ = send(&m, .char("G"))
+        return m
+    }
+
+    @Test func baselineRowsChanceAndRoundSpread() throws {
+        var m = try Self.model(width: 120)
         let expected = """
              BundleKD   1 Sessions   2 Extract   3 Knowledge   4 Compare   5 Experiments                                    fixture
             ┌─ Next grid ──────────────────────────────────────────────────────────────────────────────────────────────────────────┐
@@ -101,5 +107,15 @@ struct ExperimentsBaselineTests {
         #expect(buffer.style(of: "no model random") == m.theme.muted)
         #expect(buffer[76, 22].symbol == "┆" && buffer[76, 22].style == m.theme.filter)
         #expect(buffer[75, 22].symbol == "░" && buffer[75, 22].style == m.theme.muted)
+    }
+
+    /// 100 wide the run line (109 columns, see above) is cut to the 98 inside the frame: its
+    /// spans reach column 82 with "0.50", leaving 16 for " · p vs same-category ", so 15 of it
+    /// and "…".
+    @Test func aLongDetailLineEndsInAnEllipsis() throws {
+        let m = try Self.model(width: 100)
+        #expect(
+            view(m).lines()[18]
+                == "│#5 · 2 rounds 0.750 ± 0.354 SD, range 0.500 · 2.00 items/bundle · [1,2] share 0.50 · p vs same-ca…│")
     }
 }

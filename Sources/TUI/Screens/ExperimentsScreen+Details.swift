@@ -5,8 +5,28 @@ import Pipeline
 /// baselines score on its test sessions, then its answers' shape, p against the best baseline
 /// and, when its cell was run in several rounds, their spread.
 extension ExperimentsScreen {
-    static func details(_ row: ExperimentReport.Row, report: ExperimentReport, theme: Theme) -> [Line] {
-        [testSetLine(row.run, report: report, theme: theme), runLine(row, report: report, theme: theme)]
+    static func details(_ row: ExperimentReport.Row, report: ExperimentReport, theme: Theme, width: Int) -> [Line] {
+        [testSetLine(row.run, report: report, theme: theme), runLine(row, report: report, theme: theme)].map {
+            fit($0, width)
+        }
+    }
+
+    /// The line cut to `width` columns, ending in "…" where it was cut.
+    static func fit(_ line: Line, _ width: Int) -> Line {
+        var left = width
+        var out: Line = []
+        for (index, span) in line.enumerated() {
+            let size = DisplayWidth.of(span.text)
+            // A span that fills the rest while more follow is cut too, so the "…" shows.
+            guard size > left || (size == left && index < line.count - 1) else {
+                out.append(span)
+                left -= size
+                continue
+            }
+            out.append(Span(DisplayWidth.truncate(span.text + " ", to: left), span.style))
+            break
+        }
+        return out
     }
 
     /// "chance 0.544 (a random pair, exact) · best no-model same-category 0.500 · food · 2 sessions"

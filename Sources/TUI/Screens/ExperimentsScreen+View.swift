@@ -35,7 +35,9 @@ extension ExperimentsScreen {
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
         renderTable(rows, into: &buffer, layout: layout, theme: theme, loaded: snapshot != nil)
         if let report = snapshot?.report, list.selected < rows.count {
-            for (offset, line) in Self.details(rows[list.selected], report: report, theme: theme).enumerated()
+            for (offset, line) in Self.details(
+                rows[list.selected], report: report, theme: theme, width: layout.details.width
+            ).enumerated()
             where offset < layout.details.height {
                 buffer.put(line, x: layout.details.x, y: layout.details.y + offset, clip: layout.details)
             }
