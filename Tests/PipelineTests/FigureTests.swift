@@ -45,7 +45,8 @@ struct FigureTests {
     }
 
     /// A workspace with zero-shot, rules at ratios 0.1 and 0.2 by icl and at 0.1 by sft, each
-    /// answering one session, and an attribution of two rules on the 0.1 icl run.
+    /// answering one session, an attribution of two rules on the 0.1 icl run, and the three
+    /// sample-free no-model baselines: random [1,3], first-pair [1,2], same-category [2,3].
     static func workspace() throws -> (Workspace, Dataset) {
         let items = Dictionary(
             uniqueKeysWithValues: ["a", "b", "c"].map { ($0, Item(id: $0, title: "T \($0)", categoryPaths: [])) })
@@ -70,6 +71,9 @@ struct FigureTests {
         try run("rules", 0.1, .icl, #"[{"items":[1,2]}]"#)
         try run("rules", 0.2, .icl, #"[{"items":[1,2]}]"#)
         try run("rules", 0.1, .sft, #"[{"items":[2,3]}]"#)
+        try run("none", 0.1, .random, #"[{"items":[1,3]}]"#)
+        try run("none", 0.1, .firstPair, #"[{"items":[1,2]}]"#)
+        try run("none", 0.1, .sameCategory, #"[{"items":[2,3]}]"#)
         for (position, text) in ["1. Keep pairs.", "2. Name the intent."].enumerated() {
             let piece = KnowledgePiece(format: .rule, text: text)
             try workspace.store(
@@ -93,6 +97,32 @@ struct FigureTests {
         return try SVGReader.read(output)
     }
 
+    /// x has 3 products, so 3 pairs, of which only (1,2) lies in its bundle {a,b}: chance 1/3.
+    /// random [1,3] and same-category [2,3] miss (precision, recall and coverage 0); first-pair
+    /// [1,2] is the bundle: precision 1, recall 1/1, coverage 2/2. Chance first, then by run id;
+    /// one test set, so no label names it; chance has no recall or coverage.
+    @Test func thePayloadCarriesTheNoModelReferenceLines() throws {
+        let (workspace, dataset) = try Self.workspace()
+        let report = try ExperimentReport.build(workspace: workspace, datasets: [dataset], mode: .paper)
+        let payload = try #require(
+            try JSONSerialization.jsonObject(with: try Figure.payload(.rq2, report: report)) as? [String: Any])
+        let references = try #require(payload["references"] as? [[String: Any]])
+        #expect(references.map { $0["id"] as? String } == ["chance", "random", "first-pair", "same-category"])
+        #expect(references.map { $0["kind"] as? String } == ["chance", "baseline", "baseline", "baseline"])
+        #expect(
+            references.map { $0["label"] as? String } == [
+                "chance 0.333 (random pair)", "random (no model)", "first-pair (no model)",
+                "same-category (no model)",
+            ])
+        #expect(abs((references[0]["precision"] as? Double ?? -1) - 1.0 / 3) < 1e-12)
+        #expect(references[0]["recall"] == nil && references[0]["coverage"] == nil)
+        for (index, value) in [(1, 0.0), (2, 1.0), (3, 0.0)] {
+            for metric in ["precision", "recall", "coverage"] {
+                #expect(references[index][metric] as? Double == value, "\(references[index]) \(metric)")
+            }
+        }
+    }
+
     @Test func rq1HasABarPerMetricAndFormat() throws {
         let svg = try draw(.rq1)
         // icl cells: none, rules 0.1, rules 0.2 → three bars per metric.
@@ -101,6 +131,14 @@ struct FigureTests {
         }
         #expect(svg.texts.contains("knowledge format (icl)") && svg.texts.contains("score (95% CI)"))
         #expect(svg.texts.contains { $0.hasPrefix("RQ1 · knowledge formats · food · paper mode") })
+        // One panel of all three metrics: the no-model lines are precisions.
+        for id in ["chance", "random", "first-pair", "same-category"] {
+            #expect(svg.ids.contains("reference-precision-\(id)"), "\(svg.ids)")
+        }
+        #expect(!svg.ids.contains("reference-recall-random"))
+        #expect(
+            svg.texts.contains("precision · chance 0.333 (random pair)")
+                && svg.texts.contains("precision · first-pair (no model)"))
     }
 
     @Test func rq2DrawsARatioCurveWithItsBandPerMethod() throws {
@@ -110,7 +148,15 @@ struct FigureTests {
             #expect(svg.ids.contains("band-\(metric)-rules-random-icl"))
             #expect(svg.ids.contains("series-\(metric)-rules-random-sft"))
             #expect(svg.ids.contains("zero-shot-\(metric)"))
+            for method in ["random", "first-pair", "same-category"] {
+                #expect(svg.ids.contains("reference-\(metric)-\(method)"))
+                #expect(svg.ids.contains("reference-label-\(metric)-\(method)"))
+            }
         }
+        // Chance is a precision: a line on that panel only. No baseline is a ratio curve.
+        #expect(svg.ids.contains("reference-precision-chance") && !svg.ids.contains("reference-recall-chance"))
+        #expect(!svg.ids.contains { $0.hasPrefix("series-precision-none") || $0.contains("mined-pairs") })
+        #expect(svg.texts.filter { $0 == "same-category (no model)" }.count == 3)
         #expect(svg.texts.filter { $0 == "sampling ratio" }.count == 3)
         #expect(svg.texts.contains("rules random icl") && svg.texts.contains("none (zero-shot)"))
     }
@@ -121,6 +167,9 @@ struct FigureTests {
         #expect(svg.ids.filter { $0.hasPrefix("bars-precision-icl-") }.count == 3)
         #expect(svg.ids.filter { $0.hasPrefix("bars-precision-sft-") }.count == 1)
         #expect(svg.texts.contains("icl") && svg.texts.contains("sft"))
+        // The baselines are lines, not bars of their own.
+        #expect(!svg.ids.contains { $0.hasPrefix("bars-precision-random") })
+        #expect(svg.ids.contains("reference-coverage-same-category") && svg.ids.contains("reference-precision-chance"))
     }
 
     /// Both rules left out make x answer [1,3] (a miss) where the run answered [1,2] (a hit):

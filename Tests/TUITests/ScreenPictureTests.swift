@@ -277,6 +277,11 @@ struct ScreenPictureTests {
     /// Run #2 (rules): x2 excluded, so n = 1: precision 0.5, recall 0.5, coverage 2/3, 170
     /// tokens (50 of them the teacher's). The chart is 78 − 25 − 8 = 45 cells: 1.0 fills 45,
     /// 0.5 is 180 eighths = 22 cells and a half block. The next grid: none + 3 formats = 4 cells.
+    /// Chance (the first run's sessions): x10 has 45 pairs, 3 inside ●1 {1,2,3} and 1 inside ●2
+    /// {4,5}, so 4/45; x2's one pair is its bundle, 1; (4/45 + 1)/2 = 49/90 = 0.544. Its mark is
+    /// cell ⌊0.544 × 45⌋ = ⌊24.5⌋ = 24: over run #1's bar, and one cell past #2's 23-cell bar, which
+    /// pushes the value one cell on. Under the table, run #1: bundles of 3 and 2 products, 2.50 per
+    /// bundle; x2's answer is [1,2], x10's is not: share 1/2. No no-model run, so no p against one.
     @Test func experimentsTableAndPrecisionChart() throws {
         let m = try workbenchModel(.experiments)
         let expected = """
@@ -293,12 +298,12 @@ struct ScreenPictureTests {
             │                                                                              │
             │                                                                              │
             │                                                                              │
-            │                                                                              │
-            │                                                                              │
+            │chance 0.544 (a random pair, exact) · no no-model run · food · 2 sessions     │
+            │#1 · 2.50 items/bundle · [1,2] share 0.50                                     │
             └──────────────────────────────────────────────────────────────────────────────┘
-            ┌─ precision by format, strategy and ratio (c: other metric) ──────────────────┐
-            │food none icl             █████████████████████████████████████████████ 1.000 │
-            │food rules random 0.5 icl ██████████████████████▌ 0.500                       │
+            ┌─ precision by format, strategy, ratio · ░ no model · ┆ chance · c: metric ───┐
+            │food none icl             ████████████████████████┆████████████████████ 1.000 │
+            │food rules random 0.5 icl ██████████████████████▌ ┆ 0.500                     │
             │                                                                              │
             │                                                                              │
             │                                                                              │
@@ -308,7 +313,7 @@ struct ScreenPictureTests {
         #expect(picture(m) == expected)
     }
 
-    /// Recall: 0.75 × 45 = 33.75 cells = 33 full and 6/8 (▊).
+    /// Recall: 0.75 × 45 = 33.75 cells = 33 full and 6/8 (▊). Chance is a precision: no mark here.
     @Test func experimentsRecallChart() throws {
         var m = try workbenchModel(.experiments)
         _ = send(&m, .char("c"))
@@ -326,10 +331,10 @@ struct ScreenPictureTests {
             │                                                                              │
             │                                                                              │
             │                                                                              │
-            │                                                                              │
-            │                                                                              │
+            │chance 0.544 (a random pair, exact) · no no-model run · food · 2 sessions     │
+            │#1 · 2.50 items/bundle · [1,2] share 0.50                                     │
             └──────────────────────────────────────────────────────────────────────────────┘
-            ┌─ recall by format, strategy and ratio (c: other metric) ─────────────────────┐
+            ┌─ recall by format, strategy, ratio · ░ no model · c: metric ─────────────────┐
             │food none icl             █████████████████████████████████▊ 0.750            │
             │food rules random 0.5 icl ██████████████████████▌ 0.500                       │
             │                                                                              │
@@ -343,7 +348,8 @@ struct ScreenPictureTests {
 
     /// 160 wide: a domain column, a CI for every metric (the recall CI of run #1 is the
     /// bootstrap range of its two sessions' recalls, 0.5 and 1.0) and the cost columns: no
-    /// teacher row, so no share of it; the fixture's answers log no calls; 1 s over 2 sessions. Rows below 9 are the same
+    /// teacher row, so no share of it; the fixture's answers log no calls; 1 s over 2 sessions. The
+    /// method column is 15 wide ("mined-pairs r2" and a space). Rows below 9 are the same
     /// empty frame and chart as at 80 columns, only wider.
     @Test func experimentsWideLayout() throws {
         let m = try workbenchModel(.experiments, width: 160, height: 48)
@@ -354,9 +360,9 @@ struct ScreenPictureTests {
             │4 cells per domain, icl · Enter starts · b baseline · m mode · c chart                                                                                        │
             └──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────┘
             ┌─ Runs · paper mode · 95% CIs · p vs baseline ────────────────────────────────────────────────────────────────────────────────────────────────────────────────┐
-            │domain     formats  strategy   ratio method  precision [95% CI]   recall [95% CI]      coverage [95% CI]    n    tokens  p       ×teacher calls s/sess        │
-            │food       none     -          -     icl     1.000 [1.00,1.00]    0.750 [0.50,1.00]    1.000 [1.00,1.00]    2    120     base    -        0.0   0.5           │
-            │food       rules    random     0.5   icl     0.500 [0.50,0.50]    0.500 [0.50,0.50]    0.667 [0.67,0.67]    1    170     1.000   -        0.0   0.5           │
+            │domain     formats  strategy   ratio method         precision [95% CI]   recall [95% CI]      coverage [95% CI]    n    tokens  p       ×teacher calls s/sess │
+            │food       none     -          -     icl            1.000 [1.00,1.00]    0.750 [0.50,1.00]    1.000 [1.00,1.00]    2    120     base    -        0.0   0.5    │
+            │food       rules    random     0.5   icl            0.500 [0.50,0.50]    0.500 [0.50,0.50]    0.667 [0.67,0.67]    1    170     1.000   -        0.0   0.5    │
             """
         #expect(Array(view(m).lines().prefix(9)) == expected.components(separatedBy: "\n"))
     }

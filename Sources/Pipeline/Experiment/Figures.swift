@@ -37,8 +37,50 @@ public enum Figure: String, CaseIterable, Sendable {
                 + "\(attribution?.mode.rawValue ?? "") mode"
         }
         return try JSONSerialization.data(
-            withJSONObject: ["figure": figure.rawValue, "title": title, "rows": rows, "effects": effects],
+            withJSONObject: [
+                "figure": figure.rawValue, "title": title, "rows": rows, "effects": effects,
+                "references": references(report),
+            ],
             options: [.sortedKeys])
+    }
+
+    /// The horizontal lines the RQ figures read their cells against: chance on each test set (the
+    /// exact precision of a random pair; precision only) and each no-model baseline that is one
+    /// value per test set: the sample-free ones, and mined-pairs when it ran at one quantity (at
+    /// several, RQ2 draws it over the ratio instead). Each has an id for the SVG, a label, and
+    /// its precision, recall and coverage (chance: precision only). With several test sets the
+    /// labels name theirs.
+    static func references(_ report: ExperimentReport) -> [[String: Any]] {
+        let several = report.chance.count > 1
+        return report.chance.enumerated().flatMap { index, chance -> [[String: Any]] in
+            let suffix = several ? " · \(chance.domain) \(chance.testSet ?? "\(chance.sessions) sessions")" : ""
+            let id = several ? "-\(index + 1)" : ""
+            let rows = report.rows.filter {
+                $0.run.isBaseline && $0.run.domain == chance.domain && $0.run.sessions == chance.sessions
+                    && $0.run.testSet == chance.testSet
+            }
+            let lines = rows.filter { row in
+                row.run.method.isSampleFree || rows.filter { $0.run.method == row.run.method }.count == 1
+            }.sorted { $0.run.id ?? 0 < $1.run.id ?? 0 }
+            let common: [String: Any] = [
+                "domain": chance.domain, "sessions": chance.sessions, "testSet": chance.testSet ?? NSNull(),
+            ]
+            return [
+                common.merging([
+                    "id": "chance" + id, "kind": "chance", "precision": chance.randomPairPrecision,
+                    "label": String(format: "chance %.3f (random pair)", chance.randomPairPrecision) + suffix,
+                ]) { a, _ in a }
+            ]
+                + lines.map { row in
+                    let quantity = row.run.method.isSampleFree ? "" : " \(row.run.ratio)"
+                    return common.merging([
+                        "id": row.run.method.rawValue + id, "kind": "baseline", "method": row.run.method.rawValue,
+                        "label": "\(row.run.method.rawValue)\(quantity) (no model)" + suffix,
+                        "precision": row.metrics.precision, "recall": row.metrics.recall,
+                        "coverage": row.metrics.coverage,
+                    ]) { a, _ in a }
+                }
+        }
     }
 
     public static var directory: String {

@@ -16,7 +16,14 @@ struct ExperimentsLayout {
         self.chart = chart
     }
 
-    var tableRows: Rect { table.inset(by: 1).splitTop(1).rest }
+    /// The table's run rows: below its header, above the detail lines.
+    var tableRows: Rect { table.inset(by: 1).splitTop(1).rest.splitBottom(detailHeight).rest }
+
+    /// Two lines under the runs: chance on the selected run's test set, and that run's shape,
+    /// p against the best no-model baseline and the spread of its rounds.
+    var details: Rect { table.inset(by: 1).splitTop(1).rest.splitBottom(detailHeight).bottom }
+
+    private var detailHeight: Int { table.height >= 7 ? 2 : 0 }
 }
 
 extension ExperimentsScreen {
@@ -26,8 +33,16 @@ extension ExperimentsScreen {
     ) {
         let rows = self.rows(snapshot)
         renderForm(into: &buffer, area: layout.form, theme: theme, work: work)
-        renderTable(rows, into: &buffer, area: layout.table, theme: theme, loaded: snapshot != nil)
-        renderChart(rows, into: &buffer, area: layout.chart, theme: theme)
+        renderTable(rows, into: &buffer, layout: layout, theme: theme, loaded: snapshot != nil)
+        if let report = snapshot?.report, list.selected < rows.count {
+            for (offset, line) in Self.details(
+                rows[list.selected], report: report, theme: theme, width: layout.details.width
+            ).enumerated()
+            where offset < layout.details.height {
+                buffer.put(line, x: layout.details.x, y: layout.details.y + offset, clip: layout.details)
+            }
+        }
+        renderChart(rows, chance: snapshot?.report?.chance ?? [], into: &buffer, area: layout.chart, theme: theme)
     }
 
     private func renderForm(into buffer: inout Buffer, area: Rect, theme: Theme, work: WorkState?) {
@@ -58,15 +73,17 @@ extension ExperimentsScreen {
     }
 
     private func renderTable(
-        _ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme, loaded: Bool
+        _ rows: [ExperimentReport.Row], into buffer: inout Buffer, layout: ExperimentsLayout, theme: Theme,
+        loaded: Bool
     ) {
+        let area = layout.table
         let filterText = !filter.text.isEmpty || filter.isEditing ? " · /\(filter.text)" : ""
         let inner = Block(
             title: "Runs · \(mode.rawValue) mode · 95% CIs · p vs baseline\(filterText)", borderStyle: theme.border,
             titleStyle: theme.title
         ).render(area, &buffer)
         guard !inner.isEmpty else { return }
-        let (header, body) = inner.splitTop(1)
+        let header = inner.splitTop(1).top, body = layout.tableRows
         let wide = inner.width >= 120
         buffer.put(Self.header(wide: wide), x: header.x, y: header.y, style: theme.header, clip: header)
         guard !rows.isEmpty else {
@@ -79,13 +96,17 @@ extension ExperimentsScreen {
         var state = list
         state.scrollIntoView(height: body.height, count: rows.count)
         let lines = rows[state.offset..<min(rows.count, state.offset + body.height)].map { row -> Line in
-            let isBaseline =
-                row.pValue == nil && (baselineRunID == nil ? row.run.isZeroShot : row.run.id == baselineRunID)
+            // "base": the run the p column compares with, the zero-shot icl run unless one was
+            // chosen with b (a no-model baseline is dimmed instead).
+            let isReference =
+                row.pValue == nil
+                && (baselineRunID == nil
+                    ? row.run.isZeroShot && row.run.method == .icl : row.run.id == baselineRunID)
             let significance =
                 row.pValue.map { String(format: "%.3f", $0) + ($0 < 0.05 ? "*" : " ") }
-                ?? (isBaseline ? "base  " : "-     ")
+                ?? (isReference ? "base  " : "-     ")
             return [
-                Span(Self.cells(row, wide: wide), theme.base),
+                Span(Self.cells(row, wide: wide), row.run.isBaseline ? theme.muted : theme.base),
                 Span(significance, (row.pValue ?? 1) < 0.05 ? theme.filter : theme.muted),
                 Span(wide ? "  " + Self.cost(row) : "", theme.base),
             ]
@@ -98,7 +119,7 @@ extension ExperimentsScreen {
         let metrics =
             wide ? "precision [95% CI]   recall [95% CI]      coverage [95% CI]    " : "precision [CI]    recall cover "
         return pad("domain", 11, wide) + pad("formats", 9) + pad("strategy", wide ? 11 : 7) + pad("ratio", wide ? 6 : 5)
-            + pad("method", 8)
+            + pad("method", wide ? 15 : 8)
             + metrics + pad("n", wide ? 5 : 4) + pad("tokens", wide ? 8 : 7)
             + (wide ? pad("p", 6) + "  " + pad("×teacher", 9) + pad("calls", 6) + "s/sess" : "p")
     }
@@ -119,15 +140,26 @@ extension ExperimentsScreen {
             ? pad(ci(m.precision, row.precisionCI), 21) + pad(ci(m.recall, row.recallCI), 21)
                 + pad(ci(m.coverage, row.coverageCI), 21)
             : pad(ci(m.precision, row.precisionCI), 18) + String(format: "%.3f  %.3f ", m.recall, m.coverage)
-        let none = run.isZeroShot
-        return pad(run.domain, 11, wide) + pad(run.formats.label, 9)
-            + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
-            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(run.method.rawValue, 8) + metrics
+        return pad(run.domain, 11, wide) + cell(run, wide: wide) + metrics
             + pad("\(m.evaluated.count)", wide ? 5 : 4)
             + pad(compact(run.studentPromptTokens + run.studentCompletionTokens + run.teacherTokens), wide ? 8 : 7)
     }
 
-    private static func pad(_ text: String, _ width: Int, _ shown: Bool = true) -> String {
+    /// Formats, strategy, ratio and method. A no-model baseline says so in the formats column;
+    /// at 80 columns its method spans strategy, ratio and method (20 cells: "same-category"),
+    /// with mined-pairs' ratio after it. A later round is marked " r2", " r3", ….
+    static func cell(_ run: RunRecord, wide: Bool) -> String {
+        let none = run.isZeroShot
+        let method = run.method.rawValue + (run.round > 0 ? " r\(run.round + 1)" : "")
+        let formats = pad(run.isBaseline ? UtilisationMethod.noModel : run.formats.label, 9)
+        if run.isBaseline, !wide {
+            return formats + pad(method + (none ? "" : " \(run.ratio)"), 20)
+        }
+        return formats + pad(none ? "-" : run.strategy.rawValue, wide ? 11 : 7)
+            + pad(none ? "-" : String(run.ratio), wide ? 6 : 5) + pad(method, wide ? 15 : 8)
+    }
+
+    static func pad(_ text: String, _ width: Int, _ shown: Bool = true) -> String {
         shown ? DisplayWidth.pad(DisplayWidth.truncate(text, to: width - 1), to: width) : ""
     }
 
@@ -135,35 +167,5 @@ extension ExperimentsScreen {
         count >= 1_000_000
             ? String(format: "%.1fM", Double(count) / 1e6)
             : count >= 1000 ? String(format: "%.1fk", Double(count) / 1e3) : "\(count)"
-    }
-
-    private func renderChart(_ rows: [ExperimentReport.Row], into buffer: inout Buffer, area: Rect, theme: Theme) {
-        let inner = Block(
-            title: "\(metric.title) by format, strategy and ratio (c: other metric)", borderStyle: theme.border,
-            titleStyle: theme.title
-        ).render(area, &buffer)
-        guard !inner.isEmpty, !rows.isEmpty else { return }
-        let labels = rows.map { Self.label($0.run) }
-        let labelWidth = min(inner.width / 2, labels.map { DisplayWidth.of($0) }.max() ?? 0)
-        let barWidth = max(1, inner.width - labelWidth - 8)
-        let selected = min(list.selected, rows.count - 1)
-        // Keep the selected run's bar in view when there are more runs than rows.
-        let offset = max(0, min(selected - inner.height + 1, rows.count - inner.height))
-        for (line, index) in (offset..<min(rows.count, offset + inner.height)).enumerated() {
-            let value: Double =
-                switch metric {
-                case .precision: rows[index].metrics.precision
-                case .recall: rows[index].metrics.recall
-                case .coverage: rows[index].metrics.coverage
-                }
-            let y = inner.y + line
-            buffer.put(
-                DisplayWidth.pad(DisplayWidth.truncate(labels[index], to: labelWidth), to: labelWidth),
-                x: inner.x, y: y, style: index == selected ? theme.filter : theme.muted, clip: inner)
-            let end = buffer.put(
-                BarChart.bar(value, maximum: 1, width: barWidth), x: inner.x + labelWidth + 1, y: y, style: theme.bar,
-                clip: inner)
-            buffer.put(String(format: " %.3f", value), x: end, y: y, style: theme.base, clip: inner)
-        }
     }
 }

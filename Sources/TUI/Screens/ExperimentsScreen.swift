@@ -137,11 +137,23 @@ public struct ExperimentsScreen: Sendable {
         Self.rows(snapshot).filter { filter.matches(Self.label($0.run)) }
     }
 
-    /// "electronic rules random 0.05 icl": what the chart shows and the filter searches.
-    static func label(_ run: RunRecord) -> String { run.label }
+    /// "electronic rules random 0.05 icl": what the chart shows and the filter searches; a
+    /// no-model baseline reads "electronic no model same-category" (mined-pairs with its quantity),
+    /// and a named test set follows ("… icl stratified:12").
+    static func label(_ run: RunRecord) -> String {
+        let set = run.testSet.map { " \($0)" } ?? ""
+        guard run.isBaseline else { return run.label + set }
+        let quantity = run.isZeroShot ? "" : " \(run.strategy.rawValue) \(run.ratio)"
+        let round = run.round > 0 ? " round \(run.round + 1)" : ""
+        return "\(run.domain) \(UtilisationMethod.noModel) \(run.method.rawValue)\(quantity)\(round)\(set)"
+    }
 
-    /// The report's rows in chart order: domain, format, strategy, method, ratio.
+    /// The report's rows in chart order: domain, the no-model baselines first (the references
+    /// the rest is read against), then format, strategy, method, ratio.
     static func rows(_ snapshot: WorkspaceSnapshot?) -> [ExperimentReport.Row] {
-        (snapshot?.report?.rows ?? []).sorted { RunRecord.chartOrder($0.run, $1.run) }
+        (snapshot?.report?.rows ?? []).sorted { a, b in
+            a.run.domain != b.run.domain || a.run.isBaseline == b.run.isBaseline
+                ? RunRecord.chartOrder(a.run, b.run) : a.run.isBaseline
+        }
     }
 }
