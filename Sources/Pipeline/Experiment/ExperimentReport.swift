@@ -96,7 +96,7 @@ public struct ExperimentReport: Sendable {
                     return Significance.pairedRandomization(ours, theirs)
                 }.max()
             }
-            let best = scored.filter { $0.0.isBaseline && $0.0.sharesTests(with: run) && $0.0.id != run.id }
+            let best = scored.filter { $0.0.isBaseline && $0.0.sharesTests(with: run) && $0.0.cellKey != run.cellKey }
                 .max { $0.1.precision < $1.1.precision }
             var ratio: (Double, Significance.Interval)?
             if let teacher = scored.first(where: { $0.0.method == .teacher && $0.0.sharesTests(with: run) }),
