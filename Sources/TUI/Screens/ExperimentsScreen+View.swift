@@ -150,7 +150,8 @@ extension ExperimentsScreen {
     /// with mined-pairs' ratio after it. A later round is marked " r2", " r3", ….
     static func cell(_ run: RunRecord, wide: Bool) -> String {
         let none = run.isZeroShot
-        let method = run.method.rawValue + (run.round > 0 ? " r\(run.round + 1)" : "")
+        let line = run.formatLine == .standard ? "" : " \(run.formatLine.rawValue)"
+        let method = run.method.rawValue + line + (run.round > 0 ? " r\(run.round + 1)" : "")
         let formats = pad(run.isBaseline ? UtilisationMethod.noModel : run.formats.label, 9)
         if run.isBaseline, !wide {
             return formats + pad(method + (none ? "" : " \(run.ratio)"), 20)
