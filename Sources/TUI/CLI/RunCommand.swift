@@ -38,7 +38,10 @@ struct RunCommand: AsyncParsableCommand {
                 knowledgeDomains: knowledgeDomains, formatLines: testSet.formatLines)
             axes.knowledgeSet = knowledgeSet
             guard let cell = axes.cells.first, axes.cells.count == 1 else {
-                throw ValidationError("--formats must name one format set for a run, got '\(formats)' (use 'grid')")
+                let lines = testSet.formatLines ?? FormatLine.standard.rawValue
+                throw ValidationError(
+                    "a run is one cell: --formats and --format-lines must each name one value, got '\(formats)' "
+                        + "and '\(lines)' (use 'grid')")
             }
             return cell
         } catch let problem as GridAxes.Problem {
