@@ -59,7 +59,8 @@ struct ExtractionTests {
         let own = { (sample: [SessionReference]) in items.filter { $0.sampleKey == Extractor.sampleKey(sample) } }
         #expect(!own(small).isEmpty && !own(large).isEmpty)
         #expect(own(small).count <= Extractor.maxRules && own(large).count <= Extractor.maxRules)
-        let selected = KnowledgeSelection(formats: [.rule], dataset: dataset, sample: small, stored: items).context.rules
+        let selected = KnowledgeSelection(formats: [.rule], dataset: dataset, sample: small, stored: items).context
+            .rules
         #expect(selected == own(small).map(\.text))
         // Every rule's sources lie inside its own sample.
         let smallKeys = Set(small.map(\.key))

@@ -37,7 +37,8 @@ struct AnswerParserTests {
     /// A thoughts-trained student's answer: the reasoning may hold braces of its own; the bundles
     /// are the JSON after "Answer:" (products 2 and 3 here, not the {1, 4} the reasoning mentions).
     @Test func reasoningBeforeTheAnswer() throws {
-        let text = #"Reasoning: {1, 4} are both cables, but 2 and 3 make a kit.\#nAnswer: {"bundles":[{"intent":"kit","items":[2,3]}]}"#
+        let text =
+            #"Reasoning: {1, 4} are both cables, but 2 and 3 make a kit.\#nAnswer: {"bundles":[{"intent":"kit","items":[2,3]}]}"#
         #expect(try AnswerParser.bundles(in: text) == [ParsedBundle(items: [2, 3], intent: "kit")])
     }
 

@@ -18,7 +18,9 @@ struct ExperimentsBaselineTests {
     static func snapshot(dataset: Dataset) throws -> WorkspaceSnapshot {
         let path = NSTemporaryDirectory() + "bundlekd-tui-\(UUID().uuidString).sqlite"
         let workspace = try Workspace(path: path)
-        func store(_ formats: String, _ method: UtilisationMethod, _ key: String, round: Int = 0, _ x10: String)
+        func store(
+            _ formats: String, _ method: UtilisationMethod, _ key: String, round: Int = 0, _ x10: String
+        )
             throws
         {
             let model = !method.isBaseline
@@ -116,6 +118,7 @@ struct ExperimentsBaselineTests {
         let m = try Self.model(width: 100)
         #expect(
             view(m).lines()[18]
-                == "│#5 · 2 rounds 0.750 ± 0.354 SD, range 0.500 · 2.00 items/bundle · [1,2] share 0.50 · p vs same-ca…│")
+                == "│#5 · 2 rounds 0.750 ± 0.354 SD, range 0.500 · 2.00 items/bundle · [1,2] share 0.50 · p vs same-ca…│"
+        )
     }
 }

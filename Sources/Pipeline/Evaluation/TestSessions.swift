@@ -43,7 +43,8 @@ public enum TestSessions: Hashable, Sendable {
         switch self {
         case .all, .first: nil
         case .stratified(let count, let seed): "stratified:\(count) seed \(seed)"
-        case .ids(let ids, let name): "\(name) (\(ids.count) ids, \(SHA256.hex(Data(ids.joined(separator: "\n").utf8)).prefix(8)))"
+        case .ids(let ids, let name):
+            "\(name) (\(ids.count) ids, \(SHA256.hex(Data(ids.joined(separator: "\n").utf8)).prefix(8)))"
         }
     }
 
@@ -56,7 +57,8 @@ public enum TestSessions: Hashable, Sendable {
         case .ids(let ids, let name):
             let byID = Dictionary(tests.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             if let unknown = ids.first(where: { byID[$0] == nil }) {
-                throw Problem(description: "--sessions \(name): '\(unknown)' is not a test session of \(dataset.domain)")
+                throw Problem(
+                    description: "--sessions \(name): '\(unknown)' is not a test session of \(dataset.domain)")
             }
             let wanted = Set(ids)
             return tests.filter { wanted.contains($0.id) }
@@ -66,7 +68,8 @@ public enum TestSessions: Hashable, Sendable {
             }
             let lengths = byLength.keys.sorted()
             guard !lengths.isEmpty else {
-                throw Problem(description: "--sessions stratified: \(dataset.domain) has no test session of 3+ products")
+                throw Problem(
+                    description: "--sessions stratified: \(dataset.domain) has no test session of 3+ products")
             }
             var chosen = Set<String>()
             for (index, length) in lengths.enumerated() {

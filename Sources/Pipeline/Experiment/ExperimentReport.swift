@@ -69,8 +69,11 @@ public struct ExperimentReport: Sendable {
             scored.append((run, Scorer.score(predictions, mode: mode)))
             strict[run.id!] = Scorer.score(predictions, mode: .strict).precision
             shapes[run.id!] = AnswerShape(predictions.map(\.bundles))
-            answers[run.id!] = Dictionary(predictions.map { ($0.session.id, $0.bundles) }, uniquingKeysWith: { a, _ in a })
-            if !chance.contains(where: { $0.domain == run.domain && $0.sessions == run.sessions && $0.testSet == run.testSet }) {
+            answers[run.id!] = Dictionary(
+                predictions.map { ($0.session.id, $0.bundles) }, uniquingKeysWith: { a, _ in a })
+            if !chance.contains(where: {
+                $0.domain == run.domain && $0.sessions == run.sessions && $0.testSet == run.testSet
+            }) {
                 let values = predictions.map { BaselineRule.expectedRandomPairPrecision($0.session) }
                 chance.append(
                     Chance(
@@ -200,7 +203,8 @@ public struct ExperimentReport: Sendable {
         let m = row.metrics
         return cellColumns(row) + [
             metric(m.precision, row.precisionCI), metric(m.recall, row.recallCI), metric(m.coverage, row.coverageCI),
-            row.precisionThreePlus.map { String(format: "%.3f", $0) } ?? "-", String(format: "%.3f", row.strictPrecision),
+            row.precisionThreePlus.map { String(format: "%.3f", $0) } ?? "-",
+            String(format: "%.3f", row.strictPrecision),
             String(format: "%.2f", row.shape.itemsPerBundle), String(format: "%.2f", row.shape.firstPairShare),
             "\(m.evaluated.count) (\(m.excludedForParse + m.excludedAllSingle))"
                 + (row.run.shortenedPrompts > 0 ? ", \(row.run.shortenedPrompts) shortened" : ""),
@@ -264,7 +268,8 @@ public struct ExperimentReport: Sendable {
             return [
                 row.run.label, "\(group.runIDs.count)",
                 group.precisions.map { String(format: "%.3f", $0) }.joined(separator: ", "),
-                String(format: "%.3f", group.mean), String(format: "%.3f", group.sd), String(format: "%.3f", group.range),
+                String(format: "%.3f", group.mean), String(format: "%.3f", group.sd),
+                String(format: "%.3f", group.range),
                 group.changedShare.map { String(format: "%.2f", $0) } ?? "-",
             ]
         }
@@ -298,7 +303,8 @@ public struct ExperimentReport: Sendable {
             replicates.isEmpty
             ? []
             : [
-                "", "Replicates: the same cell generated afresh in each round (temperature 0; what differs is "
+                "",
+                "Replicates: the same cell generated afresh in each round (temperature 0; what differs is "
                     + "batching, slots and load). The range is the A/A gap: a difference between two single runs "
                     + "smaller than it is not an effect.", "",
             ] + table(Self.replicateHeaders, replicateTable)
@@ -350,14 +356,18 @@ public struct ExperimentReport: Sendable {
                 "studentTokens": row.run.studentPromptTokens + row.run.studentCompletionTokens,
                 "teacherTokens": row.run.teacherTokens,
                 "pValueVsNone": row.pValue ?? NSNull(), "seconds": row.run.seconds,
-                "round": row.run.round, "shortenedPrompts": row.run.shortenedPrompts, "formatLine": row.run.formatLine.rawValue, "testSet": row.run.testSet ?? NSNull(), "student": row.run.student,
+                "round": row.run.round, "shortenedPrompts": row.run.shortenedPrompts,
+                "formatLine": row.run.formatLine.rawValue, "testSet": row.run.testSet ?? NSNull(),
+                "student": row.run.student,
                 "strictPrecision": row.strictPrecision, "itemsPerBundle": row.shape.itemsPerBundle,
                 "firstPairShare": row.shape.firstPairShare, "precisionThreePlus": row.precisionThreePlus ?? NSNull(),
                 "bestBaseline": row.bestBaseline.map { $0.run.method.rawValue } ?? NSNull(),
                 "pValueVsBestBaseline": row.bestBaseline?.p ?? NSNull(),
                 "isBaseline": row.run.isBaseline,
-                "chance": chance.first { $0.domain == row.run.domain && $0.sessions == row.run.sessions
-                    && $0.testSet == row.run.testSet }?.randomPairPrecision ?? NSNull(),
+                "chance": chance.first {
+                    $0.domain == row.run.domain && $0.sessions == row.run.sessions
+                        && $0.testSet == row.run.testSet
+                }?.randomPairPrecision ?? NSNull(),
                 "precisionVsTeacher": row.teacherRatio.map { $0.value } ?? NSNull(),
                 "precisionVsTeacherCI": row.teacherRatio.map { [$0.ci.low, $0.ci.high] } ?? NSNull(),
                 "callsPerSession": row.efficiency.calls, "promptTokensPerSession": row.efficiency.promptTokens,

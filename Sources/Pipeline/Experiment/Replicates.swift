@@ -26,7 +26,9 @@ public struct Replicates: Sendable {
             return
         }
         func normalised(_ bundles: [ParsedBundle]??) -> [[Int]]? {
-            bundles.flatMap { $0 }.map { $0.map { Array(Set($0.items)).sorted() }.sorted { $0.lexicographicallyPrecedes($1) } }
+            bundles.flatMap { $0 }.map {
+                $0.map { Array(Set($0.items)).sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
+            }
         }
         let shares = answers.dropFirst().map { other -> Double in
             let ids = Set(first.keys).intersection(other.keys)

@@ -41,7 +41,8 @@ extension Extractor {
             else { continue }
             let calls = (try? JSONDecoder().decode([Int64].self, from: Data(step.callIds.utf8))) ?? []
             perSession.append(
-                rules.rules.map { SourcedRule(rule: $0, sessions: [reference.key], errors: rules.errors, calls: calls) })
+                rules.rules.map { SourcedRule(rule: $0, sessions: [reference.key], errors: rules.errors, calls: calls) }
+            )
         }
         guard !perSession.isEmpty else {
             run.emit(.note("\(dataset.domain): no session produced rules, nothing to consolidate"))
@@ -69,11 +70,13 @@ extension Extractor {
             let items = ranked.enumerated().map { index, rule in
                 KnowledgeItem(
                     id: nil, createdAt: Date(), format: .rule, domain: dataset.domain,
-                    text: "\(index + 1). \(Self.withoutNumbering(rule.rule))", sessions: KnowledgeItem.json(rule.sessions),
+                    text: "\(index + 1). \(Self.withoutNumbering(rule.rule))",
+                    sessions: KnowledgeItem.json(rule.sessions),
                     errors: KnowledgeItem.json(rule.errors), teacherModel: teacherModel,
                     templateHash: templates.consolidate.hash,
                     callIds: KnowledgeItem.json(allCalls.map(\.callID) + rule.calls),
-                    promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage), sampleKey: sample)
+                    promptTokens: usage.prompt, completionTokens: usage.completion, cost: cost(usage), sampleKey: sample
+                )
             }
             let stored = try workspace.complete(
                 step(key, stage: .rule, domain: dataset.domain, session: nil, status: .done, calls: allCalls),

@@ -46,7 +46,8 @@ public struct StageTemplates: Sendable {
     /// fixed 10 let a 4-product session's answer name product 9).
     public static func proposeSchema(products: Int) -> String {
         let n = max(2, products)
-        return #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":"#
+        return
+            #"{"type":"object","properties":{"bundles":{"type":"array","minItems":1,"maxItems":5,"items":{"type":"object","properties":{"items":{"type":"array","minItems":2,"maxItems":"#
             + "\(n)" + #","items":{"type":"integer","minimum":1,"maximum":"# + "\(n)"
             + #"}},"intent":{"type":"string","maxLength":60}},"required":["items","intent"]}}},"required":["bundles"]}"#
     }

@@ -45,7 +45,8 @@ struct GridCommand: AsyncParsableCommand {
         do {
             var axes = try GridAxes.parse(
                 formats: formats, strategies: strategies, ratios: ratios, methods: methods, seed: seed,
-                hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains, formatLines: testSet.formatLines)
+                hasFineTunedStudent: student != nil, knowledgeDomains: knowledgeDomains,
+                formatLines: testSet.formatLines)
             axes.knowledgeSet = knowledgeSet
             return axes
         } catch let problem as GridAxes.Problem {

@@ -25,7 +25,9 @@ struct RunGridOptions: ParsableArguments {
     func tests(seed: UInt64) throws -> TestSessions {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 test session, got \(limit)") }
         if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
-        if limit != nil, sessions != nil { throw ValidationError("--limit and --sessions each choose the test sessions: give one") }
+        if limit != nil, sessions != nil {
+            throw ValidationError("--limit and --sessions each choose the test sessions: give one")
+        }
         if let limit { return .first(limit) }
         guard let sessions else { return .all }
         do {

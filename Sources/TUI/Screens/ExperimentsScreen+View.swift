@@ -127,7 +127,8 @@ extension ExperimentsScreen {
     /// The wide layout's cost columns: precision as a share of the teacher's, calls and seconds per session.
     static func cost(_ row: ExperimentReport.Row) -> String {
         pad(row.teacherRatio.map { String(format: "%.2f", $0.value) } ?? "-", 9)
-            + pad(String(format: "%.1f", row.efficiency.calls), 6) + (row.efficiency.seconds.map { String(format: "%.1f", $0) } ?? "-")
+            + pad(String(format: "%.1f", row.efficiency.calls), 6)
+            + (row.efficiency.seconds.map { String(format: "%.1f", $0) } ?? "-")
     }
 
     static func cells(_ row: ExperimentReport.Row, wide: Bool) -> String {
