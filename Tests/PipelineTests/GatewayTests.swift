@@ -91,6 +91,31 @@ struct GatewayTests {
         #expect(a.hash.count == 64)
     }
 
+    /// The same body served by another GGUF or under another structured-output mode is another
+    /// answer, so it must be another cache key; a request without a response format does not
+    /// depend on the mode.
+    @Test func theCacheKeyCarriesTheModeAndTheServingModel() throws {
+        func key(_ toml: String, _ format: ResponseFormat?) throws -> String {
+            let config = try WorkspaceConfig.parse(toml)
+            let gateway = try LLMGateway(config: config, workspace: try Workspace())
+            let request = gateway.request(.student, [.user("x")], responseFormat: format)
+            return gateway.cacheKey(.student, request)
+        }
+        let schema = ResponseFormat.jsonSchema(name: "answer", schema: #"{"type":"object"}"#)
+        let grammar = try key("[student]\nstructured_output = \"grammar\"\n", schema)
+        let object = try key("[student]\nstructured_output = \"json_object\"\n", schema)
+        let auto = try key("", schema)
+        #expect(grammar != object)
+        #expect(auto == grammar)  // auto asks with the grammar until a server refuses it
+        let otherModel = try key("[local]\nmodel_path = \"/m/Other-135M.Q8_0.gguf\"\n", schema)
+        #expect(otherModel != auto)
+        let plainGrammar = try key("[student]\nstructured_output = \"grammar\"\n", nil)
+        let plainObject = try key("[student]\nstructured_output = \"json_object\"\n", nil)
+        #expect(plainGrammar == plainObject)
+        let plainRequest = ChatRequest(model: "local", messages: [.user("x")], temperature: 0, maxTokens: 512, seed: 42)
+        #expect(plainGrammar != plainRequest.hash)  // the local model file is in the key
+    }
+
     @Test func configParsesRolesAndRefusesKeysInFiles() throws {
         let config = try WorkspaceConfig.parse(
             """

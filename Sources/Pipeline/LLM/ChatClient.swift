@@ -22,6 +22,8 @@ public final class ChatClient: Sendable {
         /// From the first attempt leaving the queue to the answer: retries and backoff
         /// included, waiting for a free slot excluded.
         public let latencyMs: Double
+        /// How the answered attempt asked for JSON (after any step-down).
+        public let structuredOutput: StructuredOutput
     }
 
     public init(endpoint: EndpointConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -50,13 +52,15 @@ public final class ChatClient: Sendable {
             observer.attempt(attempt)
             let index = pickBaseURL()
             let baseURL = endpoint.baseURLs[index]
-            let result = await perform(request, baseURL: baseURL, observer: observer, onDelta: onDelta)
+            let mode = structuredFallback.mode(for: baseURL)
+            let result = await perform(request, baseURL: baseURL, mode: mode, observer: observer, onDelta: onDelta)
             inFlight.withLock { $0[index] -= 1 }
             await limiter.release()
             switch result {
             case .success(let response):
                 let latency = Double(DispatchTime.now().uptimeNanoseconds - started!) / 1e6
-                return Outcome(response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency)
+                return Outcome(
+                    response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency, structuredOutput: mode)
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
                 let refused = structuredFallback.mode(for: baseURL)
@@ -144,14 +148,14 @@ public final class ChatClient: Sendable {
     }
 
     private func perform(
-        _ request: ChatRequest, baseURL: String, observer: CallObserver,
+        _ request: ChatRequest, baseURL: String, mode: StructuredOutput, observer: CallObserver,
         onDelta: (@Sendable (String) -> Void)?
     ) async -> Result<ChatResponse, Failure> {
         let url = baseURL + "/chat/completions"
         var http = HTTPRequest(url: url)
         http.method = "POST"
         http.headers = ["Content-Type: application/json", "Accept: text/event-stream"] + authorizationHeaders
-        http.body = request.body(stream: true, structuredOutput: structuredFallback.mode(for: baseURL))
+        http.body = request.body(stream: true, structuredOutput: mode)
         http.connectTimeout = endpoint.connectTimeout
         http.firstByteSeconds = endpoint.firstTokenSeconds
         http.stallSeconds = endpoint.stallSeconds

@@ -84,7 +84,7 @@ public struct ChatRequest: Hashable, Sendable {
     /// The OpenAI-compatible request body, asking for JSON the way `structuredOutput` says:
     /// `grammar` sends a compact-JSON grammar instead of the schema (llama.cpp servers),
     /// `json_object` carries the schema where there is one (llama-cpp-python reads it there),
-    /// `none` leaves the format to the prompt. The cache key is the same in every mode.
+    /// `none` leaves the format to the prompt. The mode enters the cache key (`cacheKey`).
     public func body(stream: Bool, structuredOutput: StructuredOutput = .grammar) -> Data {
         var object = content
         object["stream"] = stream
@@ -110,9 +110,17 @@ public struct ChatRequest: Hashable, Sendable {
 
     /// The cache key: SHA-256 of the model id, messages and decoding parameters in canonical
     /// JSON. The endpoint is left out, so the same request to another replica is the same call.
-    public var hash: String {
+    public var hash: String { cacheKey(structuredOutput: nil, servedBy: nil) }
+
+    /// The cache key with what else shapes the answer but is not in the body: the way JSON is
+    /// enforced (`structuredOutput`, nil for a request without a response format) and the
+    /// weights behind the endpoint (`servedBy`, e.g. the local server's GGUF file name), since
+    /// the same body to another model or under another mode is another answer.
+    public func cacheKey(structuredOutput: StructuredOutput?, servedBy: String?) -> String {
         var key = content
         if round > 0 { key["round"] = round }
+        if let structuredOutput { key["structured_output"] = structuredOutput.rawValue }
+        if let servedBy { key["served_by"] = servedBy }
         return SHA256.hex(Self.canonicalJSON(key))
     }
 }

@@ -75,13 +75,23 @@ public final class LLMGateway: Sendable {
             maxTokens: maxTokens ?? endpoint.maxTokens, seed: endpoint.seed, responseFormat: responseFormat)
     }
 
+    /// The key `request` is cached under for `role`: the request, the structured-output mode it
+    /// goes out in now (an answer that needed a step-down is stored under the mode that served
+    /// it), and the local server's model file (another GGUF behind the same alias is another model).
+    public func cacheKey(_ role: LLMRole, _ request: ChatRequest, mode: StructuredOutput? = nil) -> String {
+        let client = client(role)
+        let used = request.responseFormat == nil ? nil : mode ?? client.structuredFallback.mode(for: client.endpoint.baseURLs[0])
+        let servedBy = config.localServer(for: role).map { URL(fileURLWithPath: $0.modelPath).lastPathComponent }
+        return request.cacheKey(structuredOutput: used, servedBy: servedBy)
+    }
+
     /// Sends (or serves from cache) one request; `onDelta` streams the text as it arrives. A
     /// cached answer is delivered to `onDelta` in one piece.
     public func chat(
         _ role: LLMRole, _ request: ChatRequest, cache: CacheUse = CacheUse(),
         onDelta: (@Sendable (String) -> Void)? = nil
     ) async throws -> Call {
-        let hash = request.hash
+        let hash = cacheKey(role, request)
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6 }
         if cache.read, request.isDeterministic || cache.allowNondeterministic,
@@ -114,6 +124,7 @@ public final class LLMGateway: Sendable {
             try await beforeNetwork?(role)
             let outcome = try await client(role).complete(request, observer: observer, onDelta: onDelta)
             record.endpoint = outcome.baseURL
+            record.requestHash = cacheKey(role, request, mode: outcome.structuredOutput)
             record.responseText = outcome.response.text
             record.finishReason = outcome.response.finishReason
             record.promptTokens = outcome.response.usage?.promptTokens
