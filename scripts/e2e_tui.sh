@@ -330,14 +330,16 @@ for l in open(sys.argv[1]):
         && [ $rc2 -eq 0 ] && echo "$out2" | grep -q "| food | none | - | - | sft |" \
         && ok "sft train (LoRA, 2 steps) registers a student that run --method sft serves ($(( $(date +%s) - started )) s)" \
         || fail "sft train then run --method sft" "rc=$rc $out / rc2=$rc2 $out2"
-    # The SFT sweep: sft and icl+sft at one ratio train one student, which both cells use; a rerun trains nothing.
+    # The SFT sweep: each cell's student is trained on the prompt the cell is tested with — sft on the
+    # plain prompt (the sample's zero-shot student), icl+sft with the patterns; a rerun trains nothing.
     started=$(date +%s)
     out=$(cd "$work" && "$ROOT/$BIN" grid $d --formats patterns --ratios 0.2 --methods sft,icl+sft --limit 1 2>&1); rc=$?
     again=$(cd "$work" && "$ROOT/$BIN" grid $d --formats patterns --ratios 0.2 --methods sft,icl+sft --limit 1 2>&1)
     [ $rc -eq 0 ] && [ "$(echo "$out" | grep -c "training student sft-food-patterns-random-0.2-s42 on 4 rows")" -eq 1 ] \
+        && [ "$(echo "$out" | grep -c "training student sft-food-none-random-0.2-s42 on 4 rows")" -eq 1 ] \
         && echo "$out" | grep -q "| food | patterns | random | 0.2 | icl+sft |" && ! echo "$again" | grep -q "training student" \
         && [ "$(echo "$again" | grep -c "sft] already done")" -eq 2 ] \
-        && ok "grid --methods sft,icl+sft trains one student for the ratio, reused by both cells and by a rerun ($(( $(date +%s) - started )) s)" \
+        && ok "grid --methods sft,icl+sft trains each cell's student on its test prompt, reused by a rerun ($(( $(date +%s) - started )) s)" \
         || fail "the SFT sweep" "rc=$rc $out / $again"
     rm -rf "$work"
 

@@ -267,3 +267,61 @@ struct OldWorkspaceTests {
         #expect(try workspace.recentCalls(limit: 100).count == 9)
     }
 }
+
+/// An `sft` cell is tested with the zero-shot prompt and an `icl+sft` cell with its knowledge, so
+/// each must be trained on exactly that prompt (today's mismatch: rules in training, none at test).
+extension SFTExportTests {
+    static func items() -> [KnowledgeItem] {
+        func item(_ id: Int64, _ format: KnowledgeFormat, _ text: String, _ session: String) -> KnowledgeItem {
+            KnowledgeItem(
+                id: id, createdAt: Date(), format: format, domain: "food", text: text, sessions: "[\"\(session)\"]",
+                errors: "[]", teacherModel: "t", templateHash: "h", callIds: "[]", promptTokens: 0,
+                completionTokens: 0, cost: 0)
+        }
+        return [
+            item(1, .rule, "1. Keep tea with biscuits.", "food/t1"), item(2, .thought, "Thought about t1.", "food/t1"),
+            item(3, .thought, "Thought about t2.", "food/t2"),
+        ]
+    }
+
+    @Test func eachRowIsThePromptItsCellIsTestedWith() {
+        let data = ICLPromptTests.dataset()
+        let sample = data.sessions.prefix(2).map { SessionReference(domain: "food", session: $0) }
+        let rules = SFTExport.rows(sample: Array(sample), datasets: [data], format: .rule, knowledge: Self.items())
+        let plain = SFTExport.rows(
+            sample: Array(sample), datasets: [data], format: .rule, knowledge: Self.items(), shape: .plain)
+        #expect(rules.count == 2 && rules.allSatisfy { $0.input.contains("Keep tea with biscuits.") })
+        // What ExperimentRunner sends an sft cell: the zero-shot prompt.
+        let zeroShot = sample.map {
+            ICLPromptBuilder().messages(for: $0.session, in: data, knowledge: KnowledgeContext(), training: [])[0]
+                .content
+        }
+        #expect(plain.map(\.input) == zeroShot)
+        #expect(rules.map(\.input) != zeroShot)
+    }
+
+    /// A thoughts row for icl+sft carries a worked example, as the test prompt does, but never
+    /// its own session's (leave-one-out): t1's row shows t2's thought, t2's row t1's.
+    @Test func aThoughtsRowsWorkedExampleIsAnotherSession() {
+        let data = ICLPromptTests.dataset()
+        let sample = Array(data.sessions.prefix(2).map { SessionReference(domain: "food", session: $0) })
+        let rows = SFTExport.rows(sample: sample, datasets: [data], format: .thought, knowledge: Self.items())
+        #expect(rows.map(\.session) == ["food/t1", "food/t2"])
+        #expect(rows[0].input.contains("Reasoning: Thought about t2.") && !rows[0].input.contains("about t1"))
+        #expect(rows[1].input.contains("Reasoning: Thought about t1.") && !rows[1].input.contains("about t2"))
+        #expect(rows[0].output.hasPrefix("Reasoning: Thought about t1.\nAnswer: "))
+        let plain = SFTExport.rows(sample: sample, datasets: [data], format: .thought, knowledge: Self.items(), shape: .plain)
+        #expect(plain.allSatisfy { !$0.input.contains("Worked example") && $0.output.hasPrefix("Reasoning: ") })
+    }
+
+    @Test func sweepStudentsAreNamedByTheirTrainingPrompt() {
+        func name(_ formats: Set<KnowledgeFormat>, _ method: UtilisationMethod) -> String {
+            FineTunedStudent.sweepName(ExperimentCell(formats: formats, ratio: 0.2, method: method), domain: "food")
+        }
+        #expect(name([.pattern], .sft) == "sft-food-none-random-0.2-s42")
+        #expect(name([], .sft) == "sft-food-none-random-0.2-s42")
+        #expect(name([.pattern], .iclSFT) == "sft-food-patterns-random-0.2-s42")
+        #expect(name([.thought], .sft) == "sft-food-thoughts-plain-random-0.2-s42")
+        #expect(name([.thought], .iclSFT) == "sft-food-thoughts-in-context-random-0.2-s42")
+    }
+}

@@ -107,8 +107,8 @@ public struct ExperimentGrid: Sendable {
     }
 
     /// The registered student of an sft cell in the sweep, trained first when it is missing: a
-    /// LoRA adapter on the cell's own sample (the one its ICL cell draws knowledge from) with the
-    /// cell's format in each row, after the teacher has extracted what the sample lacks.
+    /// LoRA adapter on the cell's own sample (the one its ICL cell draws knowledge from), each row's
+    /// input the prompt the cell is tested with, after the teacher has extracted what the sample lacks.
     func trainedStudent(
         for cell: ExperimentCell, dataset: Dataset, onEvent: @escaping @Sendable (ExperimentEvent) -> Void
     ) async throws -> String {
@@ -122,10 +122,11 @@ public struct ExperimentGrid: Sendable {
         _ = try await ExperimentRunner(gateway: gateway).knowledge(for: cell, dataset: dataset, onEvent: onEvent)
         let sample = try cell.sample(dataset, workspace: workspace)
         let format = cell.formats.first
-        let job = SFTTraining(
+        var job = SFTTraining(
             workspace: workspace, config: gateway.config, configFile: "the grid",
             sample: "\(cell.strategy.rawValue) \(cell.ratio) seed \(cell.seed)", format: format, name: name,
             folder: FineTunedStudent.folder(name: name, databasePath: workspace.path ?? "bundlekd.sqlite"))
+        job.shape = SFTExport.PromptShape(for: cell.method)
         let rows = try job.rows(for: sample, datasets: [dataset])
         try job.writeData(rows)
         report("training student \(name) on \(rows.count) rows (LoRA)")

@@ -28,10 +28,17 @@ public enum FineTunedStudent {
         return settings
     }
 
-    /// The name of the student an SFT sweep trains for a cell: one per domain, format, sample
-    /// strategy, ratio and seed (sft and icl+sft cells of the same sample share it).
+    /// The name of the student an SFT sweep trains for a cell: one per domain, training prompt,
+    /// sample strategy, ratio and seed. An `sft` cell's rows have no knowledge in their input
+    /// (`SFTExport.PromptShape`), so for patterns and rules it is the zero-shot student of that
+    /// sample, and for thoughts one trained on their rationales alone ("thoughts-plain").
     public static func sweepName(_ cell: ExperimentCell, domain: String) -> String {
-        "sft-\(domain)-\(cell.formatLabel)-\(cell.strategy.rawValue)-\(cell.ratio)-s\(cell.seed)"
+        let shape = SFTExport.PromptShape(for: cell.method)
+        let inWeights = shape == .plain ? cell.formats.filter { $0 == .thought } : cell.formats
+        var label = FormatSet(inWeights).label
+        if shape == .plain, !inWeights.isEmpty { label += "-plain" }
+        if shape == .inContext, inWeights.contains(.thought) { label += "-in-context" }
+        return "sft-\(domain)-\(label)-\(cell.strategy.rawValue)-\(cell.ratio)-s\(cell.seed)"
     }
 
     /// The folder for a student's data, training text and model: beside the workspace database.

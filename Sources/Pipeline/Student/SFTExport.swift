@@ -1,12 +1,11 @@
 import Foundation
 
 /// Fine-tuning data from a sample: for each sampled training session, the input is exactly the
-/// prompt the student gets at test time — the ICL prompt with the format's knowledge (patterns
-/// mined from the sample, the sample's rules; thoughts are not in the prompt) — and the target the
-/// ground-truth bundles, preceded by the teacher's thought as a rationale for the thoughts format.
-/// So a model fine-tuned here is evaluated (sft: the prompt without knowledge; icl+sft: with it) on
-/// the prompt form it learned. Written as OpenAI chat JSONL and as LLaMA-Factory alpaca and
-/// sharegpt files with their dataset_info.json.
+/// prompt the student gets at test time, and the target the ground-truth bundles, preceded by the
+/// teacher's thought as a rationale for the thoughts format. Which test-time prompt depends on the
+/// cell (`PromptShape`): an `sft` cell is tested without knowledge in its prompt, an `icl+sft`
+/// cell with it, so each is trained on the prompt form it is evaluated on. Written as OpenAI chat
+/// JSONL and as LLaMA-Factory alpaca and sharegpt files with their dataset_info.json.
 public struct SFTExport: Sendable {
     public struct Row: Sendable, Equatable {
         public let session: String
@@ -15,17 +14,31 @@ public struct SFTExport: Sendable {
         public let output: String
     }
 
+    /// What a row's input holds besides the session.
+    public enum PromptShape: String, Sendable, CaseIterable {
+        /// No knowledge: the prompt of an `sft` cell (patterns and rules cannot reach the weights
+        /// this way; thoughts still do, as the rationale in the target).
+        case plain
+        /// The format's knowledge as an `icl+sft` cell's prompt has it: patterns and rules as
+        /// guidance, for thoughts the worked example of the most similar *other* sample session.
+        case inContext = "in-context"
+
+        /// The shape a cell of `method` is tested with.
+        public init(for method: UtilisationMethod) { self = method == .sft ? .plain : .inContext }
+    }
+
     /// Rows for `sample`; `format` nil means plain session → bundles. Sessions without the
     /// needed thought are left out (and counted by the caller).
     public static func rows(
         sample: [SessionReference], datasets: [Dataset], format: KnowledgeFormat?,
-        knowledge: [KnowledgeItem], curated: [KnowledgeSetEntry] = [], builder: ICLPromptBuilder = ICLPromptBuilder()
+        knowledge: [KnowledgeItem], curated: [KnowledgeSetEntry] = [], shape: PromptShape = .inContext,
+        builder: ICLPromptBuilder = ICLPromptBuilder()
     ) -> [Row] {
         var rows: [Row] = []
         for dataset in datasets {
             let own = sample.filter { $0.domain == dataset.domain }
             guard !own.isEmpty else { continue }
-            let inPrompt: Set<KnowledgeFormat> = format.map { $0 == .thought ? [] : [$0] } ?? []
+            let inPrompt: Set<KnowledgeFormat> = shape == .plain ? [] : format.map { [$0] } ?? []
             let context = KnowledgeSelection(formats: inPrompt, dataset: dataset, sample: own, stored: knowledge)
                 .context.curated(by: curated, formats: inPrompt)
             let thoughts = KnowledgeContext().curated(by: curated, formats: [.thought]).thoughts
@@ -40,7 +53,9 @@ public struct SFTExport: Sendable {
                     guard let text else { continue }
                     output = "Reasoning: \(text)\nAnswer: \(output)"
                 }
-                let prompt = builder.messages(for: reference.session, in: dataset, knowledge: context, training: [])
+                // Leave-one-out: a row's worked example is never its own session.
+                let others = own.filter { $0.key != reference.key }.map(\.session)
+                let prompt = builder.messages(for: reference.session, in: dataset, knowledge: context, training: others)
                     .map(\.content).joined(separator: "\n\n")
                 rows.append(Row(session: reference.key, input: prompt, output: output))
             }

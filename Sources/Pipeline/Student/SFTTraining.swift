@@ -16,6 +16,8 @@ public struct SFTTraining: Sendable {
     public let folder: String
     /// A curated knowledge set whose entries replace the teacher's items it holds in every row.
     public var knowledgeSet: KnowledgeSetRecord?
+    /// Whether rows carry the knowledge in their input (`icl+sft`, the default) or not (`sft`).
+    public var shape = SFTExport.PromptShape.inContext
 
     public init(
         workspace: Workspace, config: WorkspaceConfig, configFile: String, sample: String,
@@ -51,7 +53,7 @@ public struct SFTTraining: Sendable {
     public func rows(for sample: [SessionReference], datasets: [Dataset]) throws -> [SFTExport.Row] {
         let rows = SFTExport.rows(
             sample: sample, datasets: datasets, format: format, knowledge: try workspace.knowledge(),
-            curated: knowledgeSet?.entryList ?? [])
+            curated: knowledgeSet?.entryList ?? [], shape: shape)
         guard !rows.isEmpty else {
             throw DataError(
                 file: configFile, field: "sample",

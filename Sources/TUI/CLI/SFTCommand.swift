@@ -21,6 +21,9 @@ struct SFTExportCommand: ParsableCommand {
     @Option(name: .customLong("knowledge"), help: "none, patterns, rules or thoughts.") var knowledgeFormat:
         SFTKnowledge = .none
     @Option(help: "The folder to write into.") var output: String
+    @Option(
+        help: "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) or plain (none, as an sft cell is tested).")
+    var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
 
@@ -32,6 +35,7 @@ struct SFTExportCommand: ParsableCommand {
                 workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: "export", folder: output)
             job.knowledgeSet = try knowledgeSet.map(store.requireKnowledgeSet)
+            job.shape = prompt
             let rows = try job.rows(datasets: source.loadPrepared())
             try SFTExport.write(rows, to: output, name: "bundlekd_\(job.formatName)")
             print("wrote \(rows.count) rows to \(output): openai.jsonl, alpaca.json, sharegpt.json, dataset_info.json")
@@ -59,6 +63,9 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(help: "A stored sample name (see 'bundlekd extract --sample').") var sample: String
     @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.")
     var knowledgeFormat: SFTKnowledge = .none
+    @Option(
+        help: "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) or plain (none, as an sft cell is tested).")
+    var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
@@ -109,6 +116,7 @@ struct SFTTrainCommand: AsyncParsableCommand {
                 workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: studentName, folder: folder)
             job.knowledgeSet = try knowledgeSet.map(store.requireKnowledgeSet)
+            job.shape = prompt
             let rows = try job.rows(datasets: source.loadPrepared())
             try job.writeData(rows)
             return (job, rows)
@@ -174,3 +182,5 @@ struct LoRAProgressBar: Sendable {
         }
     }
 }
+
+extension SFTExport.PromptShape: ExpressibleByArgument {}
