@@ -76,6 +76,26 @@ struct ICLPromptTests {
         if: ProcessInfo.processInfo.environment["LLM_BASE_URL"] != nil,
         "skipped: LLM_BASE_URL is not set (make test starts the local model server and sets it)"))
 struct GridTests {
+    /// Three rounds of the zero-shot cell: each round asks the model afresh (3 sessions × 3
+    /// rounds = 9 calls that reach the server), each is its own run, and a fresh runner on the
+    /// same workspace gets all three from the cache (9 hits, no new network call).
+    @Test func repeatsAskAfreshPerRoundAndNotOnARerun() async throws {
+        let food = try DemoFood.dataset()
+        let llm = try LLMGateway(config: DemoFood.config(), workspace: try Workspace())
+        let cells = (1...3).map { ExperimentCell(formats: [], round: $0) }
+        var keys: Set<String> = []
+        for cell in cells { keys.insert(try await ExperimentRunner(gateway: llm).run(cell, dataset: food, testLimit: 3) { _ in }.key) }
+        let first = try llm.workspace.cacheStatistics()
+        #expect(keys.count == 3)
+        #expect(first.calls == 9 && first.hits == 0)
+        // Without the stored runs (another budget makes other run keys), the same prompts hit the cache.
+        var builder = ICLPromptBuilder()
+        builder.tokenBudget += 1
+        for cell in cells { _ = try await ExperimentRunner(gateway: llm, builder: builder).run(cell, dataset: food, testLimit: 3) { _ in } }
+        let again = try llm.workspace.cacheStatistics()
+        #expect(again.calls == 18 && again.hits == 9)
+    }
+
     @Test func demoGridRunsAndRerunsFromCache() async throws {
         let food = try DemoFood.dataset()
         let llm = try LLMGateway(config: DemoFood.config(), workspace: try Workspace())
@@ -323,5 +343,22 @@ extension SFTExportTests {
         #expect(name([.pattern], .iclSFT) == "sft-food-patterns-random-0.2-s42")
         #expect(name([.thought], .sft) == "sft-food-thoughts-plain-random-0.2-s42")
         #expect(name([.thought], .iclSFT) == "sft-food-thoughts-in-context-random-0.2-s42")
+    }
+}
+
+/// The run key carries the knowledge's fingerprint (before the round, which stays last), so new
+/// rules for the same cell make a new run instead of resuming the old answers.
+struct KnowledgeFingerprintTests {
+    @Test func otherRulesMakeAnotherRunKey() {
+        var a = KnowledgeContext()
+        a.rules = ["1. Bundle [Cases] with [Tablets]."]
+        var b = a
+        b.rules = ["1. Bundle [Cases] with [Chargers]."]
+        #expect(a.fingerprint != b.fingerprint && a.fingerprint == a.fingerprint)
+        let key = "electronic|local|rules|random|0.1|icl|42|k1-b1500|tests180"
+        #expect(ExperimentRunner.keyed(key, knowledge: a.fingerprint, round: 0) == key + "|knowledge:" + a.fingerprint)
+        #expect(
+            ExperimentRunner.keyed(key + "|round2", knowledge: b.fingerprint, round: 2)
+                == key + "|knowledge:" + b.fingerprint + "|round2")
     }
 }
