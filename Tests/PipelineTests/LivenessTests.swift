@@ -110,6 +110,29 @@ struct LivenessTests {
         #expect(client.structuredFallback.learnedModes == [server.baseURL("nogrammar"): .jsonSchema])
     }
 
+    /// Eight requests refused at once step down exactly one level: each refusal lowers the mode
+    /// it was sent in, not the one the URL has reached meanwhile (before: grammar → json_schema →
+    /// json_object → none, and the command failed).
+    @Test func requestsRefusedAtOnceStepDownOneLevel() async throws {
+        var endpoint = server.endpoint("nogrammar")
+        endpoint.maxConcurrency = 8
+        let client = try ChatClient(endpoint: endpoint)
+        let notices = DeltaLog()
+        let format = ResponseFormat.jsonSchema(name: "t", schema: Self.schema)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    _ = try await client.complete(
+                        self.request("race\(index)", format: format), observer: CallObserver(notice: { notices.add($0) }))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(client.structuredFallback.learnedModes == [server.baseURL("nogrammar"): .jsonSchema])
+        #expect(notices.all.count == 1)
+        #expect(try await server.lastFormat("nogrammar") == "json_schema")
+    }
+
     @Test func aServerWithNoStructuredOutputGetsThePromptAlone() async throws {
         let client = try ChatClient(endpoint: server.endpoint("noformat"))
         let outcome = try await client.complete(request("f", format: .jsonSchema(name: "t", schema: Self.schema)))

@@ -63,12 +63,13 @@ public final class ChatClient: Sendable {
                     response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency, structuredOutput: mode)
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
-                let refused = structuredFallback.mode(for: baseURL)
-                if let lower = structuredFallback.stepDown(
-                    after: failure.error, baseURL: baseURL, asked: request.responseFormat)
+                if let step = structuredFallback.stepDown(
+                    after: failure.error, baseURL: baseURL, asked: request.responseFormat, sent: mode)
                 {
-                    observer.notice(
-                        "\(baseURL) refused \(refused.rawValue) output; asking with \(lower.rawValue) from now on")
+                    if step.stepped {
+                        observer.notice(
+                            "\(baseURL) refused \(mode.rawValue) output; asking with \(step.mode.rawValue) from now on")
+                    }
                     attempt -= 1  // the server told us what it supports: not a failed attempt
                     continue
                 }

@@ -22,15 +22,20 @@ final class StructuredOutputFallback: Sendable {
     /// Every mode learned so far, for `llm status`.
     var learnedModes: [String: StructuredOutput] { learned.withLock { $0 } }
 
-    /// After `error` from `baseURL`: the lower mode to try when the error is a refusal of the
-    /// structured-output request itself, else nil.
-    func stepDown(after error: LLMError, baseURL: String, asked: ResponseFormat?) -> StructuredOutput? {
+    /// After `error` from `baseURL` for a request sent in mode `sent`: the mode to retry in when
+    /// the error refused the structured output itself, else nil. Only the first of the requests
+    /// refused in one mode lowers it (`stepped`); the others, refused while it did, retry in the
+    /// mode it chose, so eight refusals at once step down one level, not four.
+    func stepDown(
+        after error: LLMError, baseURL: String, asked: ResponseFormat?, sent: StructuredOutput
+    ) -> (mode: StructuredOutput, stepped: Bool)? {
         guard configured == .auto, asked != nil, Self.isRefusal(error) else { return nil }
         return learned.withLock { modes in
             let current = modes[baseURL] ?? .grammar
+            if current != sent { return (current, false) }  // already lowered from `sent` by another refusal
             // A plain json_object request was sent as such whatever the mode above it.
             let effective: StructuredOutput =
-                [.grammar, .jsonSchema].contains(current) && asked == .jsonObject ? .jsonObject : current
+                [.grammar, .jsonSchema].contains(sent) && asked == .jsonObject ? .jsonObject : sent
             let lower: StructuredOutput
             switch effective {
             case .grammar, .auto: lower = .jsonSchema
@@ -39,7 +44,7 @@ final class StructuredOutputFallback: Sendable {
             case .none: return nil
             }
             modes[baseURL] = lower
-            return lower
+            return (lower, true)
         }
     }
 
