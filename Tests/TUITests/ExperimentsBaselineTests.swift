@@ -121,4 +121,23 @@ struct ExperimentsBaselineTests {
                 == "│#5 · 2 rounds 0.750 ± 0.354 SD, range 0.500 · 2.00 items/bundle · [1,2] share 0.50 · p vs same-ca…│"
         )
     }
+    /// Compare with a baseline as run A: it is called a baseline, not a student, and its prompt
+    /// line says no model answered; a model run beside it stays "Student B".
+    @Test func compareNamesABaselineRun() throws {
+        var m = try Self.model(width: 120)
+        _ = update(&m, .resized(width: 120, height: 50))  // room for the prompt lines under the answers
+        m.activeScreen = .compare
+        var text = ""
+        for _ in 0..<6 {
+            text = view(m).lines().joined(separator: "\n")
+            if text.contains("A food none random #2") { break }
+            _ = send(&m, .char("r"))
+        }
+        #expect(text.contains("A food none random #2"))
+        _ = send(&m, .char("b"))
+        text = view(m).lines().joined(separator: "\n")
+        #expect(text.contains("Baseline A (no model)  precision"))
+        #expect(text.contains("A no prompt (no model: random)"))
+        #expect(text.contains("Student B  precision"))  // #5, a model run
+    }
 }

@@ -58,16 +58,16 @@ extension CompareScreen {
                 Span(bundle.intent.collapsedWhitespace.nonEmptyOr("(no intent)"), theme.bundle(index)),
             ])
         }
-        for (label, answer) in [("A", a.1), ("B", b?.1)] {
+        for (label, run, answer) in [("A", a.0, a.1), ("B", b?.0, b?.1)] {
             guard label == "A" || b != nil else { continue }
             lines.append([])
+            // A baseline row answers by rule, not by a model: say so where a student is expected.
+            let who = run?.method.isBaseline == true ? "Baseline \(label) (\(UtilisationMethod.noModel))" : "Student \(label)"
             guard let answer else {
-                lines.append([
-                    Span("Student \(label)", theme.header), Span("  did not answer this session", theme.muted),
-                ])
+                lines.append([Span(who, theme.header), Span("  did not answer this session", theme.muted)])
                 continue
             }
-            lines.append([Span("Student \(label)", theme.header), Span("  " + answer.metricsText, theme.muted)])
+            lines.append([Span(who, theme.header), Span("  " + answer.metricsText, theme.muted)])
             lines += answer.lines(theme: theme, label: label)
         }
         lines += knowledgeLines(a.0, b?.0, session: session, dataset: dataset, snapshot: snapshot, theme: theme)
@@ -128,23 +128,25 @@ extension CompareScreen {
         func pieces(_ run: RunRecord) -> [KnowledgePiece] {
             RunComparison.pieces(in: run, session: session, dataset: dataset, stored: stored, sets: sets)
         }
-        func names(_ list: [KnowledgePiece]) -> String {
-            list.isEmpty
+        func names(_ list: [KnowledgePiece], of run: RunRecord) -> String {
+            run.method.isBaseline
+                ? "no prompt (\(UtilisationMethod.noModel): \(run.method.rawValue))"
+                : list.isEmpty
                 ? "none"
                 : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
                     .joined(separator: ", ")
         }
         let inA = pieces(a)
         var lines: [Line] = [[], [Span("Knowledge in the prompts", theme.header)]]
-        lines.append([Span("A ", theme.header), Span(names(inA), theme.base)])
+        lines.append([Span("A ", theme.header), Span(names(inA, of: a), theme.base)])
         guard let b else { return lines }
         let inB = pieces(b)
-        lines.append([Span("B ", theme.header), Span(names(inB), theme.base)])
+        lines.append([Span("B ", theme.header), Span(names(inB, of: b), theme.base)])
         let onlyA = inA.filter { !inB.contains($0) }, onlyB = inB.filter { !inA.contains($0) }
         if !onlyA.isEmpty || !onlyB.isEmpty {
             lines.append([
-                Span("only in A: ", theme.muted), Span(names(onlyA), theme.partial),
-                Span(" · only in B: ", theme.muted), Span(names(onlyB), theme.exact),
+                Span("only in A: ", theme.muted), Span(names(onlyA, of: a), theme.partial),
+                Span(" · only in B: ", theme.muted), Span(names(onlyB, of: b), theme.exact),
             ])
         }
         return lines
