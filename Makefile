@@ -3,7 +3,7 @@
 SWIFT ?= swift
 BIN := .build/debug/bundlekd
 
-.PHONY: run demo test deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft bench-grid figures
+.PHONY: run demo test test-fast deps build unit-tests e2e llm-fallback demo-data clean bench-mining llm bench-llm bench-tui sft bench-threads bench-servers lora bench-sft bench-grid figures
 
 # The local model is installed too (cached in ~/.cache/bundlekd/llm; seconds after the first time),
 # so the teacher and student work from the first key press.
@@ -14,6 +14,11 @@ demo: deps build llm
 	$(BIN) demo $(ARGS)
 
 test: deps build llm lora llm-fallback figures unit-tests e2e
+
+# The quick loop: every unit test that needs no model server and no terminal (those skip, naming
+# why), no end-to-end suite. About a minute on the 2-core machine.
+test-fast: deps build
+	env -u LLM_BASE_URL $(SWIFT) test
 
 deps:
 	@scripts/install-deps.sh
