@@ -6,8 +6,19 @@ import Pipeline
 /// Where the workspace lives and how LLM calls use the cache; shared by every command that
 /// talks to a model.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(help: "The workspace configuration file (endpoints, database).")
-    var config: String = "bundlekd.toml"
+    @Option(
+        name: .customLong("config"), help: "The workspace configuration file (endpoints, database; default: bundlekd.toml).")
+    var configFile: String?
+
+    /// The configuration's path: the named file, else `bundlekd.toml` here, which may be absent
+    /// (every key has a default) — a file named on the command line may not.
+    var config: String { configFile ?? "bundlekd.toml" }
+
+    func validate() throws {
+        if let configFile, !FileManager.default.fileExists(atPath: configFile) {
+            throw ValidationError("--config \(configFile): no such file")
+        }
+    }
 
     @Option(help: "The workspace database; default: the config's 'database', beside the config file.")
     var database: String?
