@@ -97,7 +97,17 @@ struct SFTTrainCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard epochs >= 1, lr > 0 else { throw ValidationError("--epochs must be at least 1 and --lr above 0") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a finite number above 0, got \(lr)") }
+        // The name becomes a folder under students/: no path, no hidden or empty name.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard !studentName.isEmpty, !studentName.hasPrefix("."), studentName.count <= 100,
+            studentName.allSatisfy(allowed.contains)
+        else {
+            throw ValidationError(
+                "--name '\(studentName)' must be 1–100 letters, digits, '.', '_' or '-', not starting with '.' "
+                    + "(it names the student's folder under students/)")
+        }
         guard rank >= 1, alpha >= 1, batch >= 1, maxSteps.map({ $0 >= 1 }) ?? true else {
             throw ValidationError("--rank, --alpha, --batch and --max-steps must be at least 1")
         }
