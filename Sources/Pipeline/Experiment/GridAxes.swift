@@ -81,16 +81,22 @@ extension GridAxes {
         formats: String, strategies: String?, ratios: String?, methods: String, seed: UInt64,
         hasFineTunedStudent: Bool, knowledgeDomains: String? = nil, formatLines: String? = nil
     ) throws -> GridAxes {
-        let methodList = try list(methods).map { name in
+        let methodList = try list(methods, "methods").map { name in
             guard let method = UtilisationMethod(rawValue: name) else {
                 let names = UtilisationMethod.allCases.map(\.rawValue).joined(separator: ", ")
                 throw Problem(description: "unknown method '\(name)' (use \(names))")
             }
             return method
         }
-        let sets = try list(formats).map { label in
+        let sets = try list(formats, "formats").map { label in
             guard let set = FormatSet(label: label) else { throw Problem(description: "unknown format '\(label)'") }
             return set.formats
+        }
+        if Set(sets).count != sets.count {
+            throw Problem(description: "--formats lists one format set twice in '\(formats)'")
+        }
+        if Set(ratioValues(ratios)).count != ratioValues(ratios).count {
+            throw Problem(description: "--ratios lists one ratio twice in '\(ratios ?? "")'")
         }
         // Without a given student the grid trains one per format and sample: each needs one format.
         if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent,
@@ -109,13 +115,13 @@ extension GridAxes {
                 description: "a sampling \(ratios != nil ? "ratio" : "strategy") has no effect with --formats none "
                     + "(a zero-shot cell uses no knowledge); drop it or add a knowledge format")
         }
-        let strategyList = try list(strategies ?? SamplingStrategy.random.rawValue).map { name in
+        let strategyList = try list(strategies ?? SamplingStrategy.random.rawValue, "strategies").map { name in
             guard let strategy = SamplingStrategy(rawValue: name) else {
                 throw Problem(description: "unknown strategy '\(name)'")
             }
             return strategy
         }
-        let ratioList = try list(ratios ?? "0.1").map { text in
+        let ratioList = try list(ratios ?? "0.1", "ratios").map { text in
             guard let ratio = Double(text), ratio > 0, ratio <= 1 else {
                 throw Problem(description: "bad ratio '\(text)'")
             }
@@ -123,26 +129,37 @@ extension GridAxes {
         }
         var axes = GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
         if let formatLines {
-            axes.formatLines = try list(formatLines).map { name in
+            axes.formatLines = try list(formatLines, "format-lines").map { name in
                 guard let line = FormatLine(rawValue: name) else {
                     let names = FormatLine.allCases.map(\.rawValue).joined(separator: ", ")
                     throw Problem(description: "unknown format line '\(name)' (use \(names))")
                 }
                 return line
             }
-            guard !axes.formatLines.isEmpty, Set(axes.formatLines).count == axes.formatLines.count else {
-                throw Problem(description: "--format-lines needs distinct values, got '\(formatLines)'")
-            }
         }
         if let knowledgeDomains {
-            let domains = list(knowledgeDomains)
-            guard !domains.isEmpty, Set(domains).count == domains.count else {
-                throw Problem(description: "--knowledge-domains needs distinct domain names, got '\(knowledgeDomains)'")
-            }
-            axes.knowledgeDomains = domains
+            axes.knowledgeDomains = try list(knowledgeDomains, "knowledge-domains")
         }
         return axes
     }
 
-    private static func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+    /// The values of a comma-separated flag, none empty and none twice: "0.1,,0.2", "" or
+    /// "none,none" is a typo to point at, not a grid to run with a value fewer.
+    /// The ratios as numbers where they parse (the checks of each come later).
+    private static func ratioValues(_ text: String?) -> [Double] {
+        (text ?? "").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    private static func list(_ text: String, _ flag: String) throws -> [String] {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        if values.contains(where: \.isEmpty) {
+            throw Problem(description: "--\(flag) has an empty value in '\(text)' (a comma-separated list)")
+        }
+        if let twice = values.first(where: { value in values.filter { $0 == value }.count > 1 }) {
+            throw Problem(description: "--\(flag) lists '\(twice)' twice in '\(text)'")
+        }
+        return values
+    }
 }

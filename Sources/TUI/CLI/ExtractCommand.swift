@@ -29,9 +29,14 @@ struct ExtractCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1 session, got \(limit)") }
-        for name in stages.split(separator: ",") where KnowledgeFormat(stageName: String(name)) == nil {
+        let names = stages.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if names.contains(where: \.isEmpty) {
+            throw ValidationError("--stages has an empty value in '\(stages)' (use patterns, rules, thoughts)")
+        }
+        for name in names where KnowledgeFormat(stageName: name) == nil {
             throw ValidationError("unknown stage '\(name)' (use patterns, rules, thoughts)")
         }
+        if Set(names).count != names.count { throw ValidationError("--stages lists a stage twice in '\(stages)'") }
     }
 
     func run() async throws {
