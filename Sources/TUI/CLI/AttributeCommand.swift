@@ -38,6 +38,7 @@ struct AttributeCommand: AsyncParsableCommand {
             var everyDomain = source
             everyDomain.domain = nil
             let datasets = try everyDomain.loadPrepared()
+            try options.requireWorkspace(options.loadConfig())  // the run to attribute lives there
             try await LLMSession.run(options, roles: [.teacher, .student]) { gateway in
                 let workspace = gateway.workspace
                 guard let run = try workspace.runs().first(where: { $0.id == id }) else {

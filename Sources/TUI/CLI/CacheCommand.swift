@@ -17,7 +17,7 @@ struct CacheStatsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            let stats = try workspace.openWorkspace(config).cacheStatistics()
+            let stats = try workspace.openExistingWorkspace(config).cacheStatistics()
             print(
                 "cached answers \(stats.entries)\ncalls logged   \(stats.calls)\ncache hits     \(stats.hits)\nerrors         \(stats.errors)\ntokens saved   \(stats.tokensSaved)"
             )
@@ -33,7 +33,7 @@ struct CacheClearCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            print("removed \(try workspace.openWorkspace(config).clearCache()) cached answers")
+            print("removed \(try workspace.openExistingWorkspace(config).clearCache()) cached answers")
         }
     }
 }

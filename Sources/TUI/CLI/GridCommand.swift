@@ -81,6 +81,10 @@ struct GridCommand: AsyncParsableCommand {
         everyDomain.domain = nil
         let sources = pooled ? try everyDomain.loadPrepared() : []
         let started = Date()
+        // A named student or set lives in the workspace: without one, refuse before creating it.
+        if student != nil || cells.contains(where: { $0.knowledgeSet != nil }) {
+            try workspace.requireWorkspace(workspace.loadConfig())
+        }
         try await LLMSession.run(workspace, roles: [.teacher, .student]) { gateway in
             let grid = ExperimentGrid(gateway: gateway, student: student, report: LLMSession.toStandardError)
             _ = try await grid.run(cells, datasets: datasets, tests: tests, knowledgeSources: sources) {
@@ -143,11 +147,14 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if figure != nil && output == nil { throw ValidationError("--figure needs --output FILE.svg") }
         if figure == nil && output != nil { throw ValidationError("--output goes with --figure") }
+        if let output, !["svg", "png", "pdf"].contains((output as NSString).pathExtension.lowercased()) {
+            throw ValidationError("--output \(output): a figure is written as .svg, .png or .pdf")
+        }
     }
 
     func run() throws {
         try reportingFailures {
-            let store = try workspace.openWorkspace(workspace.loadConfig())
+            let store = try workspace.openExistingWorkspace(workspace.loadConfig())
             let datasets = try source.loadPrepared()
             let report = try ExperimentReport.build(
                 workspace: store, datasets: datasets, mode: mode, baselineRunID: baseline)
@@ -194,7 +201,7 @@ struct RescoreCommand: ParsableCommand {
         try reportingFailures {
             print(
                 try ExperimentReport.build(
-                    workspace: workspace.openWorkspace(workspace.loadConfig()),
+                    workspace: workspace.openExistingWorkspace(workspace.loadConfig()),
                     datasets: source.loadPrepared(), mode: mode
                 ).markdown())
         }

@@ -22,7 +22,7 @@ struct KnowledgeListCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let items = try workspace.openWorkspace(try workspace.loadConfig()).knowledge(
+            let items = try workspace.openExistingWorkspace(try workspace.loadConfig()).knowledge(
                 format: format, domain: domain)
             let rows = items.map { item in
                 [
@@ -47,7 +47,7 @@ struct KnowledgeShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let item = try workspace.openWorkspace(try workspace.loadConfig()).knowledgeItem(id: id) else {
+            guard let item = try workspace.openExistingWorkspace(try workspace.loadConfig()).knowledgeItem(id: id) else {
                 throw DataError(file: workspace.config, field: "ID", "no knowledge item \(id)")
             }
             print(KnowledgeExport.markdown([item]))
@@ -72,7 +72,7 @@ struct KnowledgeExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try workspace.openWorkspace(try workspace.loadConfig())
+            let store = try workspace.openExistingWorkspace(try workspace.loadConfig())
             let items = try store.knowledge(format: kind)
             guard format == "md" else { return print(KnowledgeExport.json(items)) }
             print(KnowledgeExport.markdown(items, attribution: try attribution(store)))

@@ -80,7 +80,7 @@ struct KnowledgeSetsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try workspace.openWorkspace(try workspace.loadConfig())
+            let store = try workspace.openExistingWorkspace(try workspace.loadConfig())
             if let reference {
                 return print(KnowledgeExport.markdown(set: try store.requireKnowledgeSet(reference)))
             }

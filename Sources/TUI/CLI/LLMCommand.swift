@@ -74,7 +74,7 @@ struct LLMLogCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            let calls = try workspace.openWorkspace(config).recentCalls(limit: last)
+            let calls = try workspace.openExistingWorkspace(config).recentCalls(limit: last)
             let rows = calls.map { call -> [String] in
                 let prompt =
                     (try? JSONDecoder().decode([ChatMessage].self, from: Data(call.messages.utf8)))?.last?.content ?? ""

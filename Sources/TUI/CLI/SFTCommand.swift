@@ -30,7 +30,7 @@ struct SFTExportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let config = try workspace.loadConfig()
-            let store = try workspace.openWorkspace(config)
+            let store = try workspace.openExistingWorkspace(config)
             var job = SFTTraining(
                 workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: "export", folder: output)
@@ -121,7 +121,7 @@ struct SFTTrainCommand: AsyncParsableCommand {
         let useCommand = trainer == .command || (trainer == nil && config.trainerCommand != nil)
         let folder = output ?? FineTunedStudent.folder(name: studentName, databasePath: workspace.databasePath(config))
         let (job, rows) = try reportingFailures {
-            let store = try workspace.openWorkspace(config)
+            let store = try workspace.openExistingWorkspace(config)
             var job = SFTTraining(
                 workspace: store, config: config, configFile: workspace.config,
                 sample: sample, format: knowledgeFormat.format, name: studentName, folder: folder)

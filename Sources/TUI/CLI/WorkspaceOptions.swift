@@ -40,6 +40,24 @@ struct WorkspaceOptions: ParsableArguments {
     func openWorkspace(_ config: WorkspaceConfig) throws -> Workspace {
         try Workspace(path: databasePath(config))
     }
+
+    /// The workspace of a command that only reads it, or that refuses unless it names something
+    /// stored there (a run, a sample, a student): a missing file is said in one line instead of
+    /// created empty, so a refused or read-only command leaves the folder as it was.
+    func openExistingWorkspace(_ config: WorkspaceConfig) throws -> Workspace {
+        try requireWorkspace(config)
+        return try openWorkspace(config)
+    }
+
+    /// Throws the one line `openExistingWorkspace` gives when the workspace file is missing.
+    func requireWorkspace(_ config: WorkspaceConfig) throws {
+        let path = databasePath(config)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DataError(
+                file: path, field: nil,
+                "no workspace here yet (a grid, run, extract or llm chat creates it; --database names another)")
+        }
+    }
 }
 
 /// The CLI's way into an LLM session: the workspace of the command's options, notices and
