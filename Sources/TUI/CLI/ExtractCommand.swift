@@ -19,7 +19,7 @@ struct ExtractCommand: AsyncParsableCommand {
 
     @OptionGroup var sampling: SampleOptions
 
-    @Option(help: "Use at most this many sessions in total (after sampling).")
+    @Option(parsing: .unconditional, help: "Use at most this many sessions in total (after sampling).")
     var limit: Int?
 
     @Option(

@@ -17,7 +17,7 @@ struct GridCommand: AsyncParsableCommand {
     var formats: String = "none,patterns,rules,thoughts"
     @Option(help: "Sampling strategies, comma-separated: random, length, diversity, difficulty (default: random).")
     var strategies: String?
-    @Option(help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
+    @Option(parsing: .unconditional, help: "Sampling ratios of the training split, comma-separated (default: 0.1).")
     var ratios: String?
     @Option(
         help: """
@@ -26,7 +26,7 @@ struct GridCommand: AsyncParsableCommand {
             unless --student names one; the first three baselines are added to every grid).
             """)
     var methods: String = UtilisationMethod.icl.rawValue
-    @Option(help: "Seed for sampling.")
+    @Option(parsing: .unconditional, help: "Seed for sampling.")
     var seed: UInt64 = 42
     @OptionGroup var testSet: RunGridOptions
     @Option(help: "Scoring mode of the printed table: paper or strict.")
@@ -137,9 +137,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Draw a figure instead: rq1 (formats), rq2 (ratio curves), rq3 (methods) or attribution.")
     var figure: Figure?
     @Option(help: "The figure's file: .svg, .png or .pdf.") var output: String?
-    @Option(name: .customLong("run"), help: "The run whose attribution to draw (default: the latest attributed).")
+    @Option(name: .customLong("run"), parsing: .unconditional, help: "The run whose attribution to draw (default: the latest attributed).")
     var runID: Int64?
-    @Option(help: "p-values against this run instead of the zero-shot one (e.g. a cell against its curated twin).")
+    @Option(parsing: .unconditional, help: "p-values against this run instead of the zero-shot one (e.g. a cell against its curated twin).")
     var baseline: Int64?
 
     enum TableFormat: String, CaseIterable, ExpressibleByArgument { case md, csv, json, latex }

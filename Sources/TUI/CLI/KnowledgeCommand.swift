@@ -61,7 +61,7 @@ struct KnowledgeExportCommand: ParsableCommand {
     @Option(help: "md or json.") var format: String = "md"
     @Option(help: "Only this knowledge format.") var kind: KnowledgeFormat?
     @Option(
-        name: .customLong("run"),
+        name: .customLong("run"), parsing: .unconditional,
         help: "Add each item's measured effect in this run's attribution (default: the latest attributed run).")
     var runID: Int64?
     @OptionGroup var source: DataOptions

@@ -10,10 +10,10 @@ struct LLMBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "How many requests.")
+    @Option(parsing: .unconditional, help: "How many requests.")
     var requests: Int = 16
 
-    @Option(help: "Maximum tokens per answer.")
+    @Option(parsing: .unconditional, help: "Maximum tokens per answer.")
     var maxTokens: Int = 48
 
     @Option(help: "Which endpoint: teacher or student.")

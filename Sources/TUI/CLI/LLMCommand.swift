@@ -27,7 +27,7 @@ struct LLMChatCommand: AsyncParsableCommand {
     @Option(help: "An optional system message.")
     var system: String?
 
-    @Option(help: "Maximum tokens to generate (default: the endpoint's).")
+    @Option(parsing: .unconditional, help: "Maximum tokens to generate (default: the endpoint's).")
     var maxTokens: Int?
 
     @Flag(help: "Print the answer as it is generated.")
@@ -68,7 +68,7 @@ struct LLMLogCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "How many calls to list, newest first.")
+    @Option(parsing: .unconditional, help: "How many calls to list, newest first.")
     var last: Int = 20
 
     func run() throws {

@@ -25,10 +25,10 @@ struct MineCommand: ParsableCommand {
     )
     var transactionSource: PatternOptions.Source = .bundles
 
-    @Option(help: "Minimum support as a fraction of transactions (0.001 = 0.1%).")
+    @Option(parsing: .unconditional, help: "Minimum support as a fraction of transactions (0.001 = 0.1%).")
     var minSupport: Double = 0.001
 
-    @Option(help: "Minimum rule confidence as a fraction.")
+    @Option(parsing: .unconditional, help: "Minimum rule confidence as a fraction.")
     var minConfidence: Double = 0.001
 
     @Option(help: "Itemset sizes, N or N-M (default 2-5 for datasets, 1- for --transactions).")
@@ -43,14 +43,14 @@ struct MineCommand: ParsableCommand {
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
-    @Option(help: "Rows shown in a table (0 = all); json and csv list everything.")
+    @Option(parsing: .unconditional, help: "Rows shown in a table (0 = all); json and csv list everything.")
     var limit: Int = 20
 
-    @Option(help: "Refuse a run that could produce more itemsets than this.")
+    @Option(parsing: .unconditional, help: "Refuse a run that could produce more itemsets than this.")
     var maxItemsets: Int = 20_000_000
 
     @Option(
-        name: .customLong("repeat"),
+        name: .customLong("repeat"), parsing: .unconditional,
         help: "For benchmarks: mine this many more times and print the minimum and median FP-growth time.")
     var repetitions: Int = 0
 
@@ -61,7 +61,8 @@ struct MineCommand: ParsableCommand {
         guard minConfidence >= 0, minConfidence <= 1 else {
             throw ValidationError("--min-confidence must be in [0, 1], got \(minConfidence)")
         }
-        guard limit >= 0 else { throw ValidationError("--limit must not be negative") }
+        guard limit >= 0 else { throw ValidationError("--limit must not be negative, got \(limit)") }
+        guard maxItemsets >= 1 else { throw ValidationError("--max-itemsets must be at least 1, got \(maxItemsets)") }
     }
 
     func run() throws {

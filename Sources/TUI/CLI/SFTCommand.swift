@@ -71,14 +71,14 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(help: "The name to register the fine-tuned student under. Default: sft-FORMAT-SAMPLE.") var name: String?
     @Option(help: "lora or command. Default: command when bundlekd.toml has [trainer] command, else lora.")
     var trainer: TrainerKind?
-    @Option(help: "Training epochs.") var epochs: Int = LoRASettings().epochs
-    @Option(help: "Learning rate (AdamW).") var lr: Double = LoRASettings().learningRate
-    @Option(help: "LoRA rank.") var rank: Int = LoRASettings().rank
-    @Option(help: "LoRA alpha (the adapter's scale is alpha / rank).") var alpha: Int = LoRASettings().alpha
-    @Option(help: "Rows per optimizer step.") var batch: Int = LoRASettings().batch
+    @Option(parsing: .unconditional, help: "Training epochs.") var epochs: Int = LoRASettings().epochs
+    @Option(parsing: .unconditional, help: "Learning rate (AdamW).") var lr: Double = LoRASettings().learningRate
+    @Option(parsing: .unconditional, help: "LoRA rank.") var rank: Int = LoRASettings().rank
+    @Option(parsing: .unconditional, help: "LoRA alpha (the adapter's scale is alpha / rank).") var alpha: Int = LoRASettings().alpha
+    @Option(parsing: .unconditional, help: "Rows per optimizer step.") var batch: Int = LoRASettings().batch
     @Option(help: "Comma-separated modules the adapter wraps.")
     var targets: String = LoRASettings().targets.joined(separator: ",")
-    @Option(help: "Stop after this many optimizer steps (a quick try).") var maxSteps: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many optimizer steps (a quick try).") var maxSteps: Int?
     @Option(help: "Where an external trainer's data and output go. Default: students/NAME beside the workspace.")
     var output: String?
 

@@ -8,10 +8,10 @@ struct SampleOptions: ParsableArguments {
     @Option(help: "How training sessions are sampled: random, length, diversity or difficulty (default: random).")
     var strategy: SamplingStrategy?
 
-    @Option(help: "The share of each domain's training sessions to sample, in (0, 1] (default: 0.1).")
+    @Option(parsing: .unconditional, help: "The share of each domain's training sessions to sample, in (0, 1] (default: 0.1).")
     var ratio: Double?
 
-    @Option(help: "Seed for the sample.")
+    @Option(parsing: .unconditional, help: "Seed for the sample.")
     var seed: UInt64 = 42
 
     var chosenStrategy: SamplingStrategy { strategy ?? .random }

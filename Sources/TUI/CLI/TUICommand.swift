@@ -35,7 +35,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The demo script.")
     var script: String?
 
-    @Option(help: "Seconds between scripted key presses.")
+    @Option(parsing: .unconditional, help: "Seconds between scripted key presses.")
     var pace: Double = 0.6
 
     func run() throws {
