@@ -98,6 +98,12 @@ extension GridAxes {
         if Set(ratioValues(ratios)).count != ratioValues(ratios).count {
             throw Problem(description: "--ratios lists one ratio twice in '\(ratios ?? "")'")
         }
+        if hasFineTunedStudent, !methodList.contains(where: \.needsFineTunedStudent) {
+            throw Problem(description: "--student goes with the methods sft and icl+sft, not '\(methods)'")
+        }
+        if knowledgeDomains != nil, sets.allSatisfy(\.isEmpty) {
+            throw Problem(description: "--knowledge-domains has no effect with --formats none (no knowledge to pool)")
+        }
         // Without a given student the grid trains one per format and sample: each needs one format.
         if methodList.contains(where: \.needsFineTunedStudent), !hasFineTunedStudent,
             let bad = sets.first(where: { $0.count != 1 })

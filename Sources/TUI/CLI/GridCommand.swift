@@ -150,11 +150,15 @@ struct ReportCommand: ParsableCommand {
         if let output, !["svg", "png", "pdf"].contains((output as NSString).pathExtension.lowercased()) {
             throw ValidationError("--output \(output): a figure is written as .svg, .png or .pdf")
         }
+        if runID != nil, figure != .attribution { throw ValidationError("--run goes with --figure attribution") }
     }
 
     func run() throws {
         try reportingFailures {
             let store = try workspace.openExistingWorkspace(workspace.loadConfig())
+            if let baseline, try store.runs().allSatisfy({ $0.id != baseline }) {
+                throw DataError(file: store.path ?? "the workspace", field: "--baseline", "no run \(baseline)")
+            }
             let datasets = try source.loadPrepared()
             let report = try ExperimentReport.build(
                 workspace: store, datasets: datasets, mode: mode, baselineRunID: baseline)

@@ -43,6 +43,16 @@ struct RunCommand: AsyncParsableCommand {
                     "a run is one cell: --formats and --format-lines must each name one value, got '\(formats)' "
                         + "and '\(lines)' (use 'grid')")
             }
+            // One cell says exactly what it runs: a flag its method would ignore is refused.
+            let asked = FormatSet(label: formats)?.formats ?? []  // the cell of a method without knowledge has none
+            if cell.method.isSampleFree, !asked.isEmpty {
+                throw ValidationError(
+                    "--method \(cell.method.rawValue) uses no distilled knowledge, so --formats \(formats) would be "
+                        + "ignored; drop --formats")
+            }
+            if cell.formats.isEmpty, knowledgeSet != nil {
+                throw ValidationError("--knowledge has no effect with --formats none (a zero-shot cell has no knowledge)")
+            }
             return cell
         } catch let problem as GridAxes.Problem {
             throw ValidationError(problem.description)
