@@ -192,7 +192,7 @@ public final class ExperimentRunner: Sendable {
             guard let source = domain == dataset.domain ? dataset : sources.first(where: { $0.domain == domain }) else {
                 throw DataError(
                     file: "--knowledge-domains", field: "domain",
-                    "no domain '\(domain)' in the data (found: \(([dataset] + sources).map(\.domain).joined(separator: ", ")))"
+                    "no domain '\(domain)' in the data (found: \(Self.distinct(([dataset] + sources).map(\.domain)).joined(separator: ", ")))"
                 )
             }
             let sample = try cell.sample(source, workspace: workspace)
@@ -243,5 +243,13 @@ final class Counter: @unchecked Sendable {
         lock.withLock {
             value += 1; return value
         }
+    }
+}
+
+extension ExperimentRunner {
+    /// `names` without repeats, in first-seen order (the test domain is also among the sources).
+    static func distinct(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
     }
 }

@@ -37,10 +37,11 @@ public struct SFTTraining: Sendable {
     /// The SFT rows of the sample: each session's test-time prompt with the format's knowledge.
     public func rows(datasets: [Dataset]) throws -> [SFTExport.Row] {
         guard let stored = try workspace.sample(named: sample) else {
-            throw DataError(file: configFile, field: "sample", "no stored sample '\(sample)'")
+            throw DataError(file: workspace.path ?? "the workspace", field: "sample", "no stored sample '\(sample)'")
         }
         guard !stored.sessionList.isEmpty else {
-            throw DataError(file: configFile, field: "sample", "the sample '\(sample)' has no sessions")
+            throw DataError(
+                file: workspace.path ?? "the workspace", field: "sample", "the sample '\(sample)' has no sessions")
         }
         let training = datasets.flatMap { dataset in
             dataset.sessions(in: .train).map { SessionReference(domain: dataset.domain, session: $0) }
@@ -56,7 +57,7 @@ public struct SFTTraining: Sendable {
             curated: knowledgeSet?.entryList ?? [], shape: shape)
         guard !rows.isEmpty else {
             throw DataError(
-                file: configFile, field: "sample",
+                file: workspace.path ?? "the workspace", field: "sample",
                 "no rows: the sample has no session with \(formatName) knowledge (run 'bundlekd extract' first)")
         }
         return rows

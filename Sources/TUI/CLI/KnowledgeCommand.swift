@@ -47,8 +47,9 @@ struct KnowledgeShowCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard let item = try workspace.openExistingWorkspace(try workspace.loadConfig()).knowledgeItem(id: id) else {
-                throw DataError(file: workspace.config, field: "ID", "no knowledge item \(id)")
+            let config = try workspace.loadConfig()
+            guard let item = try workspace.openExistingWorkspace(config).knowledgeItem(id: id) else {
+                throw DataError(file: workspace.databasePath(config), field: "ID", "no knowledge item \(id)")
             }
             print(KnowledgeExport.markdown([item]))
         }
