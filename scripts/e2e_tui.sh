@@ -9,6 +9,9 @@ passed=0; failed=0
 ok()   { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | sed 's/^/     /'; }
 
+# Ports found free now (scripts/free-ports.sh), never fixed ones another program may hold.
+free_ports() { scripts/free-ports.sh; }
+PA=$(free_ports); PSIG=$(free_ports); PCPP=$(free_ports); PS=$(free_ports); PT=$((PS + 1))
 SOCK="bundlekd-e2e-$$"
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'T kill-server 2>/dev/null' EXIT
@@ -100,12 +103,12 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # One teacher request at a time, so Ctrl-C below lands between extraction steps.
     # The machinery on the small model: the teacher role goes to the student's server here (the
     # real 1.5B teacher has its own block below).
-    printf '[local]\nport = 18097\n[teacher]\nbase_url = "http://127.0.0.1:18097/v1"\nmodel = "local"\nmax_concurrency = 1\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = %s\n[teacher]\nbase_url = "http://127.0.0.1:%s/v1"\nmodel = "local"\nmax_concurrency = 1\n' "$PA" "$PA" > "$work/bundlekd.toml"
     out=$("$BIN" llm chat --stream --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err"); rc=$?
     if [ $rc -eq 0 ] && [ -n "$out" ] && grep -q "starting the local model server" "$work/err" && grep -q "1 attempt" "$work/err"; then
         ok "llm chat --stream starts the local server and streams a real answer"
     else fail "llm chat --stream starts the local server and streams a real answer" "rc=$rc out=$out $(cat "$work/err")"; fi
-    curl -sf http://127.0.0.1:18097/health >/dev/null && fail "the local server is stopped when the command ends" || ok "the local server is stopped when the command ends"
+    curl -sf http://127.0.0.1:$PA/health >/dev/null && fail "the local server is stopped when the command ends" || ok "the local server is stopped when the command ends"
     out2=$("$BIN" llm chat --config "$work/bundlekd.toml" "What is the capital of France?" 2>"$work/err2")
     [ "$out2" = "$out" ] && grep -q "cache hit" "$work/err2" && ok "the repeated question is a cache hit with the same answer" \
         || fail "the repeated question is a cache hit with the same answer" "$out2 / $(cat "$work/err2")"
@@ -129,7 +132,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # The workbench itself against the real model: a zero-shot student run for Compare, then
     # extraction streamed in the Extract screen, the item in Knowledge, format toggles, Compare.
     work=$(mktemp -d); ROOT=$PWD
-    printf '[local]\nport = 18097\n[teacher]\nbase_url = "http://127.0.0.1:18097/v1"\nmodel = "local"\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = %s\n[teacher]\nbase_url = "http://127.0.0.1:%s/v1"\nmodel = "local"\n' "$PA" "$PA" > "$work/bundlekd.toml"
     (cd "$work" && "$ROOT/$BIN" run --data "$ROOT/sessions" --domain food --formats none --limit 3 --config bundlekd.toml >/dev/null 2>&1)
     T new-session -d -s e2e -x 120 -y 40 -e TERM=tmux-256color -e LANG=C.UTF-8 \
         "cd $work && $ROOT/$BIN --data $ROOT/sessions --domain food --config bundlekd.toml; echo EXIT=\$?; sleep 60"
@@ -170,7 +173,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     check "q quits the workbench with status 0" "EXIT=0"
     [ "$(T display -p -t e2e '#{alternate_on}')" = "0" ] && ok "the terminal is restored (alternate screen off)" \
         || fail "the terminal is restored" "alternate_on=$(T display -p -t e2e '#{alternate_on}')"
-    curl -sf http://127.0.0.1:18097/health >/dev/null && fail "the workbench stops the local server it started" \
+    curl -sf http://127.0.0.1:$PA/health >/dev/null && fail "the workbench stops the local server it started" \
         || ok "the workbench stops the local server it started"
     T kill-session -t e2e 2>/dev/null
 
@@ -217,9 +220,9 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     # No model server outlives the workbench, whatever signal ends it. Each case starts a long
     # answer (the command starts its own server on a port nothing else uses), then ends it.
     work=$(mktemp -d)
-    printf '[local]\nport = 18098\n[teacher]\nbase_url = "http://127.0.0.1:18098/v1"\nmodel = "local"\n' > "$work/bundlekd.toml"
-    server_pid() { pgrep -f -- "--port 18098" | head -1; }
-    wait_server_up() { for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18098/health >/dev/null && return 0; sleep 0.1; done; return 1; }
+    printf '[local]\nport = %s\n[teacher]\nbase_url = "http://127.0.0.1:%s/v1"\nmodel = "local"\n' "$PSIG" "$PSIG" > "$work/bundlekd.toml"
+    server_pid() { pgrep -f -- "--port $PSIG" | head -1; }
+    wait_server_up() { for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:$PSIG/health >/dev/null && return 0; sleep 0.1; done; return 1; }
     # Gone: no such process, or a zombie (dead; reaping it is init's business, and the container's may not).
     wait_gone() { for _ in $(seq 1 150); do case $(ps -o stat= -p "$1" 2>/dev/null) in ""|Z*) return 0 ;; esac; sleep 0.1; done; return 1; }
     for sig in TERM HUP INT KILL; do
@@ -231,7 +234,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
             kill -$sig $cli; wait $cli 2>/dev/null; rc=$?
             if wait_gone "$srv"; then ok "SIG$sig to 'llm chat' leaves no server behind (exit $rc)"
             else fail "SIG$sig to 'llm chat' leaves no server behind" "$(ps -o pid,stat,args -p "$srv")"; kill -9 "$srv"; fi
-        else fail "SIG$sig: the server did not come up" "$(tail -5 "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/server-18098.log")"; kill -9 $cli; fi
+        else fail "SIG$sig: the server did not come up" "$(tail -5 "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/server-$PSIG.log")"; kill -9 $cli; fi
     done
     # Ctrl-C at a terminal (the whole foreground group gets SIGINT), and closing the terminal
     # (tmux kill-session sends SIGHUP) while the workbench streams an extraction.
@@ -252,12 +255,12 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
             || { fail "closing the terminal during an extraction stops the server" "$(ps -o pid,stat,args -p "$srv")"; kill -9 "$srv"; }
     else fail "the TUI extraction did not start the server" "$(T capture-pane -p -t sig)"; T kill-session -t sig 2>/dev/null; fi
     # A server this workbench did not start is used, and left running.
-    LLM_PORT=18098 scripts/llm-server.sh start >/dev/null
+    LLM_PORT=$PSIG scripts/llm-server.sh start >/dev/null
     srv=$(server_pid)
     out=$("$BIN" llm chat --config "$work/bundlekd.toml" --max-tokens 8 "Hi" 2>&1)
-    kill -0 "$srv" 2>/dev/null && curl -sf http://127.0.0.1:18098/health >/dev/null && ! echo "$out" | grep -q "starting the local" \
+    kill -0 "$srv" 2>/dev/null && curl -sf http://127.0.0.1:$PSIG/health >/dev/null && ! echo "$out" | grep -q "starting the local" \
         && ok "a server already running on the port is used and not stopped" || fail "a server already running is used and not stopped" "$out"
-    LLM_PORT=18098 scripts/llm-server.sh stop
+    LLM_PORT=$PSIG scripts/llm-server.sh stop
     rm -rf "$work"
 
     # A second real server kind: llama-cpp-python's. It serves one request at a time (the rest
@@ -267,11 +270,11 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
     if [ -x "$LCP" ] && "$LCP" -c 'import llama_cpp.server.app' 2>/dev/null; then
         work=$(mktemp -d)
         OMP_WAIT_POLICY=PASSIVE "$LCP" -m llama_cpp.server --model "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/models/SmolLM2-135M-Instruct.Q4_1.gguf" \
-            --model_alias local --host 127.0.0.1 --port 18096 --n_ctx 4096 --n_threads 1 --n_threads_batch 1 \
+            --model_alias local --host 127.0.0.1 --port $PCPP --n_ctx 4096 --n_threads 1 --n_threads_batch 1 \
             --logits_all false --interrupt_requests false --verbose false >"$work/server.log" 2>&1 &
         lcp=$!
-        for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:18096/v1/models >/dev/null && break; sleep 0.1; done
-        printf '[teacher]\nbase_urls = ["http://127.0.0.1:18096/v1"]\n[student]\nbase_urls = ["http://127.0.0.1:18096/v1"]\n' > "$work/bundlekd.toml"
+        for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:$PCPP/v1/models >/dev/null && break; sleep 0.1; done
+        printf '[teacher]\nbase_urls = ["http://127.0.0.1:%s/v1"]\n[student]\nbase_urls = ["http://127.0.0.1:%s/v1"]\n' "$PCPP" "$PCPP" > "$work/bundlekd.toml"
         out=$("$BIN" llm status --config "$work/bundlekd.toml" 2>&1)
         echo "$out" | grep -q "structured output: grammar (auto, checked now)" \
             && ok "llm status finds that llama-cpp-python takes the compact-JSON grammar" || fail "llm status on llama-cpp-python" "$out"
@@ -290,7 +293,7 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
 
     # The CPU trainer's bad inputs: each is one line and a non-zero exit, and nothing is registered.
     work=$(mktemp -d)
-    printf '[local]\nport = 18097\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = %s\n' "$PA" > "$work/bundlekd.toml"
     d="--data $ROOT/sessions --domain food --config bundlekd.toml"
     # A sample with no sessions: the food sessions, all put in the test split, so none is for training.
     python3 -c 'import json,sys
@@ -305,7 +308,7 @@ for l in open(sys.argv[1]):
     out=$(cd "$work" && "$ROOT/$BIN" sft train $d --sample few --format thoughts 2>&1); rc=$?
     [ $rc -eq 1 ] && echo "$out" | grep -q "no rows: the sample has no session with thoughts knowledge" \
         && ok "sft train with no rows for the format: one line, exit 1" || fail "sft train with no rows for the format" "rc=$rc $out"
-    printf '[local]\nport = 18097\nmodel_path = "/no/such/model.gguf"\n' > "$work/missing.toml"
+    printf '[local]\nport = %s\nmodel_path = "/no/such/model.gguf"\n' "$PA" > "$work/missing.toml"
     out=$(cd "$work" && "$ROOT/$BIN" sft train --data "$ROOT/sessions" --domain food --config missing.toml --sample few 2>&1); rc=$?
     [ $rc -eq 1 ] && echo "$out" | tail -1 | grep -q "the base model /no/such/model.gguf is missing" \
         && ok "sft train without the base model: one line, exit 1" || fail "sft train without the base model" "rc=$rc $out"
@@ -346,10 +349,10 @@ for l in open(sys.argv[1]):
     # The real teacher, Qwen2.5-Coder-1.5B-Instruct, on a server of its own started only when the
     # teacher is first needed (shape only: it is slow here). Ports nothing else uses.
     work=$(mktemp -d)
-    printf '[local]\nport = 18099\n[local_teacher]\nport = 18100\n' > "$work/bundlekd.toml"
+    printf '[local]\nport = %s\n[local_teacher]\nport = %s\n' "$PS" "$PT" > "$work/bundlekd.toml"
     out=$(cd "$work" && "$ROOT/$BIN" llm status 2>&1)
-    echo "$out" | grep -qF "local teacher  http://127.0.0.1:18100/v1  qwen2.5-coder-1.5b-instruct" \
-        && echo "$out" | grep -qF "local student  http://127.0.0.1:18099/v1  local" \
+    echo "$out" | grep -qF "local teacher  http://127.0.0.1:$PT/v1  qwen2.5-coder-1.5b-instruct" \
+        && echo "$out" | grep -qF "local student  http://127.0.0.1:$PS/v1  local" \
         && ok "llm status shows the teacher's and the student's local servers" || fail "llm status shows both local servers" "$out"
     started=$(date +%s)
     out=$(cd "$work" && "$ROOT/$BIN" extract --data "$ROOT/sessions" --domain food --stages rules --limit 1 2>&1); rc=$?
@@ -364,7 +367,7 @@ for l in open(sys.argv[1]):
     [ $rc -eq 0 ] && echo "$out" | grep -q "| food | none | - | - | teacher |" && ! echo "$out" | grep -q "starting the local model server local" \
         && ok "a teacher cell on two sessions, without starting the student's server (${teacher_s} s)" \
         || fail "a teacher cell on two sessions" "rc=$rc $out"
-    curl -sf http://127.0.0.1:18100/health >/dev/null && fail "the teacher's server is stopped when the command ends" "still up" \
+    curl -sf http://127.0.0.1:$PT/health >/dev/null && fail "the teacher's server is stopped when the command ends" "still up" \
         || ok "the teacher's server is stopped when the command ends"
     echo "real teacher tests: extraction step ${extract_s} s, teacher cell ${teacher_s} s"
     rm -rf "$work"

@@ -3,7 +3,7 @@
 # LLM_BASE_URL), and stops the server afterwards whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LLM_PORT=${LLM_PORT:-18089}     # a port of its own, so a user's server on 18080 is untouched
+export LLM_PORT=${LLM_PORT:-$(scripts/free-ports.sh)}     # a free port: a user's server is never touched
 trap 'scripts/llm-server.sh stop' EXIT
 eval "export $(scripts/llm-server.sh start)"
 swift test

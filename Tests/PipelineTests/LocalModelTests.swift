@@ -93,7 +93,7 @@ struct LocalModelTests {
     /// and every answer arrives.
     @Test func twoServersBehindOneRoleShareTheCalls() async throws {
         var second = WorkspaceConfig().local
-        second.port = 18102  // used by no other test
+        second.port = FreePorts.base(count: 1)
         second.slots = 4
         second.threads = 1
         let server = LocalServer(settings: second)
@@ -127,9 +127,10 @@ struct LocalModelTests {
     /// `[local] servers = 2`: one job starts both replicas of the student's embedded server on
     /// consecutive ports, both answer, and both are stopped when the job ends.
     @Test func replicasOfTheEmbeddedServerStartShareAndStop() async throws {
-        var config = try WorkspaceConfig.parse("[local]\nport = 18150\nslots = 2\nthreads = 1\nservers = 2\n")
+        let port = FreePorts.base(count: 3)  // two replicas and the teacher's default port after them
+        var config = try WorkspaceConfig.parse("[local]\nport = \(port)\nslots = 2\nthreads = 1\nservers = 2\n")
         config.student.maxTokens = 12
-        #expect(config.student.baseURLs == ["http://127.0.0.1:18150/v1", "http://127.0.0.1:18151/v1"])
+        #expect(config.student.baseURLs == ["http://127.0.0.1:\(port)/v1", "http://127.0.0.1:\(port + 1)/v1"])
         #expect(config.student.maxConcurrency == 4)
         let workspace = try Workspace()
         let calls = try await LLMSession.run(
