@@ -144,3 +144,24 @@ final class TaskHandle: @unchecked Sendable {
         }
     }
 }
+
+/// The chunks' rules pooled symbolically: the same rule from two chunks (numbering and case
+/// aside) becomes one with both chunks' sessions, and support orders the list.
+struct RulePoolingTests {
+    @Test func theSameRuleFromTwoChunksPoolsItsSessions() {
+        typealias Rule = Extractor.SourcedRule
+        let chunks = [
+            Rule(rule: "1. Bundle cases with tablets", sessions: ["e/1", "e/2"], errors: ["partial"], calls: [1]),
+            Rule(rule: "2. Leave cables out", sessions: ["e/3"], errors: ["disjoint"], calls: [1]),
+            Rule(rule: "1. Leave cables out", sessions: ["e/11", "e/12"], errors: ["exact"], calls: [2]),
+            Rule(rule: "2. bundle cases with tablets", sessions: ["e/2", "e/13"], errors: [], calls: [2]),
+            Rule(rule: "3. Two mice are alternatives", sessions: ["e/14"], errors: [], calls: [2]),
+        ]
+        let ranked = Extractor.ranked(chunks)
+        // "Bundle cases…": e/1, e/2, e/13 (3); "Leave cables out": e/3, e/11, e/12 (3), later in
+        // the list, so second; "Two mice…": 1.
+        #expect(ranked.map(\.rule) == ["1. Bundle cases with tablets", "2. Leave cables out", "3. Two mice are alternatives"])
+        #expect(ranked[0].sessions == ["e/1", "e/13", "e/2"] && ranked[0].calls == [1, 2])
+        #expect(ranked[1].sessions == ["e/11", "e/12", "e/3"] && ranked[1].errors == ["disjoint", "exact"])
+    }
+}
