@@ -84,14 +84,19 @@ struct GridTests {
         let llm = try LLMGateway(config: DemoFood.config(), workspace: try Workspace())
         let cells = (1...3).map { ExperimentCell(formats: [], round: $0) }
         var keys: Set<String> = []
-        for cell in cells { keys.insert(try await ExperimentRunner(gateway: llm).run(cell, dataset: food, testLimit: 3) { _ in }.key) }
+        for cell in cells {
+            keys.insert(try await ExperimentRunner(gateway: llm).run(cell, dataset: food, testLimit: 3) { _ in }.key)
+        }
         let first = try llm.workspace.cacheStatistics()
         #expect(keys.count == 3)
         #expect(first.calls == 9 && first.hits == 0)
         // Without the stored runs (another budget makes other run keys), the same prompts hit the cache.
         var builder = ICLPromptBuilder()
         builder.tokenBudget += 1
-        for cell in cells { _ = try await ExperimentRunner(gateway: llm, builder: builder).run(cell, dataset: food, testLimit: 3) { _ in } }
+        for cell in cells {
+            _ = try await ExperimentRunner(gateway: llm, builder: builder).run(cell, dataset: food, testLimit: 3) { _ in
+            }
+        }
         let again = try llm.workspace.cacheStatistics()
         #expect(again.calls == 18 && again.hits == 9)
     }
@@ -330,7 +335,8 @@ extension SFTExportTests {
         #expect(rows[0].input.contains("Reasoning: Thought about t2.") && !rows[0].input.contains("about t1"))
         #expect(rows[1].input.contains("Reasoning: Thought about t1.") && !rows[1].input.contains("about t2"))
         #expect(rows[0].output.hasPrefix("Reasoning: Thought about t1.\nAnswer: "))
-        let plain = SFTExport.rows(sample: sample, datasets: [data], format: .thought, knowledge: Self.items(), shape: .plain)
+        let plain = SFTExport.rows(
+            sample: sample, datasets: [data], format: .thought, knowledge: Self.items(), shape: .plain)
         #expect(plain.allSatisfy { !$0.input.contains("Worked example") && $0.output.hasPrefix("Reasoning: ") })
     }
 

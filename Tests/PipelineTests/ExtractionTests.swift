@@ -160,7 +160,10 @@ struct RulePoolingTests {
         let ranked = Extractor.ranked(chunks)
         // "Bundle cases…": e/1, e/2, e/13 (3); "Leave cables out": e/3, e/11, e/12 (3), later in
         // the list, so second; "Two mice…": 1.
-        #expect(ranked.map(\.rule) == ["1. Bundle cases with tablets", "2. Leave cables out", "3. Two mice are alternatives"])
+        #expect(
+            ranked.map(\.rule) == [
+                "1. Bundle cases with tablets", "2. Leave cables out", "3. Two mice are alternatives",
+            ])
         #expect(ranked[0].sessions == ["e/1", "e/13", "e/2"] && ranked[0].calls == [1, 2])
         #expect(ranked[1].sessions == ["e/11", "e/12", "e/3"] && ranked[1].errors == ["disjoint", "exact"])
     }

@@ -123,7 +123,8 @@ struct LivenessTests {
             for index in 0..<8 {
                 group.addTask {
                     _ = try await client.complete(
-                        self.request("race\(index)", format: format), observer: CallObserver(notice: { notices.add($0) }))
+                        self.request("race\(index)", format: format),
+                        observer: CallObserver(notice: { notices.add($0) }))
                 }
             }
             try await group.waitForAll()

@@ -55,7 +55,9 @@ struct Answerer: Sendable {
         // by about 1.4×) is rebuilt with a smaller budget: the knowledge sections that no longer
         // fit are left out, the worked example first, then rules, then patterns; the session
         // itself is never cut. Only for prompts not already answered in the cache.
-        if let slot = slotTokens, !knowledge.isEmpty, try gateway.workspace.cachedCall(hash: gateway.cacheKey(role, request)) == nil {
+        if let slot = slotTokens, !knowledge.isEmpty,
+            try gateway.workspace.cachedCall(hash: gateway.cacheKey(role, request)) == nil
+        {
             for _ in 0..<4 {
                 guard let count = try await gateway.tokenCount(role, request.messages.map(\.content).joined()),
                     count + Self.templateMargin + Self.maxTokens > slot

@@ -192,7 +192,8 @@ public final class ExperimentRunner: Sendable {
             guard let source = domain == dataset.domain ? dataset : sources.first(where: { $0.domain == domain }) else {
                 throw DataError(
                     file: "--knowledge-domains", field: "domain",
-                    "no domain '\(domain)' in the data (found: \(Self.distinct(([dataset] + sources).map(\.domain)).joined(separator: ", ")))"
+                    "no domain '\(domain)' in the data (found: "
+                        + Self.distinct(([dataset] + sources).map(\.domain)).joined(separator: ", ") + ")"
                 )
             }
             let sample = try cell.sample(source, workspace: workspace)

@@ -80,7 +80,9 @@ public final class LLMGateway: Sendable {
     /// it), and the local server's model file (another GGUF behind the same alias is another model).
     public func cacheKey(_ role: LLMRole, _ request: ChatRequest, mode: StructuredOutput? = nil) -> String {
         let client = client(role)
-        let used = request.responseFormat == nil ? nil : mode ?? client.structuredFallback.mode(for: client.endpoint.baseURLs[0])
+        let used =
+            request.responseFormat == nil
+            ? nil : mode ?? client.structuredFallback.mode(for: client.endpoint.baseURLs[0])
         let servedBy = config.localServer(for: role).map { URL(fileURLWithPath: $0.modelPath).lastPathComponent }
         return request.cacheKey(structuredOutput: used, servedBy: servedBy)
     }

@@ -16,9 +16,12 @@ struct AttributeCommand: AsyncParsableCommand {
 
     @OptionGroup var source: DataOptions
     @OptionGroup var workspace: WorkspaceOptions
-    @Option(parsing: .unconditional, help: "The run to attribute (its id in 'bundlekd report' or the Experiments screen).") var run: Int64
+    @Option(
+        parsing: .unconditional, help: "The run to attribute (its id in 'bundlekd report' or the Experiments screen).")
+    var run: Int64
     @Option(parsing: .unconditional, help: "Only its first K test sessions.") var sessions: Int?
-    @Option(parsing: .unconditional, help: "At most this many units (items, or groups of items) to leave out.") var maxUnits: Int = 24
+    @Option(parsing: .unconditional, help: "At most this many units (items, or groups of items) to leave out.")
+    var maxUnits: Int = 24
     @Option(help: "Scoring mode of the table: paper or strict.") var mode: ScoringMode = .paper
     @Option(help: "Order of the table: prompt (as the prompt lists them) or effect (Δprecision, best first).")
     var sort: Order = .prompt

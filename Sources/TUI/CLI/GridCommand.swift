@@ -137,9 +137,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Draw a figure instead: rq1 (formats), rq2 (ratio curves), rq3 (methods) or attribution.")
     var figure: Figure?
     @Option(help: "The figure's file: .svg, .png or .pdf.") var output: String?
-    @Option(name: .customLong("run"), parsing: .unconditional, help: "The run whose attribution to draw (default: the latest attributed).")
+    @Option(
+        name: .customLong("run"), parsing: .unconditional,
+        help: "The run whose attribution to draw (default: the latest attributed).")
     var runID: Int64?
-    @Option(parsing: .unconditional, help: "p-values against this run instead of the zero-shot one (e.g. a cell against its curated twin).")
+    @Option(
+        parsing: .unconditional,
+        help: "p-values against this run instead of the zero-shot one (e.g. a cell against its curated twin).")
     var baseline: Int64?
 
     enum TableFormat: String, CaseIterable, ExpressibleByArgument { case md, csv, json, latex }

@@ -51,7 +51,8 @@ struct RunCommand: AsyncParsableCommand {
                         + "ignored; drop --formats")
             }
             if cell.formats.isEmpty, knowledgeSet != nil {
-                throw ValidationError("--knowledge has no effect with --formats none (a zero-shot cell has no knowledge)")
+                throw ValidationError(
+                    "--knowledge has no effect with --formats none (a zero-shot cell has no knowledge)")
             }
             return cell
         } catch let problem as GridAxes.Problem {

@@ -4,7 +4,9 @@ import Pipeline
 /// What `run` and `grid` share: which test sessions they answer, how many times each cell is
 /// generated, and the student prompt's format lines.
 struct RunGridOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Only the first N test sessions of each domain (a biased pilot: prefer --sessions stratified:K).")
+    @Option(
+        parsing: .unconditional,
+        help: "Only the first N test sessions of each domain (a biased pilot: prefer --sessions stratified:K).")
     var limit: Int?
     @Option(
         help: """
@@ -12,7 +14,9 @@ struct RunGridOptions: ParsableArguments {
             or a file of test session ids, one a line.
             """)
     var sessions: String?
-    @Option(parsing: .unconditional, help: "Generate each model cell N times afresh (rounds enter the cache key); the report gives the spread.")
+    @Option(
+        parsing: .unconditional,
+        help: "Generate each model cell N times afresh (rounds enter the cache key); the report gives the spread.")
     var repeats: Int = 1
     @Option(
         help: """

@@ -22,7 +22,10 @@ struct SFTExportCommand: ParsableCommand {
         SFTKnowledge = .none
     @Option(help: "The folder to write into.") var output: String
     @Option(
-        help: "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) or plain (none, as an sft cell is tested).")
+        help:
+            "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) "
+                + "or plain (none, as an sft cell is tested)."
+    )
     var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
@@ -64,7 +67,10 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(name: [.customLong("format"), .customLong("knowledge")], help: "none, patterns, rules or thoughts.")
     var knowledgeFormat: SFTKnowledge = .none
     @Option(
-        help: "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) or plain (none, as an sft cell is tested).")
+        help:
+            "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) "
+                + "or plain (none, as an sft cell is tested)."
+    )
     var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
     var knowledgeSet: String?
@@ -74,7 +80,8 @@ struct SFTTrainCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Training epochs.") var epochs: Int = LoRASettings().epochs
     @Option(parsing: .unconditional, help: "Learning rate (AdamW).") var lr: Double = LoRASettings().learningRate
     @Option(parsing: .unconditional, help: "LoRA rank.") var rank: Int = LoRASettings().rank
-    @Option(parsing: .unconditional, help: "LoRA alpha (the adapter's scale is alpha / rank).") var alpha: Int = LoRASettings().alpha
+    @Option(parsing: .unconditional, help: "LoRA alpha (the adapter's scale is alpha / rank).") var alpha: Int =
+        LoRASettings().alpha
     @Option(parsing: .unconditional, help: "Rows per optimizer step.") var batch: Int = LoRASettings().batch
     @Option(help: "Comma-separated modules the adapter wraps.")
     var targets: String = LoRASettings().targets.joined(separator: ",")

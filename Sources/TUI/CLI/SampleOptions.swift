@@ -8,7 +8,9 @@ struct SampleOptions: ParsableArguments {
     @Option(help: "How training sessions are sampled: random, length, diversity or difficulty (default: random).")
     var strategy: SamplingStrategy?
 
-    @Option(parsing: .unconditional, help: "The share of each domain's training sessions to sample, in (0, 1] (default: 0.1).")
+    @Option(
+        parsing: .unconditional,
+        help: "The share of each domain's training sessions to sample, in (0, 1] (default: 0.1).")
     var ratio: Double?
 
     @Option(parsing: .unconditional, help: "Seed for the sample.")

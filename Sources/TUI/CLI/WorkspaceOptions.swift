@@ -7,7 +7,8 @@ import Pipeline
 /// talks to a model.
 struct WorkspaceOptions: ParsableArguments {
     @Option(
-        name: .customLong("config"), help: "The workspace configuration file (endpoints, database; default: bundlekd.toml).")
+        name: .customLong("config"),
+        help: "The workspace configuration file (endpoints, database; default: bundlekd.toml).")
     var configFile: String?
 
     /// The configuration's path: the named file, else `bundlekd.toml` here, which may be absent

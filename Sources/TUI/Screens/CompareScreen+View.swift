@@ -62,7 +62,8 @@ extension CompareScreen {
             guard label == "A" || b != nil else { continue }
             lines.append([])
             // A baseline row answers by rule, not by a model: say so where a student is expected.
-            let who = run?.method.isBaseline == true ? "Baseline \(label) (\(UtilisationMethod.noModel))" : "Student \(label)"
+            let who =
+                run?.method.isBaseline == true ? "Baseline \(label) (\(UtilisationMethod.noModel))" : "Student \(label)"
             guard let answer else {
                 lines.append([Span(who, theme.header), Span("  did not answer this session", theme.muted)])
                 continue
@@ -132,9 +133,9 @@ extension CompareScreen {
             run.method.isBaseline
                 ? "no prompt (\(UtilisationMethod.noModel): \(run.method.rawValue))"
                 : list.isEmpty
-                ? "none"
-                : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
-                    .joined(separator: ", ")
+                    ? "none"
+                    : list.map { AttributionReport.label(AttributionUnit([$0]), items: stored) }
+                        .joined(separator: ", ")
         }
         let inA = pieces(a)
         var lines: [Line] = [[], [Span("Knowledge in the prompts", theme.header)]]
