@@ -23,8 +23,10 @@ struct SFTExportCommand: ParsableCommand {
     @Option(help: "The folder to write into.") var output: String
     @Option(
         help:
-            "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) "
-                + "or plain (none, as an sft cell is tested)."
+            """
+                What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) \
+                or plain (none, as an sft cell is tested).
+                """
     )
     var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
@@ -68,8 +70,10 @@ struct SFTTrainCommand: AsyncParsableCommand {
     var knowledgeFormat: SFTKnowledge = .none
     @Option(
         help:
-            "What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) "
-                + "or plain (none, as an sft cell is tested)."
+            """
+                What each row's input holds: in-context (the format's knowledge, as an icl+sft cell is tested) \
+                or plain (none, as an sft cell is tested).
+                """
     )
     var prompt: SFTExport.PromptShape = .inContext
     @Option(help: "A curated knowledge set (NAME or NAME@VERSION) in place of the teacher's items it holds.")
