@@ -130,7 +130,7 @@ struct FigureTests {
             #expect(svg.ids.filter { $0.hasPrefix("bars-\(metric)-") }.count == 3, "\(metric): \(svg.ids)")
         }
         #expect(svg.texts.contains("knowledge format (icl)") && svg.texts.contains("score (95% CI)"))
-        #expect(svg.texts.contains { $0.hasPrefix("RQ1 · knowledge formats · food · paper mode") })
+        #expect(svg.texts.contains { $0.hasPrefix("RQ1 · knowledge formats · food, 1 test session · paper mode") })
         // One panel of all three metrics: the no-model lines are precisions.
         for id in ["chance", "random", "first-pair", "same-category"] {
             #expect(svg.ids.contains("reference-precision-\(id)"), "\(svg.ids)")

@@ -17,7 +17,16 @@ public enum Figure: String, CaseIterable, Sendable {
     public static func payload(
         _ figure: Figure, report: ExperimentReport, attribution: AttributionReport? = nil, items: [KnowledgeItem] = []
     ) throws -> Data {
-        let rows = try JSONSerialization.jsonObject(with: Data(report.json().utf8))
+        // One test set per domain, its largest (the whole split when it ran): a stratified pilot
+        // answered other sessions, so its cells and reference lines would not compare.
+        let shown = Dictionary(grouping: report.chance, by: \.domain).compactMapValues {
+            $0.max { $0.sessions < $1.sessions }
+        }
+        let all = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [[String: Any]] ?? []
+        let rows = all.filter { row in
+            guard let domain = row["domain"] as? String, let set = shown[domain] else { return true }
+            return (row["testSet"] as? String) == set.testSet
+        }
         let effects = (attribution?.effects ?? []).map { effect -> [String: Any] in
             [
                 "label": AttributionReport.label(effect.unit, items: items), "precision": effect.precision.mean,
@@ -25,7 +34,9 @@ public enum Figure: String, CaseIterable, Sendable {
                 "hurt": effect.hurt, "sessions": effect.sessions,
             ]
         }
-        let domains = Set(report.rows.map(\.run.domain)).sorted().joined(separator: ", ")
+        let domains = shown.values.sorted { $0.domain < $1.domain }.map {
+            "\($0.domain), " + ($0.testSet ?? ($0.sessions == 1 ? "1 test session" : "\($0.sessions) test sessions"))
+        }.joined(separator: ", ")
         let title: String
         switch figure {
         case .rq1: title = "RQ1 · knowledge formats · \(domains) · \(report.mode.rawValue) mode"
@@ -39,7 +50,9 @@ public enum Figure: String, CaseIterable, Sendable {
         return try JSONSerialization.data(
             withJSONObject: [
                 "figure": figure.rawValue, "title": title, "rows": rows, "effects": effects,
-                "references": references(report),
+                "references": references(report, chance: report.chance.filter { chance in
+                    shown[chance.domain].map { $0.testSet == chance.testSet && $0.sessions == chance.sessions } ?? true
+                }),
             ],
             options: [.sortedKeys])
     }
@@ -50,9 +63,9 @@ public enum Figure: String, CaseIterable, Sendable {
     /// several, RQ2 draws it over the ratio instead). Each has an id for the SVG, a label, and
     /// its precision, recall and coverage (chance: precision only). With several test sets the
     /// labels name theirs.
-    static func references(_ report: ExperimentReport) -> [[String: Any]] {
-        let several = report.chance.count > 1
-        return report.chance.enumerated().flatMap { index, chance -> [[String: Any]] in
+    static func references(_ report: ExperimentReport, chance: [ExperimentReport.Chance]) -> [[String: Any]] {
+        let several = chance.count > 1
+        return chance.enumerated().flatMap { index, chance -> [[String: Any]] in
             let suffix = several ? " · \(chance.domain) \(chance.testSet ?? "\(chance.sessions) sessions")" : ""
             let id = several ? "-\(index + 1)" : ""
             let rows = report.rows.filter {
