@@ -20,12 +20,14 @@ The first path segment picks the behaviour; the rest is the usual /v1/chat/compl
   noschema  refuses a grammar so, and json_schema like old llama-cpp-python (500 "Input should be
             'text' or 'json_object'")
   noformat  refuses any response_format or grammar (400)
+  newtokens refuses "max_tokens" like OpenAI's reasoning models (400 "Unsupported parameter:
+            'max_tokens' … Use 'max_completion_tokens' instead.") and answers "max_completion_tokens"
   html501   answers 501 with a multi-line HTML page
   chaos     a random fault per request (429, 500, reset, garbage, stall, slow first byte, or ok),
             drawn from the request body and how often it was seen, so a retry may succeed; only
             4 requests are served at a time (slots), the rest wait silently as in a real server
 GET /stats returns {"requests": N, "disconnects": M, "formats": {mode: last response_format type or
-"grammar"}};
+"grammar"}, "tokenFields": {mode: the last request's token-limit field}};
 GET /<mode>/v1/models lists one model.
 Prints "PORT <n>" on its first line; exits after 300 s on its own.
 """
@@ -33,7 +35,7 @@ import json, random, signal, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
-stats = {"requests": 0, "disconnects": 0, "formats": {}, "faults": {}}
+stats = {"requests": 0, "disconnects": 0, "formats": {}, "faults": {}, "tokenFields": {}}
 seen = {}
 chaos_slots = threading.BoundedSemaphore(4)
 
@@ -95,6 +97,8 @@ class Handler(BaseHTTPRequestHandler):
         form = "grammar" if "grammar" in request else (request.get("response_format") or {}).get("type", "none")
         with lock:
             stats["formats"][mode] = form
+            stats["tokenFields"][mode] = "max_completion_tokens" if "max_completion_tokens" in request else (
+                "max_tokens" if "max_tokens" in request else "none")
         try:
             if mode in ("hang", "busy"):
                 time.sleep(300)
@@ -110,6 +114,10 @@ class Handler(BaseHTTPRequestHandler):
             if mode == "noschema" and form == "json_schema":
                 return self.send_json(500, {"error": {"message": "1 validation error for CreateChatCompletionRequest\n"
                                                       "response_format.type\n  Input should be 'text' or 'json_object'"}})
+            if mode == "newtokens" and "max_tokens" in request:
+                return self.send_json(400, {"error": {
+                    "message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                               "Use 'max_completion_tokens' instead.", "param": "max_tokens"}})
             if mode == "noformat" and form != "none":
                 return self.send_json(400, {"error": {"message": "response_format is not supported by this server"}})
             if mode == "html501":

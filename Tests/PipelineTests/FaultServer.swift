@@ -49,6 +49,10 @@ final class FaultServer: @unchecked Sendable {
         try await statsObject()["formats"].flatMap { ($0 as? [String: String])?[mode] }
     }
 
+    func lastTokensField(_ mode: String) async throws -> String? {
+        try await statsObject()["tokenFields"].flatMap { ($0 as? [String: String])?[mode] }
+    }
+
     func statsObject() async throws -> [String: Any] {
         var request = HTTPRequest(url: "http://127.0.0.1:\(port)/stats")
         request.connectTimeout = 2

@@ -134,6 +134,27 @@ struct LivenessTests {
         #expect(try await server.lastFormat("nogrammar") == "json_schema")
     }
 
+    /// A server that takes only `max_completion_tokens` (OpenAI's reasoning models): with `auto`
+    /// the refusal switches the field once, without counting an attempt, and later requests send
+    /// it at once; a configured `max_tokens` is sent as it is and fails with the server's message.
+    @Test func maxCompletionTokensIsLearnedFromTheRefusal() async throws {
+        let notices = DeltaLog()
+        let client = try ChatClient(endpoint: server.endpoint("newtokens"))
+        let first = try await client.complete(request("t1"), observer: CallObserver(notice: { notices.add($0) }))
+        #expect(first.attempts == 1)
+        #expect(try await server.lastTokensField("newtokens") == "max_completion_tokens")
+        let before = try await server.stats().requests
+        _ = try await client.complete(request("t2"))
+        #expect(try await server.stats().requests == before + 1)
+        #expect(notices.all.count == 1 && notices.all[0].contains("max_completion_tokens"))
+        var configured = server.endpoint("newtokens", attempts: 1)
+        configured.maxTokensField = .maxTokens
+        await #expect(throws: LLMError.self) { try await ChatClient(endpoint: configured).complete(request("t3")) }
+        configured.maxTokensField = .maxCompletionTokens
+        _ = try await ChatClient(endpoint: configured).complete(request("t4"))
+        #expect(try await server.lastTokensField("newtokens") == "max_completion_tokens")
+    }
+
     @Test func aServerWithNoStructuredOutputGetsThePromptAlone() async throws {
         let client = try ChatClient(endpoint: server.endpoint("noformat"))
         let outcome = try await client.complete(request("f", format: .jsonSchema(name: "t", schema: Self.schema)))

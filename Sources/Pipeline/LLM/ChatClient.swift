@@ -13,6 +13,8 @@ public final class ChatClient: Sendable {
     private let inFlight: Mutex<[Int]>
     /// The structured-output mode each base URL accepts, learned from its refusals.
     let structuredFallback: StructuredOutputFallback
+    /// The token-limit field each base URL asked for (with `.auto`, learned from its refusal).
+    private let tokensFields = Mutex<[String: MaxTokensField]>([:])
 
     /// The outcome of a successful call.
     public struct Outcome: Sendable {
@@ -53,7 +55,9 @@ public final class ChatClient: Sendable {
             let index = pickBaseURL()
             let baseURL = endpoint.baseURLs[index]
             let mode = structuredFallback.mode(for: baseURL)
-            let result = await perform(request, baseURL: baseURL, mode: mode, observer: observer, onDelta: onDelta)
+            let field = tokensField(for: baseURL)
+            let result = await perform(
+                request, baseURL: baseURL, mode: mode, tokensField: field, observer: observer, onDelta: onDelta)
             inFlight.withLock { $0[index] -= 1 }
             await limiter.release()
             switch result {
@@ -63,6 +67,12 @@ public final class ChatClient: Sendable {
                     response: response, attempts: attempt, baseURL: baseURL, latencyMs: latency, structuredOutput: mode)
             case .failure(let failure):
                 if Task.isCancelled { throw CancellationError() }
+                if endpoint.maxTokensField == .auto, field == .maxTokens, Self.wantsMaxCompletionTokens(failure.error) {
+                    tokensFields.withLock { $0[baseURL] = .maxCompletionTokens }
+                    observer.notice("\(baseURL) wants max_completion_tokens instead of max_tokens; sending that from now on")
+                    attempt -= 1  // as with a refused structured-output mode: not a failed attempt
+                    continue
+                }
                 if let step = structuredFallback.stepDown(
                     after: failure.error, baseURL: baseURL, asked: request.responseFormat, sent: mode)
                 {
@@ -79,6 +89,20 @@ public final class ChatClient: Sendable {
                 try await Task.sleep(nanoseconds: UInt64(delay(attempt: attempt, retryAfter: failure.retryAfter) * 1e9))
             }
         }
+    }
+
+    /// The field that carries the token limit to `baseURL`: the configured one, or with `.auto`
+    /// `max_tokens` until that server asked for `max_completion_tokens`.
+    func tokensField(for baseURL: String) -> MaxTokensField {
+        guard endpoint.maxTokensField == .auto else { return endpoint.maxTokensField }
+        return tokensFields.withLock { $0[baseURL] } ?? .maxTokens
+    }
+
+    /// OpenAI's refusal of `max_tokens` for models that take only the newer field:
+    /// 400 "Unsupported parameter: 'max_tokens' … Use 'max_completion_tokens' instead."
+    static func wantsMaxCompletionTokens(_ error: LLMError) -> Bool {
+        guard case .http(_, let status, let message) = error, status == 400 else { return false }
+        return message.contains("max_completion_tokens") && message.contains("max_tokens")
     }
 
     /// How this client asks the first base URL for JSON: the configured mode, or with `.auto`
@@ -149,14 +173,15 @@ public final class ChatClient: Sendable {
     }
 
     private func perform(
-        _ request: ChatRequest, baseURL: String, mode: StructuredOutput, observer: CallObserver,
+        _ request: ChatRequest, baseURL: String, mode: StructuredOutput, tokensField: MaxTokensField,
+        observer: CallObserver,
         onDelta: (@Sendable (String) -> Void)?
     ) async -> Result<ChatResponse, Failure> {
         let url = baseURL + "/chat/completions"
         var http = HTTPRequest(url: url)
         http.method = "POST"
         http.headers = ["Content-Type: application/json", "Accept: text/event-stream"] + authorizationHeaders
-        http.body = request.body(stream: true, structuredOutput: mode)
+        http.body = request.body(stream: true, structuredOutput: mode, tokensField: tokensField)
         http.connectTimeout = endpoint.connectTimeout
         http.firstByteSeconds = endpoint.firstTokenSeconds
         http.stallSeconds = endpoint.stallSeconds

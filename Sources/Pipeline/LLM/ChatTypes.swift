@@ -85,8 +85,13 @@ public struct ChatRequest: Hashable, Sendable {
     /// `grammar` sends a compact-JSON grammar instead of the schema (llama.cpp servers),
     /// `json_object` carries the schema where there is one (llama-cpp-python reads it there),
     /// `none` leaves the format to the prompt. The mode enters the cache key (`cacheKey`).
-    public func body(stream: Bool, structuredOutput: StructuredOutput = .grammar) -> Data {
+    public func body(
+        stream: Bool, structuredOutput: StructuredOutput = .grammar, tokensField: MaxTokensField = .maxTokens
+    ) -> Data {
         var object = content
+        if tokensField == .maxCompletionTokens {
+            object["max_completion_tokens"] = object.removeValue(forKey: "max_tokens")
+        }
         object["stream"] = stream
         if stream { object["stream_options"] = ["include_usage": true] }
         switch (structuredOutput, responseFormat) {

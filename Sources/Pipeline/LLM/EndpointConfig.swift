@@ -26,6 +26,10 @@ public struct EndpointConfig: Sendable, Equatable {
     /// How answers are constrained to JSON; `.auto` starts with a schema and steps down when
     /// the server refuses it.
     public var structuredOutput = StructuredOutput.auto
+    /// The body field that carries the answer's token limit: `max_tokens` for most servers,
+    /// `max_completion_tokens` where the API requires it (OpenAI's reasoning models); `.auto`
+    /// sends `max_tokens` and switches for good when a server says to.
+    public var maxTokensField = MaxTokensField.auto
     public var maxAttempts: Int
     /// Backoff before retry n is base·2ⁿ⁻¹ seconds (with jitter), at most `maxBackoff`.
     public var backoffBase: Double
@@ -75,4 +79,11 @@ public enum StructuredOutput: String, Sendable, CaseIterable, Codable {
     case jsonSchema = "json_schema"
     case jsonObject = "json_object"
     case none
+}
+
+/// Which body field carries the token limit (see `EndpointConfig.maxTokensField`).
+public enum MaxTokensField: String, Sendable, CaseIterable, Codable {
+    case auto
+    case maxTokens = "max_tokens"
+    case maxCompletionTokens = "max_completion_tokens"
 }

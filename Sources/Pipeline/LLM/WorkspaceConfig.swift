@@ -220,6 +220,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
             try section.double("price_per_1k_completion", 0...1_000_000) ?? endpoint.completionPrice
         endpoint.structuredOutput =
             try section.choice("structured_output", StructuredOutput.self) ?? endpoint.structuredOutput
+        endpoint.maxTokensField =
+            try section.choice("max_tokens_field", MaxTokensField.self) ?? endpoint.maxTokensField
         try section.finish()
         return endpoint
     }
