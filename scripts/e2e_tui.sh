@@ -254,6 +254,24 @@ if [ -x "${LLM_DIR:-$HOME/.cache/bundlekd/llm}/venv-llama-server/bin/python" ]; 
         wait_gone "$srv" && ok "closing the terminal (SIGHUP) during an extraction stops the server" \
             || { fail "closing the terminal during an extraction stops the server" "$(ps -o pid,stat,args -p "$srv")"; kill -9 "$srv"; }
     else fail "the TUI extraction did not start the server" "$(T capture-pane -p -t sig)"; T kill-session -t sig 2>/dev/null; fi
+    # An install started on first use (an empty LLM_DIR) runs under the same lifecycle: Ctrl-C and
+    # SIGTERM end the command at once with 128 + n, and after a SIGKILL of the command the install's
+    # pip and compilers stop too (the watcher in scripts/lib/stop-with-parent.sh).
+    empty=$(mktemp -d)
+    installing() { grep -lsaF "LLM_DIR=$empty" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 | grep -vx "${1:-}"; }
+    for sig in INT TERM KILL; do
+        rm -rf "${empty:?}"/*
+        LLM_DIR="$empty" "$BIN" llm chat --no-cache --config "$work/bundlekd.toml" "Hi" >/dev/null 2>&1 & cli=$!
+        for _ in $(seq 1 100); do [ -n "$(installing $cli)" ] && break; sleep 0.1; done
+        sleep 1  # into pip's download or build
+        kill -$sig $cli; wait $cli; rc=$?
+        for _ in $(seq 1 50); do [ -z "$(installing)" ] && break; sleep 0.1; done
+        left=$(installing | wc -l)
+        want=$([ $sig = INT ] && echo 130 || { [ $sig = TERM ] && echo 143 || echo 137; })
+        [ $rc -eq $want ] && [ "$left" -eq 0 ] && ok "SIG$sig during the first-use install exits $want and leaves no process" \
+            || { fail "SIG$sig during the first-use install" "rc=$rc, $left processes left: $(installing | xargs -r ps -o pid,args -p)"; installing | xargs -r kill -9; }
+    done
+    rm -rf "$empty"
     # A server this workbench did not start is used, and left running.
     LLM_PORT=$PSIG scripts/llm-server.sh start >/dev/null
     srv=$(server_pid)

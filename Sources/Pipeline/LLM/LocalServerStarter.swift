@@ -27,11 +27,11 @@ public actor LocalServerStarter {
         try checkModel(server)
         if !server.hasServer {
             report("installing the local model server (once; about 8 minutes)")
-            try server.install(setupScript: try script("scripts/setup-llm.sh"))
+            try await server.install(setupScript: try script("scripts/setup-llm.sh"))
         }
         if !server.isInstalled {
             report("fetching the model \(server.settings.alias) (once)")
-            try server.install(setupScript: try script(server.settings.modelSetupScript))
+            try await server.install(setupScript: try script(server.settings.modelSetupScript))
         }
         report("starting the local model server \(server.settings.alias) on \(server.settings.baseURL)")
         try await server.start()

@@ -17,6 +17,17 @@ public enum ExitSignals {
         return number == 0 ? nil : number
     }
 
+    /// What a job throws when its child ended because this process is ending by a signal: not
+    /// the child's failure to report, but the signal's exit (128 + n) to keep.
+    public struct Ending: Error, Equatable {
+        public let signal: Int32
+    }
+
+    /// Throws `Ending` when a signal asked the process to end.
+    public static func checkEnding() throws {
+        if let received { throw Ending(signal: received) }
+    }
+
     public static func install(
         _ signals: [Int32] = [SIGTERM, SIGHUP, SIGINT], grace: Double = 0,
         onSignal: @escaping @Sendable (Int32) -> Void = { _ in }

@@ -117,6 +117,8 @@ func runCommand(
     let resume = cancelOnInterrupt ? resumeHint : ""
     do {
         try await task.value
+    } catch let ending as ExitSignals.Ending {
+        throw ExitCode(128 + ending.signal)  // the handler prints and exits the same way; whichever is first
     } catch let error where error is CancellationError || task.isCancelled {
         StatusLine.keepAndPrint("bundlekd: interrupted\(resume)")
         throw ExitCode(130)
