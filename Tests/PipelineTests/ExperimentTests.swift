@@ -368,3 +368,34 @@ struct KnowledgeFingerprintTests {
                 == key + "|knowledge:" + b.fingerprint + "|round2")
     }
 }
+
+/// The grid's SFT sweep with `[trainer] command`: the command trains (here it writes a marker
+/// where {output_dir} says), the student is registered with that command and reused on the next
+/// call without training again; a command that fails registers nothing and leaves no folder.
+extension TrainerTests {
+    @Test func theSweepHonoursTheTrainerCommand() async throws {
+        let food = try DemoFood.dataset()
+        let folder = FixtureFolder()
+        var config = WorkspaceConfig()
+        config.trainerCommand = "mkdir -p {output_dir} && echo {dataset} > {output_dir}/done"
+        config.trainerServeURL = "http://127.0.0.1:9/v1"
+        let workspace = try Workspace(path: folder.path + "/w.sqlite")
+        let grid = ExperimentGrid(gateway: try LLMGateway(config: config, workspace: workspace), report: { _ in })
+        let cell = ExperimentCell(formats: [.pattern], ratio: 0.2, method: .iclSFT)
+        let name = try await grid.trainedStudent(for: cell, dataset: food) { _ in }
+        let registered = try #require(try workspace.student(named: name))
+        #expect(registered.command.hasPrefix("mkdir -p ") && registered.baseURL == "http://127.0.0.1:9/v1")
+        let marker = folder.path + "/students/\(name)/model/done"
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == "bundlekd_patterns_alpaca\n")
+        try FileManager.default.removeItem(atPath: marker)
+        _ = try await grid.trainedStudent(for: cell, dataset: food) { _ in }
+        #expect(!FileManager.default.fileExists(atPath: marker))  // reused, not trained again
+        config.trainerCommand = "exit 3"
+        let failing = ExperimentGrid(gateway: try LLMGateway(config: config, workspace: workspace), report: { _ in })
+        let other = ExperimentCell(formats: [.pattern], ratio: 0.5, method: .iclSFT)
+        await #expect(throws: LLMError.self) { _ = try await failing.trainedStudent(for: other, dataset: food) { _ in } }
+        let otherName = FineTunedStudent.sweepName(other, domain: food.domain)
+        #expect(try workspace.student(named: otherName) == nil)
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/students/\(otherName)"))
+    }
+}

@@ -114,8 +114,10 @@ public struct ExperimentGrid: Sendable {
     ) async throws -> String {
         let name = FineTunedStudent.sweepName(cell, domain: dataset.domain)
         let workspace = gateway.workspace
+        // A registered student is reused: a LoRA one while its adapter is there, one trained by
+        // the configured command as registered (its model lives where that command put it).
         if let registered = try workspace.student(named: name),
-            registered.adapterPath.map(FileManager.default.fileExists) ?? false
+            registered.adapterPath.map(FileManager.default.fileExists) ?? (registered.modelPath == nil)
         {
             return name
         }
@@ -129,9 +131,23 @@ public struct ExperimentGrid: Sendable {
         job.shape = SFTExport.PromptShape(for: cell.method)
         let rows = try job.rows(for: sample, datasets: [dataset])
         try job.writeData(rows)
-        report("training student \(name) on \(rows.count) rows (LoRA)")
-        _ = try await job.trainLoRA(trainer: try job.loraTrainer(report: report), settings: LoRASettings()) {
-            onEvent(.training(student: name, $0))
+        do {
+            // `[trainer] command` trains elsewhere (a GPU box, an API), as `sft train` does.
+            if gateway.config.trainerCommand != nil {
+                let command = try job.trainerCommand(
+                    epochs: LoRASettings().epochs, rank: LoRASettings().rank, learningRate: LoRASettings().learningRate)
+                report("training student \(name) on \(rows.count) rows (trainer command: \(command))")
+                _ = try job.runExternal(command)
+                return name
+            }
+            report("training student \(name) on \(rows.count) rows (LoRA)")
+            _ = try await job.trainLoRA(trainer: try job.loraTrainer(report: report), settings: LoRASettings()) {
+                onEvent(.training(student: name, $0))
+            }
+        } catch {
+            // Nothing was registered: leave no half-made student folder behind.
+            try? FileManager.default.removeItem(atPath: job.folder)
+            throw error
         }
         return name
     }
