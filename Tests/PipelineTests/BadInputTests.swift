@@ -125,7 +125,7 @@ struct BadInputTests {
         }
         let broken = folder.write(
             "broken.jsonl", good + "\n\n" + #"{"domain":"food","id":"f3","items":[{"id":1}],"bundles":[]}"# + "\n")
-        #expect(throws: DataError(file: broken, line: 3, field: "items.0.id", "expected String")) {
+        #expect(throws: DataError(file: broken, line: 3, field: "items.0.id", "expected a string")) {
             try SessionJSONLines.load(path: broken)
         }
         let empty = folder.write("empty.jsonl", "\n")

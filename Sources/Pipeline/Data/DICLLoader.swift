@@ -115,8 +115,8 @@ extension DecodingError {
 
     var shortDescription: String {
         switch self {
-        case .typeMismatch(let type, _): return "expected \(type)"
-        case .valueNotFound(let type, _): return "missing \(type) value"
+        case .typeMismatch(let type, _): return "expected \(Self.jsonName(type))"
+        case .valueNotFound(let type, _): return "missing \(Self.jsonName(type))"
         case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
         case .dataCorrupted(let context):
             if let underlying = context.underlyingError as NSError?,
@@ -124,8 +124,31 @@ extension DecodingError {
             {
                 return "not valid JSON: \(detail)"
             }
+            if let value = Self.invalidValue(context.debugDescription) { return value }
             return "not valid JSON: \(context.debugDescription)"
         @unknown default: return "cannot be decoded"
         }
+    }
+
+    /// A Swift type as the JSON a file must hold there ("a list", not "Array<Any>").
+    static func jsonName(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Array") { return "a list" }
+        if name.hasPrefix("Dictionary") { return "an object" }
+        switch name {
+        case "String": return "a string"
+        case "Int", "Int64", "Double": return "a number"
+        case "Bool": return "true or false"
+        default: return name
+        }
+    }
+
+    /// "Cannot initialize SplitRole from invalid String value bogus" (an enum's raw value) in the
+    /// file's words, with the values it takes.
+    static func invalidValue(_ description: String) -> String? {
+        let pattern = #/Cannot initialize (\w+) from invalid \w+ value (.*)/#
+        guard let match = description.firstMatch(of: pattern) else { return nil }
+        let allowed = ["SplitRole": SplitRole.allCases.map(\.rawValue)][String(match.1)]
+        return "'\(match.2)' is not a valid value" + (allowed.map { " (use \($0.joined(separator: ", ")))" } ?? "")
     }
 }
