@@ -17,7 +17,12 @@ struct LLMStatusCommand: AsyncParsableCommand {
             for (name, settings) in [("student", config.local), ("teacher", config.localTeacher)] {
                 let server = LocalServer(settings: settings)
                 let users = LLMRole.allCases.filter { config.localServer(for: $0) == settings }.map(\.rawValue)
-                let installed = server.isInstalled ? "installed" : "not installed (make llm)"
+                let installed =
+                    server.isInstalled
+                    ? "installed"
+                    : !server.hasServer
+                        ? "not installed (make llm)"
+                        : "model file missing: \(server.modelPath)"
                 var healthy = 0
                 for replica in settings.replicaServers where await LocalServer(settings: replica).isHealthy() {
                     healthy += 1
