@@ -94,6 +94,10 @@ public enum BundleRecLoader {
     }
 
     static func loadItems(titles: CSVTable, categories: CSVTable) throws -> [String: Item] {
+        // Items without a title or category anywhere: a truncated export, not a domain.
+        for table in [titles, categories] where table.rows.isEmpty {
+            throw DataError(file: table.file, line: 2, "no items: the file has a header and no rows")
+        }
         var titleByID: [String: String] = [:]
         for row in titles.rows { titleByID[String(try titles.integer(row, 0))] = HTMLEntities.decode(row.fields[1]) }
         var pathsByID: [String: [[String]]] = [:]
