@@ -193,7 +193,8 @@ public final class ExperimentRunner: Sendable {
                 throw DataError(
                     file: "--knowledge-domains", field: "domain",
                     "no domain '\(domain)' in the data (found: "
-                        + Self.distinct(([dataset] + sources).map(\.domain)).joined(separator: ", ") + ")"
+                        + ([dataset] + sources.filter { $0.domain != dataset.domain }).map(\.domain)
+                        .joined(separator: ", ") + ")"
                 )
             }
             let sample = try cell.sample(source, workspace: workspace)
@@ -244,13 +245,5 @@ final class Counter: @unchecked Sendable {
         lock.withLock {
             value += 1; return value
         }
-    }
-}
-
-extension ExperimentRunner {
-    /// `names` without repeats, in first-seen order (the test domain is also among the sources).
-    static func distinct(_ names: [String]) -> [String] {
-        var seen: Set<String> = []
-        return names.filter { seen.insert($0).inserted }
     }
 }

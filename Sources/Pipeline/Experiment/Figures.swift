@@ -100,10 +100,15 @@ public enum Figure: String, CaseIterable, Sendable {
         ProcessInfo.processInfo.environment["FIGURES_DIR"] ?? NSHomeDirectory() + "/.cache/bundlekd/figures"
     }
 
+    /// Whether `output`'s extension names a format the script writes (svg, png or pdf).
+    public static func isFigureFile(_ output: String) -> Bool {
+        ["svg", "png", "pdf"].contains((output as NSString).pathExtension.lowercased())
+    }
+
     /// Draws `payload` into `output` (svg, png or pdf by its extension): written whole or not at all.
     public static func render(_ payload: Data, to output: String, report: @Sendable (String) -> Void) throws {
         let format = (output as NSString).pathExtension.lowercased()
-        guard ["svg", "png", "pdf"].contains(format) else {
+        guard isFigureFile(output) else {
             throw DataError(file: output, field: "--output", "a figure is .svg, .png or .pdf, not '.\(format)'")
         }
         guard let script = ResourceLocator.find("scripts/figures.py") else {

@@ -95,9 +95,6 @@ extension GridAxes {
         if Set(sets).count != sets.count {
             throw Problem(description: "--formats lists one format set twice in '\(formats)'")
         }
-        if Set(ratioValues(ratios)).count != ratioValues(ratios).count {
-            throw Problem(description: "--ratios lists one ratio twice in '\(ratios ?? "")'")
-        }
         if hasFineTunedStudent, !methodList.contains(where: \.needsFineTunedStudent) {
             throw Problem(description: "--student goes with the methods sft and icl+sft, not '\(methods)'")
         }
@@ -133,6 +130,9 @@ extension GridAxes {
             }
             return ratio
         }
+        if Set(ratioList).count != ratioList.count {  // "0.1,0.10": the same ratio spelled twice
+            throw Problem(description: "--ratios lists one ratio twice in '\(ratios ?? "")'")
+        }
         var axes = GridAxes(formats: sets, strategies: strategyList, ratios: ratioList, methods: methodList, seed: seed)
         if let formatLines {
             axes.formatLines = try list(formatLines, "format-lines").map { name in
@@ -151,11 +151,6 @@ extension GridAxes {
 
     /// The values of a comma-separated flag, none empty and none twice: "0.1,,0.2", "" or
     /// "none,none" is a typo to point at, not a grid to run with a value fewer.
-    /// The ratios as numbers where they parse (the checks of each come later).
-    private static func ratioValues(_ text: String?) -> [Double] {
-        (text ?? "").split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-    }
-
     private static func list(_ text: String, _ flag: String) throws -> [String] {
         let values = text.split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)

@@ -19,7 +19,8 @@ public final class LocalServer: @unchecked Sendable {
     }
 
     public var modelPath: String { (settings.modelPath as NSString).expandingTildeInPath }
-    public var venvPython: String { llmDirectory + "/venv-llama-server/bin/python" }
+    var venvDirectory: String { llmDirectory + "/venv-llama-server" }
+    public var venvPython: String { venvDirectory + "/bin/python" }
     public var isInstalled: Bool { hasServer && FileManager.default.fileExists(atPath: modelPath) }
 
     /// Refuses, by path, a model file that is not there.
@@ -34,12 +35,12 @@ public final class LocalServer: @unchecked Sendable {
         [WorkspaceConfig.LocalServer.student, .teacher].contains { $0.modelPath == settings.modelPath }
     }
 
-    /// True when llama-server itself is installed (the model may still be missing).
-    /// The server's venv finished installing (scripts/setup-llm.sh marks it last): a venv an
-    /// interrupted install left half-built does not count, so the next command installs again.
+    /// True when llama-server itself is installed (the model may still be missing): its venv
+    /// finished installing (scripts/setup-llm.sh marks it last), so a venv an interrupted
+    /// install left half-built does not count and the next command installs again.
     public var hasServer: Bool {
         FileManager.default.isExecutableFile(atPath: venvPython)
-            && FileManager.default.fileExists(atPath: llmDirectory + "/venv-llama-server/.ready")
+            && FileManager.default.fileExists(atPath: venvDirectory + "/.ready")
     }
 
     /// Size of the model file in bytes, with any LoRA adapter it serves (`--lora FILE`), for the

@@ -151,7 +151,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if figure != nil && output == nil { throw ValidationError("--figure needs --output FILE.svg") }
         if figure == nil && output != nil { throw ValidationError("--output goes with --figure") }
-        if let output, !["svg", "png", "pdf"].contains((output as NSString).pathExtension.lowercased()) {
+        if let output, !Figure.isFigureFile(output) {
             throw ValidationError("--output \(output): a figure is written as .svg, .png or .pdf")
         }
         if runID != nil, figure != .attribution { throw ValidationError("--run goes with --figure attribution") }
